@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+
+const SLUG_MAX_WORDS = 4;
+const SLUG_MAX_CHARS = 40;
+const HASH_HEX_CHARS = 8;
+/** Used when a title has no ASCII letters or digits to build a readable slug from. */
+const FALLBACK_SLUG = 'paper';
+
+/**
+ * The form of a title that identifies a paper: cosmetic differences (Unicode compatibility
+ * forms, case, spacing, punctuation such as "Sim-to-Real" vs "Sim to Real") must not split
+ * one paper into two ids.
+ */
+export function normaliseTitle(title: string): string {
+  return title
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\p{P}+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Stable id for a paper from its title: a readable slug of the first words plus 8 hex chars
+ * of sha256 of the normalised title, e.g. `interactive-language-talking-to-1f0e9a2b`.
+ * The hash carries the uniqueness; the slug is only there so ids are recognisable in logs.
+ */
+export function paperId(title: string): string {
+  const normalised = normaliseTitle(title);
+  const hash = createHash('sha256').update(normalised).digest('hex').slice(0, HASH_HEX_CHARS);
+  return `${slugOf(normalised)}-${hash}`;
+}
+
+function slugOf(normalisedTitle: string): string {
+  const words = normalisedTitle
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .split(' ')
+    .map((word) => word.replace(/[^a-z0-9]+/g, ''))
+    .filter((word) => word !== '')
+    .slice(0, SLUG_MAX_WORDS);
+  const slug = words.join('-').slice(0, SLUG_MAX_CHARS).replace(/-+$/, '');
+  return slug === '' ? FALLBACK_SLUG : slug;
+}

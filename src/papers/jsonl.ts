@@ -1,0 +1,84 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace } from './fields.js';
+import { paperId } from './id.js';
+import type { Paper, SkippedLine } from './types.js';
+
+export type JsonLineResult = { paper: Paper } | { skipped: SkippedLine };
+
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** JSON.parse messages can quote the offending input, which may be megabytes long. */
+const MAX_REASON_DETAIL_CHARS = 200;
+
+function textField(field: string, maxChars: number) {
+  return z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
+    })
+    .transform(normaliseWhitespace)
+    .pipe(
+      z
+        .string()
+        .min(1, `${field} is empty`)
+        .max(maxChars, `${field} is longer than ${maxChars} characters`),
+    );
+}
+
+const paperLine = z.looseObject(
+  {
+    id: z
+      .string({ error: 'id must be a string' })
+      .regex(ID_PATTERN, 'id must be 1-128 characters of A-Z a-z 0-9 . _ : -')
+      .optional(),
+    title: textField('title', MAX_TITLE_CHARS),
+    abstract: textField('abstract', MAX_ABSTRACT_CHARS),
+  },
+  { error: 'line is not a JSON object' },
+);
+
+/**
+ * Streams a JSON Lines file, one paper per line. Bad lines are yielded as `skipped` (never
+ * thrown) so one corrupt record cannot abort a long import; blank lines are ignored.
+ */
+export async function* readJsonLines(file: string): AsyncGenerator<JsonLineResult> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    let lineNumber = 0;
+    for await (const rawLine of lines) {
+      lineNumber += 1;
+      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+      if (line.trim() === '') continue;
+      yield parseJsonLine(line, file, lineNumber);
+    }
+  } finally {
+    // Reached on early exit by the consumer too: release the file handle.
+    lines.close();
+    input.destroy();
+  }
+}
+
+function parseJsonLine(line: string, source: string, lineNumber: number): JsonLineResult {
+  const skip = (reason: string): JsonLineResult => ({ skipped: { source, line: lineNumber, reason } });
+
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return skip(`invalid JSON: ${truncate(detail, MAX_REASON_DETAIL_CHARS)}`);
+  }
+
+  const parsed = paperLine.safeParse(json);
+  if (!parsed.success) return skip(parsed.error.issues.map((issue) => issue.message).join('; '));
+
+  const { id, title, abstract, ...extra } = parsed.data;
+  const paper: Paper = { id: id ?? paperId(title), title, abstract };
+  if (Object.keys(extra).length > 0) paper.metadata = extra;
+  return { paper };
+}
+
+function truncate(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`;
+}
