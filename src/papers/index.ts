@@ -4,3 +4,4 @@ export { normaliseTitle, paperId } from './id.js';
 export { ABSTRACT_MIN_CHARS, PAGE_CHROME, parseSeedText } from './seed-text.js';
 export { readJsonLines, type JsonLineResult } from './jsonl.js';
 export { readCorpus } from './corpus.js';
+export { splitSentences } from './sentences.js';

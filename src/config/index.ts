@@ -1,0 +1,1 @@
+export { loadSettings, SETTINGS, SettingsError, settingFlags, type Settings } from './settings.js';

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MODEL } from '../model/index.js';
+
+/** Every setting: its environment variable, its command-line flag, its rule and default. One place. */
+export const SETTINGS = {
+  host: { env: 'HOST', flag: 'host', schema: z.string().min(1).default('127.0.0.1') },
+  port: { env: 'PORT', flag: 'port', schema: z.coerce.number().int().min(0).max(65535).default(3000) },
+  indexDir: { env: 'INDEX_DIR', flag: 'index', schema: z.string().min(1).default('index') },
+  modelsDir: { env: 'MODELS_DIR', flag: 'models', schema: z.string().min(1).default('models') },
+  model: { env: 'MODEL', flag: 'model', schema: z.string().regex(/^[\w.-]+$/, 'a folder name under the models folder').default(DEFAULT_MODEL) },
+  precision: { env: 'PRECISION', flag: 'precision', schema: z.enum(['fp32', 'int8']).default('int8') },
+  threads: { env: 'THREADS', flag: 'threads', schema: z.coerce.number().int().min(1).max(256).optional() },
+  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', schema: z.string().min(16, 'at least 16 characters').optional() },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+export class SettingsError extends Error {}
+
+/**
+ * Resolves settings from command-line flags (first) and the environment (second), validating each;
+ * a bad value is one SettingsError line naming the variable/flag and what it accepts.
+ */
+export function loadSettings(flags: Partial<Record<string, string>> = {}, environment: NodeJS.ProcessEnv = process.env): Settings {
+  const settings: Record<string, unknown> = {};
+  for (const [name, { env, flag, schema }] of Object.entries(SETTINGS)) {
+    const raw = flags[flag] ?? emptyToUndefined(environment[env]);
+    const parsed = (schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) {
+      const source = flags[flag] !== undefined ? `--${flag}` : env;
+      throw new SettingsError(`invalid setting ${source}=${JSON.stringify(raw)}: ${parsed.error.issues[0]!.message} (set it with ${env}=... or --${flag} ...)`);
+    }
+    settings[name] = parsed.data;
+  }
+  const result = settings as Settings;
+  return { ...result, indexDir: resolve(result.indexDir), modelsDir: resolve(result.modelsDir) };
+}
+
+/** parseArgs `options` for every setting's flag, so each CLI accepts them all the same way. */
+export function settingFlags(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(Object.values(SETTINGS).map(({ flag }) => [flag, { type: 'string' as const }]));
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}

@@ -1,0 +1,144 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { env, pipeline, LogLevel, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { splitSentences } from '../papers/index.js';
+import { DEFAULT_MODEL, prepareDefaultModel, sha256File } from './prepare.js';
+
+export type Precision = 'fp32' | 'int8';
+
+export interface EmbedderOptions {
+  /** Folder holding Hugging Face–layout model folders (`<name>/config.json`, `<name>/onnx/model.onnx`, ...). */
+  modelsDir: string;
+  /** A folder name under `modelsDir`; the default is converted automatically on first use. */
+  model?: string;
+  precision?: Precision;
+  /** Texts per forward pass; texts are sorted by length first, so padding stays small. */
+  batchSize?: number;
+  /** ONNX Runtime intra-op threads; defaults to every core. */
+  threads?: number;
+}
+
+/** What the index manifest records, so an index is never searched with vectors of another model. */
+export interface ModelInfo {
+  name: string;
+  precision: Precision;
+  /** sha256 of the ONNX file that computes the vectors. */
+  checksum: string;
+  dimensions: number;
+  maxTokens: number;
+}
+
+const ONNX_FILE: Record<Precision, string> = { fp32: 'model.onnx', int8: 'model_quantized.onnx' };
+const TRANSFORMERS_DTYPE: Record<Precision, 'fp32' | 'q8'> = { fp32: 'fp32', int8: 'q8' };
+
+/**
+ * Sentence embeddings (mean-pooled, L2-normalized) from a local ONNX model through transformers.js.
+ *
+ * ```ts
+ * const embedder = await Embedder.load({ modelsDir: 'models' });
+ * const [vector] = await embedder.embed(['how do robots learn from demonstrations?']);
+ * ```
+ */
+export class Embedder {
+  private constructor(
+    private readonly extractor: FeatureExtractionPipeline,
+    readonly info: ModelInfo,
+    private readonly batchSize: number,
+  ) {}
+
+  static async load(options: EmbedderOptions): Promise<Embedder> {
+    const name = options.model ?? DEFAULT_MODEL;
+    const precision = options.precision ?? 'fp32';
+    if (name === DEFAULT_MODEL) await prepareDefaultModel(options.modelsDir);
+    const onnxPath = join(options.modelsDir, name, 'onnx', ONNX_FILE[precision]);
+    if (!existsSync(onnxPath)) {
+      throw new Error(`model "${name}" (${precision}) not found: expected ${onnxPath}; put a Hugging Face–layout ONNX model folder in ${options.modelsDir}/`);
+    }
+
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = `${options.modelsDir}/`;
+    env.logLevel = LogLevel.ERROR;
+    const extractor = await pipeline('feature-extraction', name, {
+      dtype: TRANSFORMERS_DTYPE[precision],
+      session_options: { intraOpNumThreads: options.threads ?? availableParallelism(), logSeverityLevel: 3 },
+    });
+    const maxTokens = Math.min(extractor.tokenizer.model_max_length, 512);
+    const probe = await extractor('probe', { pooling: 'mean', normalize: true });
+    const info: ModelInfo = {
+      name,
+      precision,
+      checksum: await sha256File(onnxPath),
+      dimensions: probe.dims.at(-1)!,
+      maxTokens,
+    };
+    return new Embedder(extractor, info, options.batchSize ?? 32);
+  }
+
+  /**
+   * Embeds texts (each truncated to the model's token limit, as sentence-transformers does).
+   * Batches are formed from length-sorted texts: padding to the longest text in a batch then costs little.
+   */
+  async embed(texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> {
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const vectors = new Array<Float32Array>(texts.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const batch = order.slice(start, start + this.batchSize);
+      const output = await this.extractor(batch.map((i) => texts[i]!), { pooling: 'mean', normalize: true });
+      const data = output.data as Float32Array;
+      const dims = this.info.dimensions;
+      batch.forEach((textIndex, row) => {
+        vectors[textIndex] = data.slice(row * dims, (row + 1) * dims);
+      });
+      onBatch?.(batch.length);
+    }
+    return vectors;
+  }
+
+  /**
+   * Embeds a text of any length: sentences are packed into passages that fit the model, and the
+   * passage vectors are averaged (weighted by length) — nothing after the token limit is dropped.
+   */
+  async embedLong(text: string): Promise<Float32Array> {
+    const passages = this.passages(text);
+    if (passages.length === 1) return (await this.embed(passages))[0]!;
+    const vectors = await this.embed(passages);
+    const pooled = new Float32Array(this.info.dimensions);
+    vectors.forEach((vector, i) => {
+      const weight = passages[i]!.length;
+      for (let d = 0; d < pooled.length; d++) pooled[d]! += vector[d]! * weight;
+    });
+    return normalize(pooled);
+  }
+
+  countTokens(text: string): number {
+    return this.extractor.tokenizer.encode(text).length;
+  }
+
+  private passages(text: string): string[] {
+    const budget = this.info.maxTokens - 2;
+    if (this.countTokens(text) <= this.info.maxTokens) return [text];
+    const passages: string[] = [];
+    let current = '';
+    for (const sentence of splitSentences(text)) {
+      const candidate = current ? `${current} ${sentence}` : sentence;
+      if (current && this.countTokens(candidate) > budget) {
+        passages.push(current);
+        current = sentence;
+      } else {
+        current = candidate;
+      }
+    }
+    if (current) passages.push(current);
+    return passages;
+  }
+}
+
+export function normalize(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < vector.length; d++) vector[d]! /= norm;
+  return vector;
+}
