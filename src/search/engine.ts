@@ -1,0 +1,172 @@
+import { LRUCache } from 'lru-cache';
+import { embeddingText, type PaperIndex } from '../index/index.js';
+import type { Embedder } from '../model/index.js';
+import type { Paper } from '../papers/index.js';
+import { analyze } from './analyzer.js';
+import { DEFAULT_FUSION, fuse, lexicalWeight, type Candidate, type FusionOptions } from './fusion.js';
+import { DEFAULT_LEXICAL, LexicalIndex, type LexicalOptions } from './lexical.js';
+import { bestSnippet } from './snippet.js';
+
+export const MODES = ['hybrid', 'dense', 'lexical'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface SearchRequest {
+  k?: number;
+  mode?: Mode;
+}
+
+export interface SearchResult {
+  id: string;
+  title: string;
+  score: number;
+  snippet: string;
+  abstract: string;
+}
+
+export interface SearchAnswer {
+  query: string;
+  mode: Mode;
+  took_ms: number;
+  confidence: 'high' | 'low';
+  results: SearchResult[];
+}
+
+export interface SearchOptions {
+  fusion: FusionOptions;
+  lexical: LexicalOptions;
+  /** Papers taken from each retriever before fusion. */
+  candidatePool: number;
+  /** A best dense similarity below this means the corpus likely does not cover the query. */
+  confidenceThreshold: number;
+  /** Query embeddings kept for repeated queries. */
+  queryCacheSize: number;
+}
+
+export const DEFAULT_SEARCH: SearchOptions = {
+  fusion: DEFAULT_FUSION,
+  lexical: DEFAULT_LEXICAL,
+  candidatePool: 100,
+  confidenceThreshold: 0.3,
+  queryCacheSize: 1000,
+};
+
+export class PaperNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`no paper with id "${id}"`);
+  }
+}
+
+interface Query {
+  text: string;
+  /** Present when the query is a paper of the index: its stored vector is reused and it is left out of the results. */
+  self?: number;
+}
+
+/**
+ * Question answering and similar-paper search over one index: dense (HNSW), lexical (BM25) and
+ * hybrid (adaptive score fusion) retrieval, shared by every front end.
+ *
+ * ```ts
+ * const engine = new SearchEngine(loadIndex('index'), await Embedder.load({ modelsDir: 'models' }));
+ * const answer = await engine.search('how do robots learn from demonstrations?', { k: 5 });
+ * ```
+ */
+export class SearchEngine {
+  readonly options: SearchOptions;
+  private readonly lexical: LexicalIndex;
+  private readonly queryVectors: LRUCache<string, Float32Array>;
+
+  constructor(readonly index: PaperIndex, private readonly embedder: Embedder, options: Partial<SearchOptions> = {}) {
+    this.options = { ...DEFAULT_SEARCH, ...options };
+    const built = index.manifest.model;
+    if (built.checksum !== embedder.info.checksum) {
+      throw new Error(`index was built with ${built.name} (${built.precision}, checksum ${built.checksum.slice(0, 12)}) but the loaded model is ${embedder.info.name} (${embedder.info.precision}, ${embedder.info.checksum.slice(0, 12)}); rebuild the index or choose that model`);
+    }
+    this.lexical = new LexicalIndex(index.papers, this.options.lexical);
+    this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
+  }
+
+  paper(id: string): Paper | undefined {
+    const ordinal = this.index.ordinalOf(id);
+    return ordinal === undefined ? undefined : this.index.papers[ordinal];
+  }
+
+  /** A free-text question or keywords. */
+  search(text: string, request: SearchRequest = {}): Promise<SearchAnswer> {
+    return this.answer({ text }, request);
+  }
+
+  /** Papers similar to a pasted passage of any length (it is embedded whole, passage by passage). */
+  similarToText(text: string, request: SearchRequest = {}): Promise<SearchAnswer> {
+    return this.answer({ text }, request);
+  }
+
+  /** Papers similar to one in the index, never including itself. */
+  similarToPaper(id: string, request: SearchRequest = {}): Promise<SearchAnswer> {
+    const ordinal = this.index.ordinalOf(id);
+    if (ordinal === undefined) throw new PaperNotFoundError(id);
+    return this.answer({ text: embeddingText(this.index.papers[ordinal]!), self: ordinal }, request, id);
+  }
+
+  private async answer(query: Query, request: SearchRequest, label = query.text): Promise<SearchAnswer> {
+    const started = performance.now();
+    const k = request.k ?? 10;
+    const mode = request.mode ?? 'hybrid';
+    const terms = analyze(query.text);
+    const ranked = await this.rank(query, terms.length, mode, k);
+    const queryTerms = new Set(terms);
+    const idf = (term: string) => this.lexical.idf(term);
+    return {
+      query: label,
+      mode,
+      took_ms: Math.round((performance.now() - started) * 100) / 100,
+      confidence: ranked.confident ? 'high' : 'low',
+      results: ranked.hits.map(({ ordinal, score }) => {
+        const paper = this.index.papers[ordinal]!;
+        return { id: paper.id, title: paper.title, score: round(score), snippet: bestSnippet(paper.abstract, queryTerms, idf), abstract: paper.abstract };
+      }),
+    };
+  }
+
+  private async rank(query: Query, termCount: number, mode: Mode, k: number): Promise<{ hits: Array<{ ordinal: number; score: number }>; confident: boolean }> {
+    const pool = Math.max(this.options.candidatePool, k);
+    const notSelf = (ordinal: number) => ordinal !== query.self;
+    if (mode === 'lexical') {
+      const hits = this.lexical.query(query.text, pool + 1).filter((hit) => notSelf(hit.ordinal)).slice(0, k);
+      return { hits, confident: (hits[0]?.coverage ?? 0) >= 0.5 };
+    }
+    const vector = await this.queryVector(query);
+    const dense = this.index.nearest(vector, pool, query.self);
+    const confident = (dense[0]?.similarity ?? 0) >= this.options.confidenceThreshold;
+    if (mode === 'dense') return { hits: dense.slice(0, k).map((n) => ({ ordinal: n.ordinal, score: n.similarity })), confident };
+
+    const candidates = new Map<number, Candidate>(dense.map((n) => [n.ordinal, { ordinal: n.ordinal, dense: n.similarity, lexical: 0 }]));
+    for (const hit of this.lexical.query(query.text, pool + 1)) {
+      if (!notSelf(hit.ordinal)) continue;
+      const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: dot(vector, this.index.vectorOf(hit.ordinal)), lexical: 0 };
+      candidate.lexical = hit.score;
+      candidates.set(hit.ordinal, candidate);
+    }
+    const fused = fuse([...candidates.values()], lexicalWeight(termCount, this.options.fusion));
+    return { hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })), confident };
+  }
+
+  private async queryVector(query: Query): Promise<Float32Array> {
+    if (query.self !== undefined) return this.index.vectorOf(query.self);
+    const cached = this.queryVectors.get(query.text);
+    if (cached) return cached;
+    const vector = await this.embedder.embedLong(query.text);
+    this.queryVectors.set(query.text, vector);
+    return vector;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+function round(score: number): number {
+  return Math.round(score * 1e4) / 1e4;
+}

@@ -1,0 +1,143 @@
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
+import {
+  ErrorSchema, HealthSchema, LIMITS, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema,
+  SimilarBodySchema, SimilarPaperQuerySchema,
+} from './schemas.js';
+
+export interface AppOptions {
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = {
+  400: json(ErrorSchema, 'Invalid parameter or malformed JSON; the message names the field'),
+  404: json(ErrorSchema, 'Unknown paper or route'),
+};
+
+const routes = {
+  search: createRoute({
+    method: 'get', path: '/api/search', summary: 'Answer a free-text question or keyword query',
+    request: { query: SearchQuerySchema },
+    responses: { 200: json(SearchAnswerSchema, 'Papers best matching the query, best first'), 400: errors[400] },
+  }),
+  similarToText: createRoute({
+    method: 'post', path: '/api/similar', summary: 'Papers similar to a pasted abstract or passage',
+    request: { body: { content: { 'application/json': { schema: SimilarBodySchema } }, required: true } },
+    responses: {
+      200: json(SearchAnswerSchema, 'Papers most similar to the text, best first'),
+      400: errors[400],
+      413: json(ErrorSchema, `Body larger than the limit (${LIMITS.bodyBytes} bytes by default)`),
+      415: json(ErrorSchema, 'Body is not application/json'),
+    },
+  }),
+  paper: createRoute({
+    method: 'get', path: '/api/papers/{id}', summary: 'One paper',
+    request: { params: PaperParamsSchema },
+    responses: { 200: json(PaperSchema, 'The paper'), 404: errors[404] },
+  }),
+  similarToPaper: createRoute({
+    method: 'get', path: '/api/papers/{id}/similar', summary: 'Papers similar to a paper of the index (never itself)',
+    request: { params: PaperParamsSchema, query: SimilarPaperQuerySchema },
+    responses: { 200: json(SearchAnswerSchema, 'Most similar papers, best first'), 400: errors[400], 404: errors[404] },
+  }),
+  health: createRoute({
+    method: 'get', path: '/health', summary: 'Liveness and what is being served',
+    responses: { 200: json(HealthSchema, 'Serving') },
+  }),
+};
+
+export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string) {
+  return c.json({ error: { code, message } }, status);
+}
+
+const ERROR_CODES: Partial<Record<number, string>> = {
+  400: 'bad_request', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 503: 'busy',
+};
+
+/** Every documented path as a matcher, to tell "wrong method" (405) from "no such route" (404). */
+const knownPaths = Object.values(routes).map((route) => ({
+  method: route.method.toUpperCase(),
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+/**
+ * The HTTP front end: validates with the zod schemas (which also generate /openapi.json), calls the
+ * search engine, and shapes answers and errors. It holds no retrieval logic.
+ */
+export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0]!;
+      const field = issue.path.join('.') || (result.target === 'json' ? 'body' : result.target);
+      const message = issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+      return apiError(c, 400, 'invalid_parameter', message);
+    },
+  });
+
+  app.use('/api/*', bodyLimit({
+    maxSize: options.bodyLimit ?? LIMITS.bodyBytes,
+    onError: (c) => apiError(c, 413, 'payload_too_large', `request body exceeds ${options.bodyLimit ?? LIMITS.bodyBytes} bytes`),
+  }));
+
+  app.openapi(routes.search, async (c) => {
+    const { q, k, mode } = c.req.valid('query');
+    return c.json(await engine.search(q, { k, mode }), 200);
+  });
+
+  app.openapi(routes.similarToText, async (c) => {
+    const { text, k, mode } = c.req.valid('json');
+    return c.json(await engine.similarToText(text, { k, mode }), 200);
+  });
+
+  app.openapi(routes.paper, (c) => {
+    const { id } = c.req.valid('param');
+    const paper = engine.paper(id);
+    if (!paper) throw new PaperNotFoundError(id);
+    return c.json(paper, 200);
+  });
+
+  app.openapi(routes.similarToPaper, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await engine.similarToPaper(id, { k: c.req.valid('query').k, mode: 'hybrid' }), 200);
+  });
+
+  app.openapi(routes.health, (c) => {
+    const { manifest } = engine.index;
+    return c.json({ status: 'ok' as const, papers: manifest.paperCount, model: manifest.model.name, built_at: manifest.builtAt }, 200);
+  });
+
+  app.doc('/openapi.json', {
+    openapi: '3.0.0',
+    info: { title: 'paper-search', version: '1.0.0', description: 'Local semantic search over research papers' },
+  });
+
+  app.notFound((c) => {
+    const allowed = knownPaths.filter((known) => known.pattern.test(c.req.path)).map((known) => known.method);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return apiError(c, 405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`);
+    }
+    return apiError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}; see /openapi.json`);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof PaperNotFoundError) return apiError(c, 404, 'paper_not_found', error.message);
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      if (status === 400) return apiError(c, 400, 'malformed_json', 'request body is not valid JSON; send a JSON object such as {"text": "..."}');
+      if (status === 415) return apiError(c, 415, 'unsupported_media_type', 'request body must be JSON; send it with Content-Type: application/json');
+      return apiError(c, status, ERROR_CODES[status] ?? 'error', error.message || 'request rejected');
+    }
+    console.error(`internal error on ${c.req.method} ${c.req.path}: ${error.message}`);
+    return apiError(c, 500, 'internal_error', 'the server failed to answer; the error was logged');
+  });
+
+  return app;
+}
