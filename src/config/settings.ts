@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MODEL } from '../model/index.js';
+import { DEFAULT_MODEL, DEFAULT_PRECISION } from '../model/index.js';
 
 /** Every setting: its environment variable, its command-line flag, its rule and default. One place. */
 export const SETTINGS = {
   host: { env: 'HOST', flag: 'host', schema: z.string().min(1).default('127.0.0.1') },
-  port: { env: 'PORT', flag: 'port', schema: z.coerce.number().int().min(0).max(65535).default(3000) },
+  port: { env: 'PORT', flag: 'port', schema: z.coerce.number({ error: 'expected a port number 0-65535' }).int('expected a port number 0-65535').min(0, 'expected a port number 0-65535').max(65535, 'expected a port number 0-65535').default(3000) },
   indexDir: { env: 'INDEX_DIR', flag: 'index', schema: z.string().min(1).default('index') },
   modelsDir: { env: 'MODELS_DIR', flag: 'models', schema: z.string().min(1).default('models') },
   model: { env: 'MODEL', flag: 'model', schema: z.string().regex(/^[\w.-]+$/, 'a folder name under the models folder').default(DEFAULT_MODEL) },
-  precision: { env: 'PRECISION', flag: 'precision', schema: z.enum(['fp32', 'int8']).default('int8') },
-  threads: { env: 'THREADS', flag: 'threads', schema: z.coerce.number().int().min(1).max(256).optional() },
+  precision: { env: 'PRECISION', flag: 'precision', schema: z.enum(['fp32', 'int8'], { error: 'expected fp32 or int8' }).default(DEFAULT_PRECISION) },
+  threads: { env: 'THREADS', flag: 'threads', schema: z.coerce.number({ error: 'expected a thread count 1-256' }).int('expected a thread count 1-256').min(1, 'expected a thread count 1-256').max(256, 'expected a thread count 1-256').optional() },
   accessToken: { env: 'ACCESS_TOKEN', flag: 'token', schema: z.string().min(16, 'at least 16 characters').optional() },
 } as const;
 

@@ -7,6 +7,9 @@ import { DEFAULT_MODEL, prepareDefaultModel, sha256File } from './prepare.js';
 
 export type Precision = 'fp32' | 'int8';
 
+/** int8 keeps retrieval quality within 0.01 nDCG@10 of fp32 on MED at a fraction of the cost (see README). */
+export const DEFAULT_PRECISION: Precision = 'int8';
+
 export interface EmbedderOptions {
   /** Folder holding Hugging Face–layout model folders (`<name>/config.json`, `<name>/onnx/model.onnx`, ...). */
   modelsDir: string;
@@ -49,7 +52,7 @@ export class Embedder {
 
   static async load(options: EmbedderOptions): Promise<Embedder> {
     const name = options.model ?? DEFAULT_MODEL;
-    const precision = options.precision ?? 'fp32';
+    const precision = options.precision ?? DEFAULT_PRECISION;
     if (name === DEFAULT_MODEL) await prepareDefaultModel(options.modelsDir);
     const onnxPath = join(options.modelsDir, name, 'onnx', ONNX_FILE[precision]);
     if (!existsSync(onnxPath)) {

@@ -1,2 +1,2 @@
-export { Embedder, normalize, type EmbedderOptions, type ModelInfo, type Precision } from './embedder.js';
+export { DEFAULT_PRECISION, Embedder, normalize, type EmbedderOptions, type ModelInfo, type Precision } from './embedder.js';
 export { DEFAULT_MODEL, prepareDefaultModel } from './prepare.js';
