@@ -64,8 +64,8 @@ runMain(async () => {
 
   const settings = loadSettings(flags as Record<string, string>);
   const engine = new SearchEngine(loadIndex(settings.indexDir), await loadEmbedder(settings));
-  const answer = similar
-    ? await engine.similarToText(readFileSync(similar === '-' ? 0 : similar, 'utf8').trim(), request)
-    : await engine.search(query, request);
+  const passage = similar ? readFileSync(similar === '-' ? 0 : similar, 'utf8').trim() : '';
+  if (similar && !passage) throw new Error(`nothing to search for: ${similar === '-' ? 'standard input' : similar} is empty`);
+  const answer = similar ? await engine.similarToText(passage, request) : await engine.search(query, request);
   process.stdout.write(json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
 });

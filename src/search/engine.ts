@@ -1,10 +1,11 @@
 import { LRUCache } from 'lru-cache';
-import { embeddingText, type PaperIndex } from '../index/index.js';
-import type { Embedder } from '../model/index.js';
+import { embeddingText, type Neighbour, type PaperIndex } from '../index/index.js';
+import { normalize, type Embedder } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from './analyzer.js';
+import { DEFAULT_CONFIDENCE, isConfident, type ConfidenceOptions, type Evidence } from './confidence.js';
 import { DEFAULT_FUSION, fuse, lexicalWeight, type Candidate, type FusionOptions } from './fusion.js';
-import { DEFAULT_LEXICAL, LexicalIndex, type LexicalOptions } from './lexical.js';
+import { DEFAULT_LEXICAL, LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical.js';
 import { bestSnippet } from './snippet.js';
 
 export const MODES = ['hybrid', 'dense', 'lexical'] as const;
@@ -36,18 +37,20 @@ export interface SearchOptions {
   lexical: LexicalOptions;
   /** Papers taken from each retriever before fusion. */
   candidatePool: number;
-  /** A best dense similarity below this means the corpus likely does not cover the query. */
-  confidenceThreshold: number;
+  confidence: ConfidenceOptions;
   /** Query embeddings kept for repeated queries. */
   queryCacheSize: number;
+  /** Query expansion for lookups and questions (not passages): the query vector moves towards the top `documents` of a first fusion by `weight`. */
+  feedback: { documents: number; weight: number };
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
   fusion: DEFAULT_FUSION,
   lexical: DEFAULT_LEXICAL,
   candidatePool: 100,
-  confidenceThreshold: 0.3,
+  confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
+  feedback: { documents: 3, weight: 1 },
 };
 
 export class PaperNotFoundError extends Error {
@@ -76,7 +79,7 @@ export class SearchEngine {
   private readonly lexical: LexicalIndex;
   private readonly queryVectors: LRUCache<string, Float32Array>;
 
-  constructor(readonly index: PaperIndex, private readonly embedder: Embedder, options: Partial<SearchOptions> = {}) {
+  constructor(readonly index: PaperIndex, readonly embedder: Embedder, options: Partial<SearchOptions> = {}) {
     this.options = { ...DEFAULT_SEARCH, ...options };
     const built = index.manifest.model;
     if (built.checksum !== embedder.info.checksum) {
@@ -130,25 +133,56 @@ export class SearchEngine {
 
   private async rank(query: Query, termCount: number, mode: Mode, k: number): Promise<{ hits: Array<{ ordinal: number; score: number }>; confident: boolean }> {
     const pool = Math.max(this.options.candidatePool, k);
-    const notSelf = (ordinal: number) => ordinal !== query.self;
+    const confident = (evidence: Omit<Evidence, 'termCount'>) => isConfident({ termCount, ...evidence }, this.options.confidence, this.options.fusion);
+    const lexicalHits = () => this.lexical.query(query.text, pool + 1).filter((hit) => hit.ordinal !== query.self);
     if (mode === 'lexical') {
-      const hits = this.lexical.query(query.text, pool + 1).filter((hit) => notSelf(hit.ordinal)).slice(0, k);
-      return { hits, confident: (hits[0]?.coverage ?? 0) >= 0.5 };
+      const hits = lexicalHits();
+      return { hits: hits.slice(0, k), confident: confident({ coverage: bestCoverage(hits) }) };
     }
     const vector = await this.queryVector(query);
     const dense = this.index.nearest(vector, pool, query.self);
-    const confident = (dense[0]?.similarity ?? 0) >= this.options.confidenceThreshold;
-    if (mode === 'dense') return { hits: dense.slice(0, k).map((n) => ({ ordinal: n.ordinal, score: n.similarity })), confident };
+    const similarity = dense[0]?.similarity;
+    if (mode === 'dense') return { hits: dense.slice(0, k).map((n) => ({ ordinal: n.ordinal, score: n.similarity })), confident: confident({ similarity }) };
 
-    const candidates = new Map<number, Candidate>(dense.map((n) => [n.ordinal, { ordinal: n.ordinal, dense: n.similarity, lexical: 0 }]));
-    for (const hit of this.lexical.query(query.text, pool + 1)) {
-      if (!notSelf(hit.ordinal)) continue;
-      const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: dot(vector, this.index.vectorOf(hit.ordinal)), lexical: 0 };
+    const weight = lexicalWeight(termCount, this.options.fusion);
+    const candidates = new Map<number, Candidate>();
+    const vectors = new Map<number, Float32Array>();
+    const vectorOf = (ordinal: number) => {
+      let stored = vectors.get(ordinal);
+      if (!stored) vectors.set(ordinal, (stored = this.index.vectorOf(ordinal)));
+      return stored;
+    };
+    const addDense = (neighbours: Neighbour[]) => {
+      for (const n of neighbours) if (!candidates.has(n.ordinal)) candidates.set(n.ordinal, { ordinal: n.ordinal, dense: 0, lexical: 0 });
+    };
+    addDense(dense);
+    const lexical = lexicalHits();
+    for (const hit of lexical) {
+      const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: 0, lexical: 0 };
       candidate.lexical = hit.score;
       candidates.set(hit.ordinal, candidate);
     }
-    const fused = fuse([...candidates.values()], lexicalWeight(termCount, this.options.fusion));
-    return { hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })), confident };
+    const scoreDense = (queryVector: Float32Array) => {
+      for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
+      return fuse([...candidates.values()], weight);
+    };
+
+    let fused = scoreDense(vector);
+    const { documents, weight: feedbackWeight } = this.options.feedback;
+    if (documents > 0 && feedbackWeight > 0 && termCount < this.options.fusion.passageTerms) {
+      // Query expansion: move the query towards the papers the first fusion ranked highest, so a
+      // question's vocabulary gap to the abstracts narrows; new dense neighbours join the pool.
+      const expanded = Float32Array.from(vector);
+      const top = fused.slice(0, documents);
+      for (const { ordinal } of top) {
+        const neighbour = vectorOf(ordinal);
+        for (let d = 0; d < expanded.length; d++) expanded[d]! += (feedbackWeight / top.length) * neighbour[d]!;
+      }
+      normalize(expanded);
+      addDense(this.index.nearest(expanded, pool, query.self));
+      fused = scoreDense(expanded);
+    }
+    return { hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })), confident: confident({ similarity, coverage: bestCoverage(lexical) }) };
   }
 
   private async queryVector(query: Query): Promise<Float32Array> {
@@ -159,6 +193,10 @@ export class SearchEngine {
     this.queryVectors.set(query.text, vector);
     return vector;
   }
+}
+
+function bestCoverage(hits: readonly LexicalHit[]): number {
+  return hits.reduce((best, hit) => Math.max(best, hit.coverage), 0);
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -6,31 +6,42 @@ export interface Candidate {
   lexical: number;
 }
 
+/** How much the lexical signal counts, by kind of query (recognised by its length in analyzed terms). */
 export interface FusionOptions {
-  /** Weight of the lexical signal for a one-to-three-term query (names, acronyms, keywords). */
-  shortQueryLexicalWeight: number;
-  /** Weight of the lexical signal for a passage-length query (a pasted abstract). */
-  longQueryLexicalWeight: number;
-  /** Query length (analyzed terms) from which a query counts as a passage. */
-  longQueryTerms: number;
+  /** Up to this many terms a query is a lookup: a name, an acronym, a few keywords. */
+  keywordTerms: number;
+  keywordLexicalWeight: number;
+  /** A question in a researcher's own words. */
+  questionLexicalWeight: number;
+  /** From this many terms a query is a passage (a pasted abstract). */
+  passageTerms: number;
+  passageLexicalWeight: number;
 }
 
 export const DEFAULT_FUSION: FusionOptions = {
-  shortQueryLexicalWeight: 0.35,
-  longQueryLexicalWeight: 0.1,
-  longQueryTerms: 40,
+  keywordTerms: 3,
+  keywordLexicalWeight: 0.6,
+  questionLexicalWeight: 0.25,
+  passageTerms: 40,
+  passageLexicalWeight: 0.2,
 };
 
 /**
- * The lexical share of the mix for a query of `termCount` analyzed terms: a short query is likely a
- * name or acronym that embeddings blur, a pasted abstract is best judged by meaning. Interpolated
- * on a log scale between the two.
+ * The lexical share of the mix for a query of `termCount` analyzed terms: a lookup is likely a name
+ * or acronym that embeddings blur; a pasted abstract is best judged by meaning.
  */
 export function lexicalWeight(termCount: number, options: FusionOptions): number {
-  if (termCount <= 3) return options.shortQueryLexicalWeight;
-  if (termCount >= options.longQueryTerms) return options.longQueryLexicalWeight;
-  const t = Math.log(termCount / 3) / Math.log(options.longQueryTerms / 3);
-  return options.shortQueryLexicalWeight + t * (options.longQueryLexicalWeight - options.shortQueryLexicalWeight);
+  if (termCount <= options.keywordTerms) return options.keywordLexicalWeight;
+  return interpolateByLength(termCount, options.questionLexicalWeight, options.passageLexicalWeight, options);
+}
+
+/** A question-length value up to a passage-length value, interpolated on a log scale of the query's term count. */
+export function interpolateByLength(termCount: number, questionValue: number, passageValue: number, lengths: FusionOptions): number {
+  const shortest = lengths.keywordTerms + 1;
+  if (termCount <= shortest) return questionValue;
+  if (termCount >= lengths.passageTerms) return passageValue;
+  const t = Math.log(termCount / shortest) / Math.log(lengths.passageTerms / shortest);
+  return questionValue + t * (passageValue - questionValue);
 }
 
 /**

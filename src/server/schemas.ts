@@ -9,14 +9,18 @@ export const LIMITS = {
   bodyBytes: 64 * 1024,
 } as const;
 
-const k = z.coerce.number({ error: 'k must be a whole number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(LIMITS.maxK, `k must be at most ${LIMITS.maxK}`)
+/** Repeated query parameters arrive as arrays: say so instead of a confusing type error. */
+const givenOnce = (field: string, expected: string) => (issue: { input?: unknown }) =>
+  Array.isArray(issue.input) ? `${field} must be given once` : issue.input === undefined ? `${field} is required` : `${field} must be ${expected}`;
+
+const k = z.coerce.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(1, 'k must be at least 1').max(LIMITS.maxK, `k must be at most ${LIMITS.maxK}`)
   .default(10)
   .openapi({ description: 'Number of results', example: 10 });
-const mode = z.enum(MODES, { error: `mode must be one of ${MODES.join(', ')}` }).default('hybrid')
+const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default('hybrid')
   .openapi({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
 
 export const SearchQuerySchema = z.object({
-  q: z.string({ error: 'q is required' }).trim().min(1, 'q must not be empty').max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
+  q: z.string({ error: givenOnce('q', 'text') }).trim().min(1, 'q must not be empty').max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
     .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
   k,
   mode,
@@ -30,7 +34,7 @@ export const SimilarBodySchema = z.object({
 }).openapi('SimilarRequest');
 
 export const PaperParamsSchema = z.object({
-  id: z.string().min(1).max(128).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
+  id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
 });
 
 export const SimilarPaperQuerySchema = z.object({ k });

@@ -1,0 +1,422 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/papers/index.js';
+import type { SearchAnswer, SearchEngine } from '../../src/search/index.js';
+import { createApp } from '../../src/server/app.js';
+import { seedEngine } from '../support/seed-engine.js';
+
+/** The labelled development queries: which seed paper (by exact title) is a core match for a query. */
+interface LabelledQuery {
+  id: string;
+  text: string;
+  judgments: Record<string, number>;
+}
+const seedDev = JSON.parse(readFileSync('tests/eval/seed-dev.json', 'utf8')) as { queries: LabelledQuery[] };
+
+/** The only grade-3 title of a labelled keyword query (names and acronyms have exactly one). */
+function coreTitleFor(text: string): string {
+  const query = seedDev.queries.find((q) => q.text === text);
+  if (!query) throw new Error(`no labelled query "${text}" in seed-dev.json`);
+  const core = Object.entries(query.judgments).filter(([, grade]) => grade === 3).map(([title]) => title);
+  expect(core, `grade-3 titles of "${text}"`).toHaveLength(1);
+  return core[0]!;
+}
+
+interface ApiError {
+  error: { code: string; message: string };
+}
+
+let engine: SearchEngine;
+let app: ReturnType<typeof createApp>;
+let papers: readonly Paper[];
+
+beforeAll(async () => {
+  engine = await seedEngine();
+  app = createApp(engine);
+  papers = engine.index.papers;
+});
+
+function paperTitled(title: string): Paper {
+  const paper = papers.find((p) => p.title === title);
+  if (!paper) throw new Error(`no seed paper titled "${title}"`);
+  return paper;
+}
+
+async function get(path: string, init?: RequestInit): Promise<Response> {
+  return app.request(path, init);
+}
+
+/** POSTs to /api/similar; a null content type sends raw bytes, which get no Content-Type header at all. */
+function postSimilar(body: string, contentType: string | null = 'application/json'): Promise<Response> {
+  if (contentType === null) return get('/api/similar', { method: 'POST', body: new TextEncoder().encode(body) });
+  return get('/api/similar', { method: 'POST', body, headers: { 'content-type': contentType } });
+}
+
+async function search(query: Record<string, string>): Promise<SearchAnswer> {
+  const response = await get(`/api/search?${new URLSearchParams(query)}`);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as SearchAnswer;
+}
+
+/** The contract every search-like answer honours, whatever the route. */
+function expectAnswerShape(answer: SearchAnswer): void {
+  expect(Object.keys(answer).sort()).toEqual(['confidence', 'mode', 'query', 'results', 'took_ms']);
+  expect(typeof answer.query).toBe('string');
+  expect(['hybrid', 'dense', 'lexical']).toContain(answer.mode);
+  expect(typeof answer.took_ms).toBe('number');
+  expect(Number.isFinite(answer.took_ms)).toBe(true);
+  expect(['high', 'low']).toContain(answer.confidence);
+  expect(Array.isArray(answer.results)).toBe(true);
+  for (const result of answer.results) {
+    expect(Object.keys(result).sort()).toEqual(['abstract', 'id', 'score', 'snippet', 'title']);
+    expect(typeof result.score).toBe('number');
+    expect(Number.isFinite(result.score)).toBe(true);
+    const paper = engine.paper(result.id);
+    expect(paper, `result id ${result.id} is a paper of the index`).toBeDefined();
+    expect(result.title).toBe(paper!.title);
+    expect(result.abstract).toBe(paper!.abstract);
+    // The snippet is a part of the abstract, possibly cut with a trailing " …".
+    expect(result.snippet.length).toBeGreaterThan(0);
+    expect(result.abstract).toContain(result.snippet.replace(/ …$/, ''));
+  }
+  const scores = answer.results.map((r) => r.score);
+  expect(scores, 'best first').toEqual([...scores].sort((a, b) => b - a));
+  expect(new Set(answer.results.map((r) => r.id)).size, 'no paper twice').toBe(answer.results.length);
+}
+
+async function expectError(response: Response, status: number): Promise<ApiError['error']> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = (await response.json()) as ApiError;
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(typeof body.error.code).toBe('string');
+  expect(body.error.code.length).toBeGreaterThan(0);
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.message.length).toBeGreaterThan(0);
+  return body.error;
+}
+
+describe('GET /api/search', () => {
+  it('answers "robot imitation from video" with 10 relevant papers, a core match in the top 3', async () => {
+    const answer = await search({ q: 'robot imitation from video' });
+    expectAnswerShape(answer);
+    expect(answer.query).toBe('robot imitation from video');
+    expect(answer.mode).toBe('hybrid');
+    expect(answer.results).toHaveLength(10);
+
+    const titles = answer.results.map((r) => r.title);
+    expect(titles.slice(0, 3)).toContain('UniSkill: Imitating Human Videos via Cross-Embodiment Skill Representations');
+    const onTopic = titles.filter((title) => /video|imitat|human|demonstrat/i.test(title));
+    expect(onTopic.length, titles.join('\n')).toBeGreaterThanOrEqual(7);
+  });
+
+  it('respects k, and defaults to 10', async () => {
+    for (const k of [1, 3, 25, 100]) {
+      const answer = await search({ q: 'diffusion policy for robot manipulation', k: String(k) });
+      expect(answer.results, `k=${k}`).toHaveLength(k);
+    }
+    expect((await search({ q: 'diffusion policy for robot manipulation', mode: 'dense' })).results).toHaveLength(10);
+  });
+
+  it.each(['hybrid', 'dense', 'lexical'] as const)('works in %s mode', async (mode) => {
+    const answer = await search({ q: 'robot imitation from video', mode, k: '5' });
+    expectAnswerShape(answer);
+    expect(answer.mode).toBe(mode);
+    expect(answer.results).toHaveLength(5);
+    expect(answer.results.map((r) => r.title)).toContain('UniSkill: Imitating Human Videos via Cross-Embodiment Skill Representations');
+  });
+
+  it('ranks dense answers by cosine similarity', async () => {
+    const answer = await search({ q: 'robot imitation from video', mode: 'dense' });
+    for (const result of answer.results) {
+      expect(result.score).toBeGreaterThanOrEqual(-1);
+      expect(result.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  describe.each(['DiffClone', 'TOTO benchmark', 'Unitree G1'])('exact name "%s"', (name) => {
+    it.each(['lexical', 'hybrid'] as const)('is found first in %s mode', async (mode) => {
+      const expected = coreTitleFor(name);
+      const answer = await search({ q: name, mode });
+      expectAnswerShape(answer);
+      expect(answer.results[0]?.title).toBe(expected);
+      expect(answer.results[0]?.id).toBe(paperTitled(expected).id);
+    });
+  });
+
+  it('picks the snippet from the sentence matching the query, not the opening of the abstract', async () => {
+    const asap = paperTitled(coreTitleFor('Unitree G1'));
+    // Precondition: the name only appears late in that abstract.
+    expect(asap.abstract.indexOf('Unitree G1')).toBeGreaterThan(200);
+
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      const answer = await search({ q: 'Unitree G1', mode });
+      const top = answer.results[0]!;
+      expect(top.id).toBe(asap.id);
+      expect(top.snippet).toContain('Unitree G1');
+      expect(top.snippet.startsWith(asap.abstract.slice(0, 200))).toBe(false);
+      expect(asap.abstract).toContain(top.snippet.replace(/ …$/, ''));
+    }
+  });
+
+  it('keeps every snippet a part of its abstract, over many results and modes', async () => {
+    for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
+      for (const q of ['sim-to-real transfer for humanoid robots', 'reward tampering in language models', 'offline RL on D4RL']) {
+        expectAnswerShape(await search({ q, mode, k: '50' }));
+      }
+    }
+  });
+
+  it('answers odd but valid queries without failing', async () => {
+    for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
+      for (const q of ['the of and', '???', '%ZZ', 'ünïcödé 机器人 🤖']) {
+        const answer = await search({ q, mode });
+        expectAnswerShape(answer);
+        expect(answer.query).toBe(q);
+      }
+    }
+  });
+});
+
+describe('POST /api/similar', () => {
+  it('finds a paper first when given its own abstract', async () => {
+    const sample = papers.filter((_, i) => i % 20 === 0);
+    expect(sample.length).toBeGreaterThanOrEqual(10);
+    for (const paper of sample) {
+      const response = await postSimilar(JSON.stringify({ text: paper.abstract, k: 3 }));
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as SearchAnswer;
+      expectAnswerShape(answer);
+      expect(answer.results).toHaveLength(3);
+      expect(answer.results[0]?.id, paper.title).toBe(paper.id);
+    }
+  });
+
+  it('accepts k and mode in the body, and a charset in the content type', async () => {
+    const text = 'Humanoid robots learn whole-body skills by imitating recorded human motion.';
+    for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
+      const response = await postSimilar(JSON.stringify({ text, k: 4, mode }), 'application/json; charset=utf-8');
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as SearchAnswer;
+      expectAnswerShape(answer);
+      expect(answer.mode).toBe(mode);
+      expect(answer.results).toHaveLength(4);
+    }
+    const defaults = (await (await postSimilar(JSON.stringify({ text }))).json()) as SearchAnswer;
+    expect(defaults.mode).toBe('hybrid');
+    expect(defaults.results).toHaveLength(10);
+  });
+});
+
+describe('GET /api/papers/:id', () => {
+  it('returns the paper', async () => {
+    const paper = paperTitled('DiffClone: Enhanced Behaviour Cloning in Robotics with Diffusion-Driven Policy Learning');
+    const response = await get(`/api/papers/${encodeURIComponent(paper.id)}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Paper;
+    expect(body.id).toBe(paper.id);
+    expect(body.title).toBe(paper.title);
+    expect(body.abstract).toBe(paper.abstract);
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    await expectError(await get('/api/papers/no-such-paper-00000000'), 404);
+  });
+});
+
+describe('GET /api/papers/:id/similar', () => {
+  it('returns k similar papers, never the paper itself', async () => {
+    for (const paper of [papers[0]!, papers[Math.floor(papers.length / 2)]!, papers.at(-1)!]) {
+      const response = await get(`/api/papers/${encodeURIComponent(paper.id)}/similar?k=5`);
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as SearchAnswer;
+      expectAnswerShape(answer);
+      expect(answer.query).toBe(paper.id);
+      expect(answer.results).toHaveLength(5);
+      expect(answer.results.map((r) => r.id)).not.toContain(paper.id);
+    }
+  });
+
+  it('defaults to 10 results and finds topical neighbours', async () => {
+    const humanPlus = paperTitled('HumanPlus: Humanoid Shadowing and Imitation from Humans');
+    const answer = (await (await get(`/api/papers/${encodeURIComponent(humanPlus.id)}/similar`)).json()) as SearchAnswer;
+    expectAnswerShape(answer);
+    expect(answer.results).toHaveLength(10);
+    expect(answer.results.map((r) => r.id)).not.toContain(humanPlus.id);
+    expect(answer.results.filter((r) => /humanoid/i.test(`${r.title} ${r.abstract}`)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('still excludes the paper when k is the maximum', async () => {
+    const paper = papers[1]!;
+    const answer = (await (await get(`/api/papers/${encodeURIComponent(paper.id)}/similar?k=100`)).json()) as SearchAnswer;
+    expect(answer.results).toHaveLength(100);
+    expect(answer.results.map((r) => r.id)).not.toContain(paper.id);
+  });
+
+  it('answers 404 for an unknown id and 400 for a bad k', async () => {
+    await expectError(await get('/api/papers/no-such-paper-00000000/similar'), 404);
+    const error = await expectError(await get(`/api/papers/${encodeURIComponent(papers[0]!.id)}/similar?k=0`), 400);
+    expect(error.message).toMatch(/\bk\b/);
+  });
+});
+
+describe('GET /health', () => {
+  it('reports the index being served', async () => {
+    const response = await get('/health');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'status']);
+    expect(body.status).toBe('ok');
+    expect(body.papers).toBe(237);
+    expect(body.papers).toBe(papers.length);
+    expect(body.model).toBe(engine.index.manifest.model.name);
+    expect(typeof body.model).toBe('string');
+    expect((body.model as string).length).toBeGreaterThan(0);
+    expect(typeof body.built_at).toBe('string');
+    expect(new Date(body.built_at as string).toISOString()).toBe(body.built_at);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  interface Parameter {
+    name: string;
+    in: string;
+    required?: boolean;
+  }
+  interface Operation {
+    parameters?: Parameter[];
+    requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+    responses: Record<string, unknown>;
+  }
+  interface OpenApiDoc {
+    openapi: string;
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  }
+
+  let doc: OpenApiDoc;
+  beforeAll(async () => {
+    const response = await get('/openapi.json');
+    expect(response.status).toBe(200);
+    doc = (await response.json()) as OpenApiDoc;
+  });
+
+  const parameters = (path: string, method: string) =>
+    Object.fromEntries((doc.paths[path]?.[method]?.parameters ?? []).map((p) => [`${p.in}:${p.name}`, p.required ?? false]));
+
+  it('is an OpenAPI 3 document listing every route', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths['/api/search'] ?? {})).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/similar'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.paths['/api/papers/{id}'] ?? {})).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/papers/{id}/similar'] ?? {})).toEqual(['get']);
+    expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get']);
+  });
+
+  it('documents the parameters of each route', () => {
+    expect(parameters('/api/search', 'get')).toEqual({ 'query:q': true, 'query:k': false, 'query:mode': false });
+    expect(parameters('/api/papers/{id}', 'get')).toEqual({ 'path:id': true });
+    expect(parameters('/api/papers/{id}/similar', 'get')).toEqual({ 'path:id': true, 'query:k': false });
+  });
+
+  it('documents the JSON body of POST /api/similar', () => {
+    const ref = doc.paths['/api/similar']?.post?.requestBody?.content['application/json']?.schema.$ref;
+    expect(ref).toBeDefined();
+    const schema = doc.components.schemas[ref!.replace('#/components/schemas/', '')];
+    expect(Object.keys(schema?.properties ?? {}).sort()).toEqual(['k', 'mode', 'text']);
+    expect(schema?.required).toContain('text');
+  });
+
+  it('documents the answer and error shapes', () => {
+    const answer = doc.components.schemas.SearchAnswer;
+    expect(Object.keys(answer?.properties ?? {}).sort()).toEqual(['confidence', 'mode', 'query', 'results', 'took_ms']);
+    expect(doc.paths['/api/search']?.get?.responses).toHaveProperty('400');
+    expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('413');
+    expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('415');
+    expect(doc.paths['/api/papers/{id}']?.get?.responses).toHaveProperty('404');
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    ['missing q', '', 'q'],
+    ['empty q', 'q=', 'q'],
+    ['blank q', 'q=%20%20', 'q'],
+    ['too long q', `q=${'a'.repeat(1001)}`, 'q'],
+    ['k=0', 'q=robots&k=0', 'k'],
+    ['k=101', 'q=robots&k=101', 'k'],
+    ['k=abc', 'q=robots&k=abc', 'k'],
+    ['k=1.5', 'q=robots&k=1.5', 'k'],
+    ['k=-3', 'q=robots&k=-3', 'k'],
+    ['array-valued k', 'q=robots&k=1&k=2', 'k'],
+    ['mode=foo', 'q=robots&mode=foo', 'mode'],
+    ['upper-case mode', 'q=robots&mode=HYBRID', 'mode'],
+  ])('GET /api/search with %s is a 400 naming the field', async (_, query, field) => {
+    const error = await expectError(await get(`/api/search?${query}`), 400);
+    expect(error.message).toMatch(new RegExp(`\\b${field}\\b`));
+  });
+
+  it('POST /api/similar with malformed JSON is a 400', async () => {
+    for (const body of ['{"text": ', '{text: "robots"}', '']) {
+      const error = await expectError(await postSimilar(body), 400);
+      expect(error.message).toMatch(/JSON/);
+    }
+  });
+
+  it.each([
+    ['an array', '["robots"]', /body/],
+    ['a string', '"robots"', /body/],
+    ['null', 'null', /body/],
+    ['a number', '42', /body/],
+    ['an object without text', '{"k": 3}', /\btext\b/],
+    ['a non-string text', '{"text": 5}', /\btext\b/],
+    ['a blank text', '{"text": "   "}', /\btext\b/],
+    ['a too long text', JSON.stringify({ text: 'robot '.repeat(4000) }), /\btext\b/],
+    ['k=0', '{"text": "robots", "k": 0}', /\bk\b/],
+    ['k=1.5', '{"text": "robots", "k": 1.5}', /\bk\b/],
+    ['an unknown mode', '{"text": "robots", "mode": "foo"}', /\bmode\b/],
+  ])('POST /api/similar with %s is a 400 naming the problem', async (_, body, message) => {
+    const error = await expectError(await postSimilar(body), 400);
+    expect(error.message).toMatch(message);
+  });
+
+  it('answers 404 for an unknown route', async () => {
+    for (const path of ['/api/nothing', '/nothing', '/api/papers/', '/api/papers/a/b', '/api/search/']) {
+      await expectError(await get(path), 404);
+    }
+  });
+
+  it.each([
+    ['DELETE', '/api/search?q=robots', 'GET'],
+    ['POST', '/api/search?q=robots', 'GET'],
+    ['GET', '/api/similar', 'POST'],
+    ['PUT', '/api/similar', 'POST'],
+    ['POST', '/api/papers/some-id', 'GET'],
+    ['DELETE', '/api/papers/some-id/similar', 'GET'],
+    ['POST', '/health', 'GET'],
+  ])('%s %s is a 405 with an Allow header', async (method, path, allowed) => {
+    const response = await get(path, { method });
+    await expectError(response, 405);
+    expect(response.headers.get('allow')).toBe(allowed);
+  });
+
+  it('rejects a body over 64 KiB with 413', async () => {
+    const body = JSON.stringify({ text: 'robot '.repeat(12_000) });
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    await expectError(await postSimilar(body), 413);
+    await expectError(await postSimilar('x'.repeat(70_000), 'text/plain'), 413);
+  });
+
+  it('accepts a body just under 64 KiB (then judged by the text limit)', async () => {
+    const body = JSON.stringify({ text: 'robot learning' }).padEnd(64 * 1024 - 1, ' ');
+    expect((await postSimilar(body)).status).toBe(200);
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['form data', 'application/x-www-form-urlencoded'],
+    ['no content type', null],
+  ])('rejects a %s body with 415', async (_, contentType) => {
+    await expectError(await postSimilar('{"text": "robots"}', contentType), 415);
+  });
+});
