@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLabelledSet } from '../../src/eval/collections.js';
+import { evaluateCollection, type CollectionReport } from '../../src/eval/evaluate.js';
+import { seedEngine } from '../support/seed-engine.js';
+
+// Quality pinned with a margin below the figures `npm run eval` measures (README), so that a
+// regression fails CI while run-to-run noise does not. These are scores, not timings.
+const MARGIN = 0.03;
+
+describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)', () => {
+  let report: CollectionReport;
+
+  beforeAll(async () => {
+    const engine = await seedEngine();
+    report = await evaluateCollection(engine, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', engine.index.papers));
+  });
+
+  it('hybrid keeps its measured nDCG@10 (0.787)', () => {
+    expect(report.overall.hybrid['ndcg@10']).toBeGreaterThanOrEqual(0.787 - MARGIN);
+  });
+
+  it('hybrid beats every single method and naive fusion overall', () => {
+    const hybrid = report.overall.hybrid['ndcg@10'];
+    for (const method of ['bm25 (MiniSearch defaults)', 'dense (exact)', 'lexical', 'dense'] as const) {
+      expect(hybrid, method).toBeGreaterThan(report.overall[method]['ndcg@10'] + 0.05);
+    }
+    expect(hybrid).toBeGreaterThan(report.overall['rrf (k=60)']['ndcg@10']);
+  });
+
+  it('hybrid is never worse than its parts on any kind of query', () => {
+    for (const [kind, rows] of Object.entries(report.byKind)) {
+      const best = Math.max(rows!.lexical['ndcg@10'], rows!.dense['ndcg@10']);
+      expect(rows!.hybrid['ndcg@10'], kind).toBeGreaterThanOrEqual(best - 0.005);
+    }
+  });
+
+  it('says "low" for off-topic queries and "high" for answerable ones', () => {
+    const { answerableHigh, answerable, offTopicLow, offTopic } = report.confidence;
+    expect(answerableHigh / answerable).toBeGreaterThanOrEqual(0.9);
+    expect(offTopicLow / offTopic).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('exact names and acronyms', () => {
+  it.each([
+    ['DiffClone', /^DiffClone/],
+    ['TOTO benchmark', /^DiffClone/],
+    ['Unitree G1', /^ASAP/],
+    ['MimicGen', /^MimicGen/],
+    ['CALVIN benchmark', /^(Predictive Inverse Dynamics|Efficient Diffusion Transformer Policies)/],
+  ])('"%s" is found first by lexical and hybrid search', async (query, title) => {
+    const engine = await seedEngine();
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      const [first] = (await engine.search(query, { k: 3, mode })).results;
+      expect(first?.title, mode).toMatch(title);
+    }
+  });
+});
