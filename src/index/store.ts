@@ -6,7 +6,7 @@ import type { Paper } from '../papers/index.js';
 import { FORMAT_VERSION, ManifestSchema, type FileEntry, type HnswParams, type Manifest } from './manifest.js';
 
 const MANIFEST = 'manifest.json';
-const DATA_FILE = /^(hnsw|papers)-[a-z0-9-]+\.(bin|jsonl)$/;
+const DATA_FILE = /^(hnsw|papers|vectors)-[a-z0-9-]+\.(bin|jsonl|f32)$/;
 
 export class IndexError extends Error {}
 
@@ -25,6 +25,8 @@ export class PaperIndex {
     readonly manifest: Manifest,
     readonly papers: readonly Paper[],
     private readonly graph: hnswlib.HierarchicalNSW,
+    /** Every paper's unit vector, row after row: read without copying, unlike the graph's own copy. */
+    private readonly vectors: Float32Array,
   ) {
     this.ordinals = new Map(papers.map((paper, i) => [paper.id, i]));
   }
@@ -34,7 +36,8 @@ export class PaperIndex {
   }
 
   vectorOf(ordinal: number): Float32Array {
-    return Float32Array.from(this.graph.getPoint(ordinal));
+    const dimensions = this.manifest.model.dimensions;
+    return this.vectors.subarray(ordinal * dimensions, (ordinal + 1) * dimensions);
   }
 
   /** Approximate nearest neighbours by cosine similarity, best first. */
@@ -74,9 +77,9 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
   graph.writeIndexSync(join(dir, hnswName));
   const papersName = `papers-${generation}.jsonl`;
   writeFileSync(join(dir, papersName), contents.papers.map((paper) => JSON.stringify(paper)).join('\n') + '\n');
-
-  fsyncPath(join(dir, hnswName));
-  fsyncPath(join(dir, papersName));
+  const vectorsName = `vectors-${generation}.f32`;
+  writeFileSync(join(dir, vectorsName), packVectors(contents.vectors));
+  for (const name of [hnswName, papersName, vectorsName]) fsyncPath(join(dir, name));
 
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -86,7 +89,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     builtAt: new Date().toISOString(),
     sources: contents.sources,
     hnsw: contents.hnsw,
-    files: { hnsw: describeFile(dir, hnswName), papers: describeFile(dir, papersName) },
+    files: { hnsw: describeFile(dir, hnswName), papers: describeFile(dir, papersName), vectors: describeFile(dir, vectorsName) },
   };
   const staging = join(dir, `${MANIFEST}.tmp-${process.pid}`);
   writeFileSync(staging, JSON.stringify(manifest, null, 2) + '\n');
@@ -95,7 +98,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
   fsyncPath(dir);
 
   // Keep the previous generation too: a server may be reading it right now.
-  const keep = new Set([hnswName, papersName, previous?.files.hnsw.name, previous?.files.papers.name]);
+  const keep = new Set([...Object.values(manifest.files), ...Object.values(previous?.files ?? {})].map((file) => file.name));
   for (const name of readdirSync(dir)) {
     if ((DATA_FILE.test(name) && !keep.has(name)) || name.startsWith(`${MANIFEST}.tmp-`)) rmSync(join(dir, name), { force: true });
   }
@@ -138,10 +141,13 @@ export function loadIndex(dir: string): PaperIndex {
     .map((line) => JSON.parse(line) as Paper);
   const graph = new hnswlib.HierarchicalNSW('cosine', manifest.model.dimensions);
   graph.readIndexSync(join(dir, manifest.files.hnsw.name));
-  if (papers.length !== manifest.paperCount || graph.getCurrentCount() !== manifest.paperCount) {
-    throw new IndexError(`index in ${dir} is inconsistent: manifest says ${manifest.paperCount} papers, files hold ${papers.length} records and ${graph.getCurrentCount()} vectors; rebuild it`);
+  const bytes = readFileSync(join(dir, manifest.files.vectors.name));
+  const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const counts = [papers.length, graph.getCurrentCount(), vectors.length / manifest.model.dimensions];
+  if (counts.some((count) => count !== manifest.paperCount)) {
+    throw new IndexError(`index in ${dir} is inconsistent: manifest says ${manifest.paperCount} papers, files hold ${counts.join(' / ')} records / graph nodes / vectors; rebuild it`);
   }
-  return new PaperIndex(manifest, papers, graph);
+  return new PaperIndex(manifest, papers, graph, vectors);
 }
 
 function verifyFile(dir: string, entry: FileEntry): void {
@@ -151,6 +157,16 @@ function verifyFile(dir: string, entry: FileEntry): void {
   if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) {
     throw new IndexError(`index in ${dir} is damaged: ${entry.name} does not match its checksum in ${MANIFEST}; rebuild it with "npm run build-index"`);
   }
+}
+
+function packVectors(vectors: readonly Float32Array[]): Uint8Array {
+  const packed = new Float32Array(vectors.reduce((n, v) => n + v.length, 0));
+  let offset = 0;
+  for (const vector of vectors) {
+    packed.set(vector, offset);
+    offset += vector.length;
+  }
+  return new Uint8Array(packed.buffer);
 }
 
 function describeFile(dir: string, name: string): FileEntry {

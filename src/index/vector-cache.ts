@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
-import { FORMAT_VERSION } from './manifest.js';
 
 const KEY_BYTES = 32;
+/** Bump when the record layout below changes. */
+const CACHE_FORMAT = 1;
 
 export function contentKey(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -23,7 +24,7 @@ export class VectorCache {
 
   constructor(folder: string, model: ModelInfo) {
     mkdirSync(folder, { recursive: true });
-    this.file = join(folder, `v${FORMAT_VERSION}-${model.name}-${model.precision}-${model.checksum.slice(0, 16)}.vectors`);
+    this.file = join(folder, `v${CACHE_FORMAT}-${model.name}-${model.precision}-${model.checksum.slice(0, 16)}.vectors`);
     this.recordBytes = KEY_BYTES + model.dimensions * 4;
     if (existsSync(this.file)) this.load();
   }

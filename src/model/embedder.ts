@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, pipeline, LogLevel, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { splitSentences } from '../papers/index.js';
+import { BatchQueue } from './batch-queue.js';
 import { DEFAULT_MODEL, prepareDefaultModel, sha256File } from './prepare.js';
 
 export type Precision = 'fp32' | 'int8';
@@ -20,6 +21,8 @@ export interface EmbedderOptions {
   batchSize?: number;
   /** ONNX Runtime intra-op threads; defaults to every core. */
   threads?: number;
+  /** Texts that may wait for the model in `embedLong` before it answers BusyError. */
+  maxWaiting?: number;
 }
 
 /** What the index manifest records, so an index is never searched with vectors of another model. */
@@ -44,11 +47,16 @@ const TRANSFORMERS_DTYPE: Record<Precision, 'fp32' | 'q8'> = { fp32: 'fp32', int
  * ```
  */
 export class Embedder {
+  private readonly queue: BatchQueue<Float32Array>;
+
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
     readonly info: ModelInfo,
     private readonly batchSize: number,
-  ) {}
+    maxWaiting: number,
+  ) {
+    this.queue = new BatchQueue((texts) => this.embed(texts), maxWaiting, batchSize);
+  }
 
   static async load(options: EmbedderOptions): Promise<Embedder> {
     const name = options.model ?? DEFAULT_MODEL;
@@ -76,7 +84,7 @@ export class Embedder {
       dimensions: probe.dims.at(-1)!,
       maxTokens,
     };
-    return new Embedder(extractor, info, options.batchSize ?? 32);
+    return new Embedder(extractor, info, options.batchSize ?? 32, options.maxWaiting ?? 256);
   }
 
   /**
@@ -99,14 +107,20 @@ export class Embedder {
     return vectors;
   }
 
+  /** Texts waiting for the model in the query queue. */
+  get pending(): number {
+    return this.queue.pending;
+  }
+
   /**
-   * Embeds a text of any length: sentences are packed into passages that fit the model, and the
+   * Embeds a query of any length: sentences are packed into passages that fit the model, and the
    * passage vectors are averaged (weighted by length) — nothing after the token limit is dropped.
+   * Concurrent calls share forward passes through a bounded queue (BusyError when it is full).
    */
   async embedLong(text: string): Promise<Float32Array> {
     const passages = this.passages(text);
-    if (passages.length === 1) return (await this.embed(passages))[0]!;
-    const vectors = await this.embed(passages);
+    const vectors = await Promise.all(passages.map((passage) => this.queue.submit(passage)));
+    if (vectors.length === 1) return vectors[0]!;
     const pooled = new Float32Array(this.info.dimensions);
     vectors.forEach((vector, i) => {
       const weight = passages[i]!.length;

@@ -6,7 +6,7 @@ import { analyze } from './analyzer.js';
 import { DEFAULT_CONFIDENCE, isConfident, type ConfidenceOptions, type Evidence } from './confidence.js';
 import { DEFAULT_FUSION, fuse, lexicalWeight, type Candidate, type FusionOptions } from './fusion.js';
 import { DEFAULT_LEXICAL, LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical.js';
-import { bestSnippet } from './snippet.js';
+import { Snippets } from './snippet.js';
 
 export const MODES = ['hybrid', 'dense', 'lexical'] as const;
 export type Mode = (typeof MODES)[number];
@@ -78,6 +78,7 @@ export class SearchEngine {
   readonly options: SearchOptions;
   private readonly lexical: LexicalIndex;
   private readonly queryVectors: LRUCache<string, Float32Array>;
+  private readonly snippets: Snippets;
 
   constructor(readonly index: PaperIndex, readonly embedder: Embedder, options: Partial<SearchOptions> = {}) {
     this.options = { ...DEFAULT_SEARCH, ...options };
@@ -87,6 +88,7 @@ export class SearchEngine {
     }
     this.lexical = new LexicalIndex(index.papers, this.options.lexical);
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
+    this.snippets = new Snippets((term) => this.lexical.idf(term));
   }
 
   paper(id: string): Paper | undefined {
@@ -118,7 +120,6 @@ export class SearchEngine {
     const terms = analyze(query.text);
     const ranked = await this.rank(query, terms.length, mode, k);
     const queryTerms = new Set(terms);
-    const idf = (term: string) => this.lexical.idf(term);
     return {
       query: label,
       mode,
@@ -126,7 +127,7 @@ export class SearchEngine {
       confidence: ranked.confident ? 'high' : 'low',
       results: ranked.hits.map(({ ordinal, score }) => {
         const paper = this.index.papers[ordinal]!;
-        return { id: paper.id, title: paper.title, score: round(score), snippet: bestSnippet(paper.abstract, queryTerms, idf), abstract: paper.abstract };
+        return { id: paper.id, title: paper.title, score: round(score), snippet: this.snippets.best(paper.abstract, queryTerms), abstract: paper.abstract };
       }),
     };
   }

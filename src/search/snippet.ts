@@ -1,27 +1,50 @@
+import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../papers/index.js';
 import { analyze } from './analyzer.js';
 
 const TARGET_CHARS = 320;
 
+interface AnalyzedAbstract {
+  sentences: string[];
+  terms: Array<Set<string>>;
+}
+
 /**
- * The passage of an abstract that best matches the query: the sentence whose terms carry the most
- * query weight (idf-weighted), extended by its neighbour when short. Without any overlap (a purely
- * semantic match) the abstract's opening is the best summary.
+ * Picks the passage of an abstract that best matches a query: the sentence whose terms carry the
+ * most query weight (idf-weighted), extended by its neighbour when short. Without any overlap (a
+ * purely semantic match) the abstract's opening is the best summary. Analyzed abstracts are cached:
+ * stemming every sentence of every result on every query would cost more than the search.
  */
-export function bestSnippet(abstract: string, queryTerms: ReadonlySet<string>, idf: (term: string) => number): string {
-  const sentences = splitSentences(abstract);
-  if (sentences.length === 0) return '';
-  let best = -1;
-  let bestScore = 0;
-  sentences.forEach((sentence, i) => {
-    const score = [...new Set(analyze(sentence))].reduce((sum, term) => sum + (queryTerms.has(term) ? idf(term) : 0), 0);
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
+export class Snippets {
+  private readonly analyzed = new LRUCache<string, AnalyzedAbstract>({ max: 5000 });
+
+  constructor(private readonly idf: (term: string) => number) {}
+
+  best(abstract: string, queryTerms: ReadonlySet<string>): string {
+    const { sentences, terms } = this.analyze(abstract);
+    if (sentences.length === 0) return '';
+    let best = 0;
+    let bestScore = 0;
+    terms.forEach((sentenceTerms, i) => {
+      let score = 0;
+      for (const term of sentenceTerms) if (queryTerms.has(term)) score += this.idf(term);
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    });
+    let snippet = sentences[best]!;
+    if (snippet.length < TARGET_CHARS / 2 && sentences[best + 1]) snippet += ` ${sentences[best + 1]}`;
+    return snippet.length > TARGET_CHARS ? `${snippet.slice(0, TARGET_CHARS).replace(/\s+\S*$/, '')} …` : snippet;
+  }
+
+  private analyze(abstract: string): AnalyzedAbstract {
+    let analyzed = this.analyzed.get(abstract);
+    if (!analyzed) {
+      const sentences = splitSentences(abstract);
+      analyzed = { sentences, terms: sentences.map((sentence) => new Set(analyze(sentence))) };
+      this.analyzed.set(abstract, analyzed);
     }
-  });
-  const start = Math.max(best, 0);
-  let snippet = sentences[start]!;
-  if (snippet.length < TARGET_CHARS / 2 && sentences[start + 1]) snippet += ` ${sentences[start + 1]}`;
-  return snippet.length > TARGET_CHARS ? `${snippet.slice(0, TARGET_CHARS).replace(/\s+\S*$/, '')} …` : snippet;
+    return analyzed;
+  }
 }

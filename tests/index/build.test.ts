@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildIndex, IndexError, loadIndex, readManifest } from '../../src/index/index.js';
+import { buildIndex, FORMAT_VERSION, IndexError, loadIndex, readManifest } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { readCorpus, type Paper } from '../../src/papers/index.js';
 import { SearchEngine } from '../../src/search/index.js';
@@ -25,7 +25,7 @@ describe('the seed index', () => {
     const index = loadIndex(inject('seedIndexDir'));
     const { manifest } = index;
     expect(index.papers).toHaveLength(237);
-    expect(manifest).toMatchObject({ formatVersion: 1, paperCount: 237, model: { name: 'all-MiniLM-L6-v2', dimensions: 384 }, hnsw: { space: 'cosine' } });
+    expect(manifest).toMatchObject({ formatVersion: FORMAT_VERSION, paperCount: 237, model: { name: 'all-MiniLM-L6-v2', dimensions: 384 }, hnsw: { space: 'cosine' } });
     expect(manifest.model.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(manifest.builtAt)).not.toBeNaN();

@@ -1,0 +1,145 @@
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadEmbedder, runBuild } from '../cli/build-runner.js';
+import { parseCommandLine, runMain } from '../cli/main.js';
+import { loadSettings, settingFlags } from '../config/index.js';
+import { loadLabelledSet } from '../eval/collections.js';
+import { loadIndex } from '../index/index.js';
+import { SearchEngine } from '../search/index.js';
+import { embedderThroughput, longAbstracts, measureGemmPeak, miniLmFlops, naiveThroughput, type ThroughputResult } from './embedding.js';
+import { measureHttp, type HttpResult } from './http.js';
+import { measurePeers, type PeerResult } from './peers.js';
+import { measureScalePoint, type ScalePoint } from './scale.js';
+import { round } from './stats.js';
+import { lineChart } from './svg.js';
+
+const USAGE = 'npm run bench -- [--full] [--skip-scale] [--skip-http]';
+const OUT = resolve('tests/benchmarks');
+
+interface Report {
+  date: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string };
+  gemmPeakGflops: number;
+  ceilingPapersPerSecond: number;
+  embedding: { sorted256: ThroughputResult[]; seedCorpus: ThroughputResult[] };
+  http?: HttpResult;
+  peers: PeerResult[];
+  scale: ScalePoint[];
+}
+
+runMain(async () => {
+  const { values } = parseCommandLine({ ...settingFlags(), full: { type: 'boolean' }, 'skip-scale': { type: 'boolean' }, 'skip-http': { type: 'boolean' } }, USAGE);
+  const { full, 'skip-scale': skipScale, 'skip-http': skipHttp, ...flags } = values as Record<string, string> & { full?: boolean; 'skip-scale'?: boolean; 'skip-http'?: boolean };
+  const settings = loadSettings(flags);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const indexDir = resolve('.cache/bench/seeds');
+  const embedder = await loadEmbedder(settings);
+  await runBuild({ ...settings, indexDir }, [resolve('seeds')], embedder);
+  const engine = new SearchEngine(loadIndex(indexDir), embedder);
+  const papers = engine.index.papers;
+
+  log('measuring the fp32 GEMM peak ...');
+  const gemmPeakGflops = round(await measureGemmPeak(), 1);
+  const ceilingPapersPerSecond = round((gemmPeakGflops * 1e9) / miniLmFlops(256), 1);
+
+  log('measuring embedding throughput ...');
+  const texts256 = longAbstracts(papers.map((p) => p.abstract), 128, 2200);
+  const seedTexts = papers.map((p) => `${p.title}\n\n${p.abstract}`);
+  const embedding = { sorted256: [] as ThroughputResult[], seedCorpus: [] as ThroughputResult[] };
+  for (const [texts, target] of [[texts256, embedding.sorted256], [seedTexts, embedding.seedCorpus]] as const) {
+    target.push(await naiveThroughput(settings.modelsDir, texts));
+    for (const precision of ['fp32', 'int8'] as const) target.push(await embedderThroughput(settings.modelsDir, precision, texts));
+  }
+
+  const dev = loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', papers);
+  let http: HttpResult | undefined;
+  if (!skipHttp) {
+    log('measuring HTTP latency and throughput ...');
+    http = await measureHttp(engine, dev.queries.filter((q) => q.kind !== 'abstract').map((q) => q.text));
+  }
+  log('measuring peers ...');
+  const peers = await measurePeers(engine, dev);
+
+  const scale: ScalePoint[] = [];
+  if (!skipScale) {
+    const real = papers.map((_, ordinal) => engine.index.vectorOf(ordinal));
+    for (const n of full ? [1_000, 10_000, 100_000] : [1_000, 10_000]) {
+      log(`measuring scale at N = ${n} ...`);
+      scale.push(await measureScalePoint({ n, real, abstracts: [...papers], model: engine.index.manifest.model, modelsDir: settings.modelsDir, withOrama: n <= 10_000 }));
+    }
+  }
+
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    gemmPeakGflops,
+    ceilingPapersPerSecond,
+    embedding,
+    http,
+    peers,
+    scale,
+  };
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  if (scale.length > 0) {
+    writeFileSync(join(OUT, 'scale.svg'), lineChart('Search stage latency vs corpus size (p50, ms)', 'papers (N)', 'ms', [
+      { name: 'HNSW (ours)', points: scale.map((p) => [p.n, p.hnswP50Ms]) },
+      { name: 'exact brute force', points: scale.map((p) => [p.n, p.exactP50Ms]) },
+      ...(scale.some((p) => p.orama) ? [{ name: 'Orama vector', points: scale.filter((p) => p.orama).map((p) => [p.n, p.orama!.p50Ms] as [number, number]) }] : []),
+    ]));
+  }
+  writeFileSync(join(OUT, 'report.md'), markdown(report));
+  process.stdout.write(markdown(report));
+  log(`written ${join(OUT, 'report.md')}, results.json${scale.length ? ', scale.svg' : ''}`);
+});
+
+function markdown(r: Report): string {
+  const rows = (results: ThroughputResult[]) => {
+    const naive = results[0]!.papersPerSecond;
+    return results.map((t) => `| ${t.name} | ${t.papersPerSecond} | ${round((t.papersPerSecond * miniLmFlops(256)) / (r.gemmPeakGflops * 1e9), 2)} | ${round(t.papersPerSecond / naive, 2)}x |`).join('\n');
+  };
+  const lines = [
+    `# paper-search benchmark`,
+    ``,
+    `${r.date} · ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node} · medians · reproduce with \`npm run bench\``,
+    ``,
+    `## Embedding throughput (offline job)`,
+    ``,
+    `fp32 GEMM peak measured on this machine through ONNX Runtime: **${r.gemmPeakGflops} GFLOP/s**; all-MiniLM-L6-v2 costs ${round(miniLmFlops(256) / 1e9, 2)} GFLOP per 256-token abstract, so the fp32 ceiling is **${r.ceilingPapersPerSecond} abstracts/s**.`,
+    ``,
+    `256-token abstracts (128 texts):`,
+    ``,
+    `| embedder | papers/s | fraction of fp32 ceiling | vs naive |`,
+    `| --- | --- | --- | --- |`,
+    rows(r.embedding.sorted256),
+    ``,
+    `The seed corpus as it is (237 papers, mixed lengths; here length-sorted batching matters):`,
+    ``,
+    `| embedder | papers/s | fraction of fp32 ceiling (at 256 tokens) | vs naive |`,
+    `| --- | --- | --- | --- |`,
+    rows(r.embedding.seedCorpus),
+  ];
+  if (r.http) {
+    lines.push(``, `## Query latency through HTTP (seed index, distinct queries, no cache hits)`, ``,
+      `| measure | value |`, `| --- | --- |`,
+      `| one client, p50 | ${r.http.sequential.p50Ms} ms |`,
+      `| one client, p99 | ${r.http.sequential.p99Ms} ms |`,
+      `| ${r.http.concurrent.connections} clients (autocannon, ${r.http.concurrent.seconds} s), throughput | ${r.http.concurrent.requestsPerSecond} req/s |`,
+      `| ${r.http.concurrent.connections} clients, p50 / p99 | ${r.http.concurrent.p50Ms} / ${r.http.concurrent.p99Ms} ms |`,
+      `| non-2xx answers under load | ${r.http.concurrent.non2xx} |`,
+      `| repeated query (embedding cache hit), p50 | ${r.http.cachedRepeatP50Ms} ms |`);
+  }
+  lines.push(``, `## Search stage and quality beside peers (seed corpus, 53 labelled queries, query vectors precomputed)`, ``,
+    `| engine | p50 ms | p99 ms | nDCG@10 |`, `| --- | --- | --- | --- |`,
+    ...r.peers.map((p) => `| ${p.name} | ${p.p50Ms} | ${p.p99Ms} | ${p.ndcgAt10} |`));
+  if (r.scale.length > 0) {
+    lines.push(``, `## Scale (synthetic vectors around the real ones; HNSW M=16, efConstruction=200, ef=128)`, ``,
+      `| N | build s | index MB | HNSW recall@10 | HNSW p50 / p99 ms | exact p50 ms | Orama vector recall / p50 ms | server start s | server RSS MB |`,
+      `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+      ...r.scale.map((p) => `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.indexMegabytes} | ${p.hnswRecallAt10} | ${p.hnswP50Ms} / ${p.hnswP99Ms} | ${p.exactP50Ms} | ${p.orama ? `${p.orama.recallAt10} / ${p.orama.p50Ms}` : '–'} | ${p.startupSeconds} | ${p.serverRssMegabytes} |`),
+      ``, `![search latency vs N](scale.svg)`);
+  }
+  return lines.join('\n') + '\n';
+}
