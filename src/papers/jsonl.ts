@@ -62,6 +62,9 @@ export async function* readJsonLines(file: string): AsyncGenerator<JsonLineResul
 function parseJsonLine(line: string, source: string, lineNumber: number): JsonLineResult {
   const skip = (reason: string): JsonLineResult => ({ skipped: { source, line: lineNumber, reason } });
 
+  // The decoder turns invalid UTF-8 into U+FFFD; such a line would index mangled text.
+  if (line.includes('\uFFFD')) return skip('line is not valid UTF-8');
+
   let json: unknown;
   try {
     json = JSON.parse(line);
