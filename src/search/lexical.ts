@@ -7,7 +7,7 @@ export interface LexicalOptions {
   titleBoost: number;
 }
 
-export const DEFAULT_LEXICAL: LexicalOptions = { titleBoost: 2 };
+export const DEFAULT_LEXICAL: LexicalOptions = { titleBoost: 0.7 };
 
 export interface LexicalHit {
   ordinal: number;
