@@ -3,7 +3,9 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { BusyError } from '../model/index.js';
 import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
+import { mountWeb, securityHeaders } from '../web/index.js';
 import {
   ErrorSchema, HealthSchema, LIMITS, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema,
   SimilarBodySchema, SimilarPaperQuerySchema,
@@ -81,6 +83,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     },
   });
 
+  app.use('*', securityHeaders());
   app.use('/api/*', bodyLimit({
     maxSize: options.bodyLimit ?? LIMITS.bodyBytes,
     onError: (c) => apiError(c, 413, 'payload_too_large', `request body exceeds ${options.bodyLimit ?? LIMITS.bodyBytes} bytes`),
@@ -118,6 +121,11 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     info: { title: 'paper-search', version: '1.0.0', description: 'Local semantic search over research papers' },
   });
 
+  mountWeb(app, {
+    papers: engine.index.manifest.paperCount, model: engine.index.manifest.model.name,
+    queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars,
+  });
+
   app.notFound((c) => {
     const allowed = knownPaths.filter((known) => known.pattern.test(c.req.path)).map((known) => known.method);
     if (allowed.length > 0) {
@@ -129,6 +137,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.onError((error, c) => {
     if (error instanceof PaperNotFoundError) return apiError(c, 404, 'paper_not_found', error.message);
+    if (error instanceof BusyError) {
+      c.header('Retry-After', '1');
+      return apiError(c, 503, 'busy', error.message);
+    }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       if (status === 400) return apiError(c, 400, 'malformed_json', 'request body is not valid JSON; send a JSON object such as {"text": "..."}');

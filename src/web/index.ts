@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { Page, pageState, type PageInfo } from './page.js';
+
+export type { PageInfo } from './page.js';
+
+/** The page's static files, read once at start-up from src/web/assets/ and served from memory. */
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+  'icon.svg': 'image/svg+xml',
+};
+
+interface Asset {
+  body: Uint8Array<ArrayBuffer>;
+  type: string;
+  etag: string;
+}
+
+function loadAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const [name, type] of Object.entries(ASSETS)) {
+    const body = new Uint8Array(readFileSync(new URL(`./assets/${name}`, import.meta.url)));
+    assets.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+  }
+  return assets;
+}
+
+/**
+ * Content Security Policy and the usual security headers, for the page, its assets and the API: only
+ * this origin's scripts, styles, images and fetches; no inline script or style; never framed.
+ */
+export function securityHeaders() {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'none'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+  });
+}
+
+/**
+ * The search page at `/` and its assets at `/assets/*`. A thin front end: the page calls the JSON API
+ * (`/api/search`, `/api/similar`, `/api/papers/:id/similar`) and holds no retrieval logic. `app` is any
+ * Hono app, OpenAPIHono included.
+ */
+export function mountWeb(app: Hono<any, any, any>, info: PageInfo): void {
+  const assets = loadAssets();
+
+  app.get('/', (c) => c.html(Page({ state: pageState((name) => c.req.query(name)), info })));
+
+  app.get('/assets/:name', (c) => {
+    const asset = assets.get(c.req.param('name'));
+    if (!asset) return c.notFound();
+    c.header('Cache-Control', 'no-cache');
+    c.header('ETag', asset.etag);
+    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
+    return c.body(asset.body, 200, { 'Content-Type': asset.type });
+  });
+}

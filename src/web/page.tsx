@@ -1,0 +1,117 @@
+import { raw } from 'hono/html';
+
+export const MODES = [
+  { value: 'hybrid', label: 'Hybrid', hint: 'meaning and exact words together (best for most queries)' },
+  { value: 'dense', label: 'Dense', hint: 'meaning only (sentence embeddings)' },
+  { value: 'lexical', label: 'Lexical', hint: 'exact words only (BM25)' },
+] as const;
+
+/** What the URL asks for; the script reads the same URL, this only pre-fills the controls. */
+export interface PageState {
+  view: 'search' | 'paste' | 'similar';
+  q: string;
+  mode: string;
+}
+
+export interface PageInfo {
+  papers: number;
+  model: string;
+  queryChars: number;
+  passageChars: number;
+}
+
+export function pageState(query: (name: string) => string | undefined): PageState {
+  const view = query('similar') !== undefined ? 'similar' : query('view') === 'paste' ? 'paste' : 'search';
+  return { view, q: query('q') ?? '', mode: query('mode') ?? 'hybrid' };
+}
+
+/**
+ * The page shell, server-rendered with hono/jsx. Every value from the URL lands in an attribute or text
+ * node, which hono/jsx escapes. Results are rendered by /assets/app.js from the JSON API.
+ */
+export function Page({ state, info }: { state: PageState; info: PageInfo }) {
+  const pasting = state.view === 'paste';
+  const loading = (state.view === 'search' && state.q.trim() !== '') || state.view === 'similar';
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <title>paper-search</title>
+          <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
+          <link rel="stylesheet" href="/assets/style.css" />
+          <script type="module" src="/assets/app.js"></script>
+        </head>
+        <body>
+          <header class="site">
+            <h1><a href="/">paper-search</a></h1>
+            <p class="about">Private search over {info.papers} papers, on this machine ({info.model}).</p>
+          </header>
+          <main>
+            <nav class="views" aria-label="What to search with">
+              <a id="view-search" href="/" aria-current={pasting ? undefined : 'page'}>Ask a question</a>
+              <a id="view-paste" href="/?view=paste" aria-current={pasting ? 'page' : undefined}>Paste an abstract</a>
+            </nav>
+
+            <form id="search-form" class="query" action="/" method="get" role="search" hidden={pasting}>
+              <label for="q">Question or keywords</label>
+              <div class="row">
+                <input id="q" name="q" type="search" value={state.view === 'search' ? state.q : ''} maxlength={info.queryChars}
+                  placeholder="e.g. sim-to-real transfer" autocomplete="off" spellcheck={false}
+                  enterkeyhint="search" aria-describedby="q-hint" />
+                <button type="submit">Search</button>
+              </div>
+              <p id="q-hint" class="hint">Press <kbd>/</kbd> to jump here and <kbd>Enter</kbd> to search.</p>
+            </form>
+
+            <form id="paste-form" class="query" hidden={!pasting}>
+              <label for="text">Abstract or passage</label>
+              <textarea id="text" name="text" rows={7} maxlength={info.passageChars} aria-describedby="text-hint"
+                placeholder="Paste an abstract (or any passage) to find papers about the same thing."></textarea>
+              <div class="row end">
+                <p id="text-hint" class="hint">Up to {info.passageChars.toLocaleString('en')} characters; <kbd>Ctrl</kbd>+<kbd>Enter</kbd> also searches.</p>
+                <button type="submit">Find similar papers</button>
+              </div>
+            </form>
+
+            <fieldset id="modes" class="modes">
+              <legend>Mode</legend>
+              {MODES.map((mode) => (
+                <label class="mode" title={mode.hint}>
+                  <input type="radio" name="mode" value={mode.value} form="search-form" checked={state.mode === mode.value} />
+                  <span>{mode.label}</span>
+                </label>
+              ))}
+              <span id="mode-note" class="hint"></span>
+            </fieldset>
+
+            <section id="answer" class="answer" aria-label="Results" aria-busy={loading ? 'true' : 'false'}>
+              <div id="context" class="context" hidden></div>
+              <p id="status" class="status" role="status" aria-live="polite">
+                {loading ? 'Loading…' : ''}
+              </p>
+              <div id="notice" class="notice" hidden></div>
+              <div id="intro" class="intro" hidden={loading || pasting}>
+                <p>Ask in your own words (<q>how do robots learn from a few demonstrations?</q>) or type a name or
+                  acronym; paste an abstract to find related work; from any result, find papers similar to it.</p>
+                <p><b>Hybrid</b> mode weighs meaning and exact words, <b>Dense</b> meaning only, <b>Lexical</b> exact words only.
+                  A result marked <i>low confidence</i> means the collection probably has nothing on the question.</p>
+              </div>
+              <ol id="results" class="results"></ol>
+            </section>
+            <noscript>
+              <p class="notice error">This page needs JavaScript to show results. The JSON API works without it:
+                {' '}<a href="/openapi.json">/openapi.json</a>.</p>
+            </noscript>
+          </main>
+          <footer class="site">
+            <p>Nothing leaves this machine. API: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a></p>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
