@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
-import { loadSettings, settingFlags, type Settings } from '../config/index.js';
+import { checkExposure, loadSettings, settingFlags, type Settings } from '../config/index.js';
 import { currentCorpusHash, loadIndex, readManifest } from '../index/index.js';
 import type { Embedder } from '../model/index.js';
 import { SearchEngine } from '../search/index.js';
@@ -33,10 +33,11 @@ runMain(async () => {
   const started = performance.now();
   const { values } = parseCommandLine(settingFlags(), USAGE);
   const settings = loadSettings(values as Record<string, string>);
+  checkExposure(settings);
   const embedder = await loadEmbedder(settings);
   await ensureSeedIndex(settings, embedder);
   const engine = new SearchEngine(loadIndex(settings.indexDir), embedder);
-  const app = createApp(engine);
+  const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins });
 
   const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

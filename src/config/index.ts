@@ -1,1 +1,1 @@
-export { loadSettings, SETTINGS, SettingsError, settingFlags, type Settings } from './settings.js';
+export { checkExposure, loadSettings, SETTINGS, SettingsError, settingFlags, type Settings } from './settings.js';

@@ -11,7 +11,13 @@ export const SETTINGS = {
   model: { env: 'MODEL', flag: 'model', schema: z.string().regex(/^[\w.-]+$/, 'a folder name under the models folder').default(DEFAULT_MODEL) },
   precision: { env: 'PRECISION', flag: 'precision', schema: z.enum(['fp32', 'int8'], { error: 'expected fp32 or int8' }).default(DEFAULT_PRECISION) },
   threads: { env: 'THREADS', flag: 'threads', schema: z.coerce.number({ error: 'expected a thread count 1-256' }).int('expected a thread count 1-256').min(1, 'expected a thread count 1-256').max(256, 'expected a thread count 1-256').optional() },
-  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', schema: z.string().min(16, 'at least 16 characters').optional() },
+  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', secret: true, schema: z.string().min(16, 'an access token needs at least 16 characters').optional() },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    flag: 'cors-origins',
+    schema: z.string().optional().transform((list) => (list ? list.split(',').map((origin) => origin.trim()).filter(Boolean) : []))
+      .pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
+  },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
@@ -25,17 +31,28 @@ export class SettingsError extends Error {}
  */
 export function loadSettings(flags: Partial<Record<string, string>> = {}, environment: NodeJS.ProcessEnv = process.env): Settings {
   const settings: Record<string, unknown> = {};
-  for (const [name, { env, flag, schema }] of Object.entries(SETTINGS)) {
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    const { env, flag, schema } = setting;
     const raw = flags[flag] ?? emptyToUndefined(environment[env]);
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const source = flags[flag] !== undefined ? `--${flag}` : env;
-      throw new SettingsError(`invalid setting ${source}=${JSON.stringify(raw)}: ${parsed.error.issues[0]!.message} (set it with ${env}=... or --${flag} ...)`);
+      const shown = 'secret' in setting ? '(hidden)' : JSON.stringify(raw);
+      throw new SettingsError(`invalid setting ${source}=${shown}: ${parsed.error.issues[0]!.message} (set it with ${env}=... or --${flag} ...)`);
     }
     settings[name] = parsed.data;
   }
   const result = settings as Settings;
   return { ...result, indexDir: resolve(result.indexDir), modelsDir: resolve(result.modelsDir) };
+}
+
+const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Serving beyond this machine is opt-in: another address needs an access token. */
+export function checkExposure(settings: Settings): void {
+  if (!LOOPBACK_HOSTS.test(settings.host) && !settings.accessToken) {
+    throw new SettingsError(`refusing to listen on ${settings.host} without an access token: set ACCESS_TOKEN (16+ characters) or --token, or keep HOST=127.0.0.1`);
+  }
 }
 
 /** parseArgs `options` for every setting's flag, so each CLI accepts them all the same way. */

@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { BusyError } from '../model/index.js';
@@ -14,6 +16,10 @@ import {
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** When set, /api/* and /openapi.json require `Authorization: Bearer <token>`. */
+  accessToken?: string;
+  /** Origins allowed to call the API from a browser (CORS); none unless configured. */
+  corsOrigins?: string[];
 }
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -63,10 +69,14 @@ const ERROR_CODES: Partial<Record<number, string>> = {
 };
 
 /** Every documented path as a matcher, to tell "wrong method" (405) from "no such route" (404). */
-const knownPaths = Object.values(routes).map((route) => ({
-  method: route.method.toUpperCase(),
-  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-}));
+const knownPaths = [
+  ...Object.values(routes).map((route) => ({
+    method: route.method.toUpperCase(),
+    pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  })),
+  { method: 'GET', pattern: /^\/(assets\/[^/]+)?$/ },
+  { method: 'GET', pattern: /^\/openapi\.json$/ },
+];
 
 /**
  * The HTTP front end: validates with the zod schemas (which also generate /openapi.json), calls the
@@ -84,6 +94,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   });
 
   app.use('*', securityHeaders());
+  if (options.corsOrigins?.length) app.use('/api/*', cors({ origin: options.corsOrigins }));
+  if (options.accessToken) {
+    const requireToken = bearerAuth({ token: options.accessToken });
+    app.use('/api/*', requireToken);
+    app.use('/openapi.json', requireToken);
+  }
   app.use('/api/*', bodyLimit({
     maxSize: options.bodyLimit ?? LIMITS.bodyBytes,
     onError: (c) => apiError(c, 413, 'payload_too_large', `request body exceeds ${options.bodyLimit ?? LIMITS.bodyBytes} bytes`),
@@ -144,6 +160,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       if (status === 400) return apiError(c, 400, 'malformed_json', 'request body is not valid JSON; send a JSON object such as {"text": "..."}');
+      if (status === 401) {
+        c.header('WWW-Authenticate', 'Bearer');
+        return apiError(c, 401, 'unauthorized', 'missing or invalid access token; send Authorization: Bearer <token>');
+      }
       if (status === 415) return apiError(c, 415, 'unsupported_media_type', 'request body must be JSON; send it with Content-Type: application/json');
       return apiError(c, status, ERROR_CODES[status] ?? 'error', error.message || 'request rejected');
     }
