@@ -144,7 +144,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.notFound((c) => {
     const allowed = knownPaths.filter((known) => known.pattern.test(c.req.path)).map((known) => known.method);
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       c.header('Allow', allowed.join(', '));
       return apiError(c, 405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`);
     }
