@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Paper } from '../papers/index.js';
+import { LexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, ManifestSchema, type FileEntry, type HnswParams, type Manifest } from './manifest.js';
 
 const MANIFEST = 'manifest.json';
-const DATA_FILE = /^(hnsw|papers|vectors)-[a-z0-9-]+\.(bin|jsonl|f32)$/;
+const DATA_FILE = /^(hnsw|papers|vectors|lexical)-[a-z0-9-]+\.(bin|jsonl|f32|json)$/;
 
 export class IndexError extends Error {}
 
@@ -27,6 +28,8 @@ export class PaperIndex {
     private readonly graph: hnswlib.HierarchicalNSW,
     /** Every paper's unit vector, row after row: read without copying, unlike the graph's own copy. */
     private readonly vectors: Float32Array,
+    /** BM25 over the same papers, in the same ordinals. */
+    readonly lexical: LexicalIndex,
   ) {
     this.ordinals = new Map(papers.map((paper, i) => [paper.id, i]));
   }
@@ -79,7 +82,9 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
   writeFileSync(join(dir, papersName), contents.papers.map((paper) => JSON.stringify(paper)).join('\n') + '\n');
   const vectorsName = `vectors-${generation}.f32`;
   writeFileSync(join(dir, vectorsName), packVectors(contents.vectors));
-  for (const name of [hnswName, papersName, vectorsName]) fsyncPath(join(dir, name));
+  const lexicalName = `lexical-${generation}.json`;
+  writeFileSync(join(dir, lexicalName), LexicalIndex.build(contents.papers).toJSON());
+  for (const name of [hnswName, papersName, vectorsName, lexicalName]) fsyncPath(join(dir, name));
 
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -89,7 +94,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     builtAt: new Date().toISOString(),
     sources: contents.sources,
     hnsw: contents.hnsw,
-    files: { hnsw: describeFile(dir, hnswName), papers: describeFile(dir, papersName), vectors: describeFile(dir, vectorsName) },
+    files: { hnsw: describeFile(dir, hnswName), papers: describeFile(dir, papersName), vectors: describeFile(dir, vectorsName), lexical: describeFile(dir, lexicalName) },
   };
   const staging = join(dir, `${MANIFEST}.tmp-${process.pid}`);
   writeFileSync(staging, JSON.stringify(manifest, null, 2) + '\n');
@@ -147,7 +152,9 @@ export function loadIndex(dir: string): PaperIndex {
   if (counts.some((count) => count !== manifest.paperCount)) {
     throw new IndexError(`index in ${dir} is inconsistent: manifest says ${manifest.paperCount} papers, files hold ${counts.join(' / ')} records / graph nodes / vectors; rebuild it`);
   }
-  return new PaperIndex(manifest, papers, graph, vectors);
+  const lexical = LexicalIndex.fromJSON(readFileSync(join(dir, manifest.files.lexical.name), 'utf8'));
+  if (lexical.documentCount !== manifest.paperCount) throw new IndexError(`index in ${dir} is inconsistent: its lexical index covers ${lexical.documentCount} papers, not ${manifest.paperCount}; rebuild it`);
+  return new PaperIndex(manifest, papers, graph, vectors, lexical);
 }
 
 function verifyFile(dir: string, entry: FileEntry): void {

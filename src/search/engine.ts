@@ -1,11 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { embeddingText, type Neighbour, type PaperIndex } from '../index/index.js';
+import { analyze, embeddingText, type LexicalHit, type LexicalIndex, type Neighbour, type PaperIndex } from '../index/index.js';
 import { normalize, type Embedder } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
-import { analyze } from './analyzer.js';
 import { DEFAULT_CONFIDENCE, isConfident, type ConfidenceOptions, type Evidence } from './confidence.js';
 import { DEFAULT_FUSION, fuse, lexicalWeight, type Candidate, type FusionOptions } from './fusion.js';
-import { DEFAULT_LEXICAL, LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical.js';
 import { Snippets } from './snippet.js';
 
 export const MODES = ['hybrid', 'dense', 'lexical'] as const;
@@ -32,6 +30,11 @@ export interface SearchAnswer {
   results: SearchResult[];
 }
 
+export interface LexicalOptions {
+  /** BM25 weight of a title match relative to an abstract match. */
+  titleBoost: number;
+}
+
 export interface SearchOptions {
   fusion: FusionOptions;
   lexical: LexicalOptions;
@@ -46,7 +49,7 @@ export interface SearchOptions {
 
 export const DEFAULT_SEARCH: SearchOptions = {
   fusion: DEFAULT_FUSION,
-  lexical: DEFAULT_LEXICAL,
+  lexical: { titleBoost: 0.7 },
   candidatePool: 100,
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
@@ -86,7 +89,7 @@ export class SearchEngine {
     if (built.checksum !== embedder.info.checksum) {
       throw new Error(`index was built with ${built.name} (${built.precision}, checksum ${built.checksum.slice(0, 12)}) but the loaded model is ${embedder.info.name} (${embedder.info.precision}, ${embedder.info.checksum.slice(0, 12)}); rebuild the index or choose that model`);
     }
-    this.lexical = new LexicalIndex(index.papers, this.options.lexical);
+    this.lexical = index.lexical;
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.snippets = new Snippets((term) => this.lexical.idf(term));
   }
@@ -135,7 +138,7 @@ export class SearchEngine {
   private async rank(query: Query, termCount: number, mode: Mode, k: number): Promise<{ hits: Array<{ ordinal: number; score: number }>; confident: boolean }> {
     const pool = Math.max(this.options.candidatePool, k);
     const confident = (evidence: Omit<Evidence, 'termCount'>) => isConfident({ termCount, ...evidence }, this.options.confidence, this.options.fusion);
-    const lexicalHits = () => this.lexical.query(query.text, pool + 1).filter((hit) => hit.ordinal !== query.self);
+    const lexicalHits = () => this.lexical.query(query.text, pool + 1, this.options.lexical.titleBoost).filter((hit) => hit.ordinal !== query.self);
     if (mode === 'lexical') {
       const hits = lexicalHits();
       return { hits: hits.slice(0, k), confident: confident({ coverage: bestCoverage(hits) }) };

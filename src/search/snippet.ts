@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { splitSentences } from '../papers/index.js';
-import { analyze } from './analyzer.js';
+import { analyze } from '../index/index.js';
 
 const TARGET_CHARS = 320;
 

@@ -4,11 +4,23 @@ import { eng } from 'stopword';
 const STOP_WORDS = new Set(eng);
 const TOKEN_SEPARATOR = /[\n\r\p{Z}\p{P}\p{S}]+/u;
 
+/**
+ * Stems of tokens seen so far. A corpus has a vocabulary of tens of thousands of words but millions of
+ * tokens, and stemming dominates indexing time; the cache is bounded so hostile input cannot grow it.
+ */
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 200_000;
+
 /** One token → its index term: lower-cased and Porter-stemmed, or null for a stop word. */
 export function analyzeTerm(token: string): string | null {
   const lower = token.toLowerCase();
   if (lower.length === 0 || STOP_WORDS.has(lower)) return null;
-  return stemmer(lower);
+  let stem = stems.get(lower);
+  if (stem === undefined) {
+    stem = stemmer(lower);
+    if (stems.size < MAX_CACHED_STEMS) stems.set(lower, stem);
+  }
+  return stem;
 }
 
 export function tokenize(text: string): string[] {
