@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Embedder } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
 import { DEFAULT_HNSW, type HnswParams, type Manifest } from './manifest.js';
-import { readManifest, writeIndex } from './store.js';
+import { readManifestIfAny, writeIndex } from './store.js';
 import { contentKey, VectorCache } from './vector-cache.js';
 
 export interface BuildProgress {
@@ -67,7 +67,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const corpus = await readCorpus(options.inputs, progress.onSkip);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
-  const previous = previousManifest(outDir);
+  const previous = readManifestIfAny(outDir);
   const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number): BuildSummary => ({
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
@@ -115,14 +115,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     sources: corpus.sources,
   });
   return summaryOf(true, manifest, missing.length, embedSeconds);
-}
-
-function previousManifest(dir: string): Manifest | undefined {
-  try {
-    return readManifest(dir);
-  } catch {
-    return undefined;
-  }
 }
 
 function sameHnsw(a: HnswParams, b: HnswParams): boolean {

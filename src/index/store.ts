@@ -127,7 +127,8 @@ export function readManifest(dir: string): Manifest {
   return parsed.data;
 }
 
-function readManifestIfAny(dir: string): Manifest | undefined {
+/** The manifest of the index in `dir`, or undefined when there is none or it is unusable. */
+export function readManifestIfAny(dir: string): Manifest | undefined {
   try {
     return readManifest(dir);
   } catch {
