@@ -66,6 +66,6 @@ runMain(async () => {
   const engine = new SearchEngine(loadIndex(settings.indexDir), await loadEmbedder(settings));
   const passage = similar ? readFileSync(similar === '-' ? 0 : similar, 'utf8').trim() : '';
   if (similar && !passage) throw new Error(`nothing to search for: ${similar === '-' ? 'standard input' : similar} is empty`);
-  const answer = similar ? await engine.similarToText(passage, request) : await engine.search(query, request);
+  const answer = await engine.search(similar ? passage : query, request);
   process.stdout.write(json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
 });

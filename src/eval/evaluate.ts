@@ -20,11 +20,7 @@ export interface CollectionReport {
 }
 
 function engineRetriever(engine: SearchEngine, mode: 'lexical' | 'dense' | 'hybrid'): (query: EvalQuery) => Promise<string[]> {
-  return async (query) => {
-    const request = { k: DEPTH, mode };
-    const answer = query.kind === 'abstract' ? await engine.similarToText(query.text, request) : await engine.search(query.text, request);
-    return answer.results.map((result) => result.id);
-  };
+  return async (query) => (await engine.search(query.text, { k: DEPTH, mode })).results.map((result) => result.id);
 }
 
 export async function evaluateCollection(engine: SearchEngine, collection: EvalCollection): Promise<CollectionReport> {

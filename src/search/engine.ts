@@ -99,13 +99,11 @@ export class SearchEngine {
     return ordinal === undefined ? undefined : this.index.papers[ordinal];
   }
 
-  /** A free-text question or keywords. */
+  /**
+   * Papers for any text: a question, a few keywords, or a pasted abstract of any length (embedded
+   * whole, passage by passage). The mix of signals adapts to the text's length, so one method serves all.
+   */
   search(text: string, request: SearchRequest = {}): Promise<SearchAnswer> {
-    return this.answer({ text }, request);
-  }
-
-  /** Papers similar to a pasted passage of any length (it is embedded whole, passage by passage). */
-  similarToText(text: string, request: SearchRequest = {}): Promise<SearchAnswer> {
     return this.answer({ text }, request);
   }
 

@@ -112,7 +112,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.similarToText, async (c) => {
     const { text, k, mode } = c.req.valid('json');
-    return c.json(await engine.similarToText(text, { k, mode }), 200);
+    return c.json(await engine.search(text, { k, mode }), 200);
   });
 
   app.openapi(routes.paper, (c) => {

@@ -317,7 +317,7 @@ describe('similar papers', () => {
     await page.locator('#text').fill(paper.abstract);
     await answerTo(page, /^\/api\/similar$/, () => page.getByRole('button', { name: 'Find similar papers' }).click());
     expect(requests.filter((r) => r.includes('/api/')).at(-1)).toBe(`POST ${server.url}/api/similar`);
-    const expected = await engine.similarToText(paper.abstract, { mode: 'hybrid', k: 10 });
+    const expected = await engine.search(paper.abstract, { mode: 'hybrid', k: 10 });
     expect(await titlesOn(page)).toEqual(titlesOf(expected));
     expect((await titlesOn(page))[0]).toBe(paper.title);
     expect(await page.locator('#status').textContent()).toMatch(/^10 papers similar to the pasted text · hybrid/);
@@ -325,11 +325,11 @@ describe('similar papers', () => {
     // Mode change re-runs it; a reload keeps the pasted text and the answer.
     await answerTo(page, /^\/api\/similar$/, () => page.locator('label.mode', { hasText: 'Dense' }).click());
     expect(searchParams(page)).toEqual({ view: 'paste', mode: 'dense' });
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.similarToText(paper.abstract, { mode: 'dense', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(paper.abstract, { mode: 'dense', k: 10 })));
     await page.reload();
     await settled(page);
     expect(await page.locator('#text').inputValue()).toBe(paper.abstract.trim());
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.similarToText(paper.abstract, { mode: 'dense', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(paper.abstract, { mode: 'dense', k: 10 })));
     await page.screenshot({ path: screenshotPath('paste-desktop') });
 
     // An empty paste sends nothing; Ctrl+Enter sends a new one.
