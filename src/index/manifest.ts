@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Bump when the on-disk layout changes; an index or cache of another version is never reused. */
 export const FORMAT_VERSION = 3;
 
-export const HnswParamsSchema = z.object({
+const HnswParamsSchema = z.object({
   space: z.literal('cosine'),
   m: z.number().int().positive(),
   efConstruction: z.number().int().positive(),
