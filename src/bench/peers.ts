@@ -17,7 +17,7 @@ export interface PeerResult {
  * and of the peers, on the same seed papers and labelled queries.
  */
 export async function measurePeers(engine: SearchEngine, collection: EvalCollection): Promise<PeerResult[]> {
-  const { papers } = engine.index;
+  const papers = engine.index.allPapers();
   const queries = collection.queries;
   const vectors = await engine.embedder.embed(queries.map((q) => q.text));
   for (const query of queries) await engine.search(query.text); // fills the query-vector cache

@@ -41,7 +41,7 @@ runMain(async () => {
 
   const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    process.stderr.write(`paper-search: ${engine.index.papers.length} papers, ${embedder.info.name} (${embedder.info.precision}); listening on http://${settings.host}:${info.port} (ready in ${seconds} s)\n`);
+    process.stderr.write(`paper-search: ${engine.index.size} papers, ${embedder.info.name} (${embedder.info.precision}); listening on http://${settings.host}:${info.port} (ready in ${seconds} s)\n`);
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EADDRINUSE' ? `port ${settings.port} is in use; choose another with PORT=... or --port` : error.message;

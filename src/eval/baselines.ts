@@ -8,20 +8,21 @@ export type Retriever = (text: string, depth: number) => Promise<string[]>;
 /** MiniSearch BM25 with its defaults over title and abstract: the plain lexical baseline. */
 export function plainBm25(index: PaperIndex): Retriever {
   const search = new MiniSearch<{ id: string; title: string; abstract: string }>({ fields: ['title', 'abstract'] });
-  search.addAll(index.papers.map(({ id, title, abstract }) => ({ id, title, abstract })));
+  search.addAll(index.allPapers().map(({ id, title, abstract }) => ({ id, title, abstract })));
   return async (text, depth) => search.search(text).slice(0, depth).map((hit) => hit.id as string);
 }
 
 /** Brute-force cosine over every stored vector, query embedded plainly (truncated): the exact dense baseline. */
 export function exactDense(index: PaperIndex, embedder: Embedder): Retriever {
-  const vectors = index.papers.map((_, ordinal) => index.vectorOf(ordinal));
+  const vectors = Array.from({ length: index.size }, (_, ordinal) => index.vectorOf(ordinal));
+  const ids = index.allPapers().map((paper) => paper.id);
   return async (text, depth) => {
     const [query] = await embedder.embed([text]);
     return vectors
       .map((vector, ordinal) => ({ ordinal, score: vector.reduce((sum, v, d) => sum + v * query![d]!, 0) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, depth)
-      .map(({ ordinal }) => index.papers[ordinal]!.id);
+      .map(({ ordinal }) => ids[ordinal]!);
   };
 }
 

@@ -50,7 +50,7 @@ runMain(async () => {
 
   const seedEngine = await engineFor(settings, embedder, 'seeds', [resolve('seeds')]);
   for (const path of dev ?? ['tests/eval/seed-dev.json']) {
-    const collection: EvalCollection = loadLabelledSet(path, `seeds: ${path}`, seedEngine.index.papers);
+    const collection: EvalCollection = loadLabelledSet(path, `seeds: ${path}`, seedEngine.index.allPapers());
     reports.push(await evaluateCollection(seedEngine, collection));
     print(reports.at(-1)!);
   }

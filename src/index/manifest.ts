@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bump when the on-disk layout changes; an index or cache of another version is never reused. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 const HnswParamsSchema = z.object({
   space: z.literal('cosine'),
@@ -31,6 +31,6 @@ export const ManifestSchema = z.object({
   builtAt: z.string(),
   sources: z.array(z.string()),
   hnsw: HnswParamsSchema,
-  files: z.object({ hnsw: FileEntrySchema, papers: FileEntrySchema, vectors: FileEntrySchema, lexical: FileEntrySchema }),
+  files: z.object({ hnsw: FileEntrySchema, papers: FileEntrySchema, ids: FileEntrySchema, vectors: FileEntrySchema, lexical: FileEntrySchema }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -96,7 +96,7 @@ export class SearchEngine {
 
   paper(id: string): Paper | undefined {
     const ordinal = this.index.ordinalOf(id);
-    return ordinal === undefined ? undefined : this.index.papers[ordinal];
+    return ordinal === undefined ? undefined : this.index.paper(ordinal);
   }
 
   /**
@@ -111,7 +111,7 @@ export class SearchEngine {
   similarToPaper(id: string, request: SearchRequest = {}): Promise<SearchAnswer> {
     const ordinal = this.index.ordinalOf(id);
     if (ordinal === undefined) throw new PaperNotFoundError(id);
-    return this.answer({ text: embeddingText(this.index.papers[ordinal]!), self: ordinal }, request, id);
+    return this.answer({ text: embeddingText(this.index.paper(ordinal)), self: ordinal }, request, id);
   }
 
   private async answer(query: Query, request: SearchRequest, label = query.text): Promise<SearchAnswer> {
@@ -127,7 +127,7 @@ export class SearchEngine {
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       confidence: ranked.confident ? 'high' : 'low',
       results: ranked.hits.map(({ ordinal, score }) => {
-        const paper = this.index.papers[ordinal]!;
+        const paper = this.index.paper(ordinal);
         return { id: paper.id, title: paper.title, score: round(score), snippet: this.snippets.best(paper.abstract, queryTerms), abstract: paper.abstract };
       }),
     };

@@ -24,7 +24,8 @@ describe('the seed index', () => {
   it('holds 237 papers with 384-dim vectors, described by its manifest', () => {
     const index = loadIndex(inject('seedIndexDir'));
     const { manifest } = index;
-    expect(index.papers).toHaveLength(237);
+    expect(index.size).toBe(237);
+    expect(index.allPapers()).toHaveLength(237);
     expect(manifest).toMatchObject({ formatVersion: FORMAT_VERSION, paperCount: 237, model: { name: 'all-MiniLM-L6-v2', dimensions: 384 }, hnsw: { space: 'cosine' } });
     expect(manifest.model.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
@@ -34,11 +35,11 @@ describe('the seed index', () => {
 
   it("finds each paper as the nearest neighbour of its own abstract", async () => {
     const index = loadIndex(inject('seedIndexDir'));
-    const sample = index.papers.filter((_, i) => i % 12 === 0);
+    const sample = index.allPapers().filter((_, i) => i % 12 === 0);
     const vectors = await embedder.embed(sample.map((paper) => paper.abstract));
     sample.forEach((paper, i) => {
       const [nearest] = index.nearest(vectors[i]!, 1);
-      expect(index.papers[nearest!.ordinal]!.id, paper.title).toBe(paper.id);
+      expect(index.paper(nearest!.ordinal).id, paper.title).toBe(paper.id);
     });
   });
 });
@@ -61,7 +62,7 @@ describe('incremental builds', () => {
     writeJsonl(input, seeds.slice(0, 32));
     const third = await buildIndex({ inputs: [input], outDir: out, embedder });
     expect(third).toMatchObject({ papers: 32, embedded: 2, reused: 30, written: true });
-    expect(loadIndex(out).papers).toHaveLength(32);
+    expect(loadIndex(out).size).toBe(32);
   });
 
   it('never reuses vectors of another model, and says why', async () => {
@@ -109,13 +110,15 @@ describe('crash safety', () => {
     for (let i = 0; i < kills; i++) {
       await runAndKill(['--input', big, '--out', out], 200 + Math.random() * 12_000);
       const index = loadIndex(out);
-      expect([10, 474]).toContain(index.papers.length);
-      outcomes.push(index.papers.length);
+      expect([10, 474]).toContain(index.size);
+      expect(index.paper(index.size - 1).id).toBe(index.allPapers().at(-1)!.id);
+      outcomes.push(index.size);
+      index.close();
     }
     console.log(`kill -9 during builds: ${kills} kills survived; the index loaded afterwards held ${outcomes.join(', ')} papers (10 = previous, 474 = new)`);
     const final = await buildIndex({ inputs: [big], outDir: out, embedder });
     expect(final.embedded + final.reused).toBe(474);
-    expect(loadIndex(out).papers).toHaveLength(474);
+    expect(loadIndex(out).size).toBe(474);
   });
 
   it('refuses a damaged index with a one-line reason instead of serving it', async () => {

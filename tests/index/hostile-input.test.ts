@@ -52,7 +52,7 @@ describe('the index builder fed hostile JSON Lines', () => {
       [7, expect.stringMatching(/^invalid JSON/)],
     ]);
     expect(summary).toMatchObject({ papers: 3, duplicatesMerged: 1, skipped: 4 });
-    expect(loadIndex(out).papers.map((p) => p.title)).toEqual([seeds[10]!.title, seeds[11]!.title, seeds[13]!.title]);
+    expect(loadIndex(out).allPapers().map((p) => p.title)).toEqual([seeds[10]!.title, seeds[11]!.title, seeds[13]!.title]);
   });
 
   it('fails cleanly on unreadable input and leaves the previous index as it was', async () => {

@@ -12,7 +12,7 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
 
   beforeAll(async () => {
     const engine = await seedEngine();
-    report = await evaluateCollection(engine, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', engine.index.papers));
+    report = await evaluateCollection(engine, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', engine.index.allPapers()));
   });
 
   it('hybrid keeps its measured nDCG@10 (0.798)', () => {

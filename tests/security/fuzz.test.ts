@@ -9,7 +9,7 @@ let paperId: string;
 beforeAll(async () => {
   const engine = await seedEngine();
   app = createApp(engine);
-  paperId = engine.index.papers[0]!.id;
+  paperId = engine.index.allPapers()[0]!.id;
 });
 
 const hostileText = fc.oneof(

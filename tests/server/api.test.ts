@@ -33,7 +33,7 @@ let papers: readonly Paper[];
 beforeAll(async () => {
   engine = await seedEngine();
   app = createApp(engine);
-  papers = engine.index.papers;
+  papers = engine.index.allPapers();
 });
 
 function paperTitled(title: string): Paper {

@@ -307,7 +307,7 @@ describe('similar papers', () => {
   });
 
   it('finds papers similar to a pasted abstract', async () => {
-    const paper = engine.index.papers.find((p) => p.title.startsWith('UniSkill'))!;
+    const paper = engine.index.allPapers().find((p) => p.title.startsWith('UniSkill'))!;
     const { page, requests } = await open('/');
     await page.locator('#view-paste').click();
     expect(searchParams(page)).toEqual({ view: 'paste', mode: 'hybrid' });
@@ -485,7 +485,7 @@ describe('screenshots', () => {
     expect(box!.width).toBeGreaterThan(viewport.width * 0.5);
 
     await page.locator('#view-paste').click();
-    await page.locator('#text').fill(engine.index.papers[0]!.abstract);
+    await page.locator('#text').fill(engine.index.allPapers()[0]!.abstract);
     await answerTo(page, /^\/api\/similar$/, () => page.getByRole('button', { name: 'Find similar papers' }).click());
     await page.screenshot({ path: screenshotPath(`paste-${name}`) });
     await page.emulateMedia({ colorScheme: 'dark' });
