@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import { DEFAULT_HNSW, loadIndex, writeIndex, type Manifest } from '../index/index.js';
 import { normalize } from '../model/index.js';
@@ -58,7 +59,7 @@ function folderBytes(dir: string): number {
 function serverStartup(indexDir: string, modelsDir: string): Promise<{ seconds: number; rssMegabytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts'], {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../cli/serve.js', import.meta.url))], {
       env: { ...process.env, INDEX_DIR: indexDir, MODELS_DIR: modelsDir, PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

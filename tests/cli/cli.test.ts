@@ -23,7 +23,7 @@ function cli(args: string[], input?: string): Run {
   for (const name of SETTING_VARIABLES) delete env[name];
   env.INDEX_DIR = inject('seedIndexDir');
   env.MODELS_DIR = resolve(ROOT, 'models');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/search.ts', ...args], {
+  const run = spawnSync(process.execPath, ['.build/cli/search.js', ...args], {
     cwd: ROOT,
     env,
     input,

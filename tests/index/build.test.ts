@@ -137,7 +137,7 @@ describe('crash safety', () => {
 
 function runAndKill(args: string[], delayMs: number): Promise<void> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/build-index.ts', ...args], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['.build/cli/build-index.js', ...args], { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('exit', () => {
       clearTimeout(timer);

@@ -94,11 +94,11 @@ describe('build and serve in a network namespace with no network at all (unshare
   it('builds the seed index and answers a search', () => {
     const script = [
       'ip link set lo up',
-      `node --import tsx src/cli/build-index.ts --out ${out}`,
-      `(INDEX_DIR=${out} PORT=3999 node --import tsx src/cli/serve.ts 2>/dev/null &)`,
+      `node .build/cli/build-index.js --out ${out}`,
+      `(INDEX_DIR=${out} PORT=3999 node .build/cli/serve.js 2>/dev/null &)`,
       'for i in $(seq 1 60); do curl -sf 127.0.0.1:3999/health >/dev/null && break; sleep 0.25; done',
       "curl -sf '127.0.0.1:3999/api/search?q=robot+imitation+from+video&k=3'",
-      'pkill -f "src/cli/serve.ts" || true',
+      'pkill -f ".build/cli/serve.js" || true',
     ].join('; ');
     const run = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
     expect(run.stderr).toMatch(/237 papers/);

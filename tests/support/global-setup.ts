@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,12 @@ declare module 'vitest' {
   }
 }
 
-/** Builds the real seed index once, with the real model, for every test file to share. */
+/**
+ * Compiles the CLIs that tests run as child processes (what `npm start` runs), and builds the real
+ * seed index once, with the real model, for every test file to share.
+ */
 export default async function setup(project: TestProject) {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'paper-search-seed-index-'));
   const embedder = await Embedder.load({ modelsDir: resolve('models') });
   await buildIndex({ inputs: [resolve('seeds')], outDir: dir, embedder });
