@@ -21,7 +21,7 @@ export interface EmbedderOptions {
   batchSize?: number;
   /**
    * Most (padded) tokens per forward pass, estimated from text length. Small passes keep activations
-   * in cache: on this 2-core machine one 256-token abstract per pass embeds about 15% faster than
+   * in cache: on this 2-core machine one 256-token abstract per pass embeds 5–15% faster than
    * 8 or 32 per pass, while short texts still share a pass.
    */
   batchTokens?: number;
