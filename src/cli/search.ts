@@ -9,7 +9,7 @@ const USAGE = 'npm run search -- "<question>" | --similar <file|-> [-k <n>] [--m
 
 /** Terminal rendering: rank, score and title, then the snippet wrapped and indented under it. */
 export function formatAnswer(answer: SearchAnswer, width = 100): string {
-  const lines = [`${answer.results.length} results for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
+  const lines = [`${answer.results.length} ${answer.results.length === 1 ? 'result' : 'results'} for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');
   answer.results.forEach((result, i) => {
     lines.push('', `${String(i + 1).padStart(2)}. [${result.score.toFixed(3)}] ${result.title}`, ...wrap(result.snippet, width - 6).map((line) => `      ${line}`), `      id: ${result.id}`);

@@ -98,6 +98,7 @@ describe('search CLI', () => {
     const human = cli(['-k', '3', QUESTION]);
     expect(human.code, human.stderr).toBe(0);
     expect(numberedResults(human.stdout)).toHaveLength(3);
+    expect(cli(['-k', '1', QUESTION]).stdout).toContain(`1 result for "${QUESTION}"`);
   });
 
   it('finds exact names with --mode lexical', () => {
