@@ -13,7 +13,9 @@ export const LIMITS = {
 const givenOnce = (field: string, expected: string) => (issue: { input?: unknown }) =>
   Array.isArray(issue.input) ? `${field} must be given once` : issue.input === undefined ? `${field} is required` : `${field} must be ${expected}`;
 
-const k = z.coerce.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(1, 'k must be at least 1').max(LIMITS.maxK, `k must be at most ${LIMITS.maxK}`)
+/** Query strings carry numbers as text; anything else (a repeated parameter's array) reaches the check as it came. */
+const numberFromText = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const k = z.preprocess(numberFromText, z.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(1, 'k must be at least 1').max(LIMITS.maxK, `k must be at most ${LIMITS.maxK}`))
   .default(10)
   .openapi({ description: 'Number of results', example: 10 });
 const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default('hybrid')

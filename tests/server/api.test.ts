@@ -356,6 +356,15 @@ describe('errors', () => {
     expect(error.message).toMatch(new RegExp(`\\b${field}\\b`));
   });
 
+  it.each([
+    ['q=robots&k=1&k=2', 'k must be given once'],
+    ['q=robots&mode=dense&mode=lexical', 'mode must be given once'],
+    ['q=robots&k=abc', 'k must be a whole number'],
+    ['q=robots&k=', 'k must be a whole number'],
+  ])('GET /api/search?%s says exactly what is wrong', async (query, message) => {
+    expect((await expectError(await get(`/api/search?${query}`), 400)).message).toBe(message);
+  });
+
   it('POST /api/similar with malformed JSON is a 400', async () => {
     for (const body of ['{"text": ', '{text: "robots"}', '']) {
       const error = await expectError(await postSimilar(body), 400);
