@@ -5,7 +5,7 @@ import { loadEmbedder, runBuild } from '../cli/build-runner.js';
 import { parseCommandLine, runMain } from '../cli/main.js';
 import { loadSettings, settingFlags } from '../config/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
-import { loadIndex } from '../index/index.js';
+import { DEFAULT_HNSW, loadIndex } from '../index/index.js';
 import { SearchEngine } from '../search/index.js';
 import type { Precision } from '../model/index.js';
 import { isolated, longAbstracts, miniLmFlops, type ThroughputResult, type ThroughputTask } from './embedding.js';
@@ -154,6 +154,10 @@ function markdown(r: Report): string {
       `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
       ...r.scale.map((p) => `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.indexMegabytes} | ${p.hnswRecallAt10} | ${p.hnswP50Ms} / ${p.hnswP99Ms} | ${p.exactP50Ms} | ${p.orama ? `${p.orama.recallAt10} / ${p.orama.p50Ms}` : '–'} | ${p.startupSeconds} | ${p.serverRssMegabytes} |`),
       ``, `![search latency vs N](scale.svg)`);
+    const largest = r.scale.at(-1)!;
+    lines.push(``, `### HNSW search breadth at N = ${largest.n.toLocaleString('en')} (the default ef is ${DEFAULT_HNSW.efSearch})`, ``,
+      `| ef | recall@10 | p50 ms | p99 ms |`, `| --- | --- | --- | --- |`,
+      ...largest.efCurve.map((point) => `| ${point.ef} | ${point.recallAt10} | ${point.p50Ms} | ${point.p99Ms} |`));
   }
   return lines.join('\n') + '\n';
 }

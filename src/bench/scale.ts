@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
-import { DEFAULT_HNSW, loadIndex, writeIndex, type Manifest } from '../index/index.js';
+import hnswlib from 'hnswlib-node';
+import { DEFAULT_HNSW, loadIndex, readManifest, writeIndex, type Manifest } from '../index/index.js';
 import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { percentile, round, timeEach } from './stats.js';
@@ -20,7 +21,11 @@ export interface ScalePoint {
   startupSeconds: number;
   serverRssMegabytes: number;
   orama?: { insertSeconds: number; recallAt10: number; p50Ms: number; p99Ms: number };
+  /** The same graph searched at several breadths: the curve the default efSearch is chosen from. */
+  efCurve: Array<{ ef: number; recallAt10: number; p50Ms: number; p99Ms: number }>;
 }
+
+const EF_SWEEP = [10, 20, 40, 80, 128, 256];
 
 /** Gaussian noise by Box–Muller. */
 function gaussian(): number {
@@ -106,7 +111,9 @@ export async function measureScalePoint(options: {
     const index = loadIndex(dir);
     const found: number[][] = [];
     const hnswTimes = await timeEach(queryVectors.length, (i) => found.push(index.nearest(queryVectors[i]!, 10).map((hit) => hit.ordinal)));
+    index.close();
     const exactTimes = await timeEach(Math.min(queryVectors.length, 50), (i) => exactTop(vectors, queryVectors[i]!, 10));
+    const efCurve = await measureEfCurve(join(dir, readManifest(dir).files.hnsw.name), model.dimensions, queryVectors, truth);
     const startup = await serverStartup(dir, options.modelsDir);
 
     const point: ScalePoint = {
@@ -119,12 +126,27 @@ export async function measureScalePoint(options: {
       exactP50Ms: round(percentile(exactTimes, 50), 3),
       startupSeconds: startup.seconds,
       serverRssMegabytes: startup.rssMegabytes,
+      efCurve,
     };
     if (options.withOrama) point.orama = await measureOrama(vectors, queryVectors, truth);
     return point;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** hnswlib itself on the saved graph, at each ef of `EF_SWEEP`. */
+async function measureEfCurve(hnswFile: string, dimensions: number, queries: Float32Array[], truth: number[][]): Promise<ScalePoint['efCurve']> {
+  const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
+  graph.readIndexSync(hnswFile);
+  const curve: ScalePoint['efCurve'] = [];
+  for (const ef of EF_SWEEP) {
+    graph.setEf(ef);
+    const found: number[][] = [];
+    const times = await timeEach(queries.length, (i) => found.push(graph.searchKnn(Array.from(queries[i]!), 10).neighbors));
+    curve.push({ ef, recallAt10: round(recall(found, truth), 4), p50Ms: round(percentile(times, 50), 3), p99Ms: round(percentile(times, 99), 3) });
+  }
+  return curve;
 }
 
 /** Orama's own vector search over the same vectors (similarity threshold 0 so it may return any top 10). */
