@@ -78,7 +78,9 @@ export class LexicalIndex {
         const counts = new Map<number, number>();
         for (const token of tokens) {
           const term = analyzeTerm(token);
-          if (term !== null) counts.set(numberOf(term), (counts.get(numberOf(term)) ?? 0) + 1);
+          if (term === null) continue;
+          const n = numberOf(term);
+          counts.set(n, (counts.get(n) ?? 0) + 1);
         }
         for (const [term, count] of counts) {
           (lists[f]!.documents[term] ??= []).push(ordinal);

@@ -61,6 +61,8 @@ export function calibrationGraph(weights: Map<string, Tensor>, config: BertConfi
 function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: WeightFormat, ranges: LayerActivationRanges[] | undefined, exposeActivations: boolean): Uint8Array {
   if (config.hidden_act !== 'gelu') throw new Error(`converter supports hidden_act "gelu", got "${config.hidden_act}"`);
   if (ranges && ranges.length !== config.num_hidden_layers) throw new Error(`activation ranges cover ${ranges.length} layers, the model has ${config.num_hidden_layers}`);
+  // Smoothing exists to help quantization: an fp32 graph keeps its weights exactly as they are.
+  const smoothingRanges = format === 'int8' ? ranges : undefined;
   const g = new GraphBuilder();
   const hidden = config.hidden_size;
   const epsilon = config.layer_norm_eps;
@@ -122,8 +124,8 @@ function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: Wei
     // One packed projection for Q, K and V: a single GEMM three times as wide.
     const attentionOutput = tensor(`${p}.attention.output.dense.weight`);
     const ffnOutput = tensor(`${p}.output.dense.weight`);
-    const contextSmoothing = ranges && smoothingFactors(ranges[layer]!.context, attentionOutput);
-    const intermediateSmoothing = ranges && smoothingFactors(ranges[layer]!.intermediate, ffnOutput);
+    const contextSmoothing = smoothingRanges && smoothingFactors(smoothingRanges[layer]!.context, attentionOutput);
+    const intermediateSmoothing = smoothingRanges && smoothingFactors(smoothingRanges[layer]!.intermediate, ffnOutput);
     // The context is linear in V, so its smoothing folds into the value projection for free.
     const unsmoothValue = (t: Tensor) => {
       if (!contextSmoothing) return t.data;
