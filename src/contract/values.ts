@@ -1,0 +1,35 @@
+/**
+ * The product's fixed vocabulary and limits, defined once. Plain values with no imports, so every part
+ * reads them: the engine, the zod schemas (and through them the OpenAPI document), the CLI and the
+ * page's bundled script.
+ */
+
+/** Retrieval modes, in the order front ends offer them; the first is the default. */
+export const MODES = ['hybrid', 'dense', 'lexical'] as const;
+export type Mode = (typeof MODES)[number];
+export const DEFAULT_MODE: Mode = 'hybrid';
+
+/** What each mode's score means, for people reading an answer. */
+export const MODE_HINTS: Record<Mode, { label: string; hint: string; score: string }> = {
+  hybrid: { label: 'Hybrid', hint: 'meaning and exact words together (best for most queries)', score: 'fused score: how far the paper stands out on meaning and words (higher is better)' },
+  dense: { label: 'Dense', hint: 'meaning only (sentence embeddings)', score: 'cosine similarity of meaning, from -1 to 1' },
+  lexical: { label: 'Lexical', hint: 'exact words only (BM25)', score: 'BM25 word-match score (higher is better)' },
+};
+
+/** Number of results: 1 to `max`, `default` when not given. */
+export const RESULT_COUNT = { min: 1, max: 100, default: 10 } as const;
+
+/** Model precisions the converter produces; int8 is the default (same retrieval quality, about 2x faster). */
+export const PRECISIONS = ['fp32', 'int8'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+export const DEFAULT_PRECISION: Precision = 'int8';
+
+export const CONFIDENCE_LEVELS = ['high', 'low'] as const;
+export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
+
+/** Input limits, documented in the README and enforced by the API and the CLI. */
+export const LIMITS = {
+  queryChars: 1000,
+  passageChars: 20_000,
+  bodyBytes: 64 * 1024,
+} as const;
