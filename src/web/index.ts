@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { Page, pageState, type PageInfo } from './page.js';
 
 export type { PageInfo } from './page.js';
 
-/** The page's static files, read once at start-up from src/web/assets/ and served from memory. */
+/**
+ * The page's static files, served from memory: the script is src/web/client/ bundled by esbuild, and the
+ * stylesheet and icon are copied from src/web/assets/, all by `npm run build` into .build/web/assets/.
+ * Built ahead rather than bundled at start-up: bundling with esbuild's API costs about 35 ms and an
+ * esbuild child process at every start, and the server would need the TypeScript sources to run.
+ * The folder is found from the package root, the same two levels up from src/web/ (tests) and
+ * .build/web/ (the server).
+ */
+const ASSETS_DIR = new URL('../../.build/web/assets/', import.meta.url);
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
@@ -22,7 +31,9 @@ interface Asset {
 function loadAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const [name, type] of Object.entries(ASSETS)) {
-    const body = new Uint8Array(readFileSync(new URL(`./assets/${name}`, import.meta.url)));
+    const file = new URL(name, ASSETS_DIR);
+    if (!existsSync(file)) throw new Error(`${fileURLToPath(file)} is missing: run npm run build`);
+    const body = new Uint8Array(readFileSync(file));
     assets.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
   return assets;

@@ -1,10 +1,5 @@
 import { raw } from 'hono/html';
-
-export const MODES = [
-  { value: 'hybrid', label: 'Hybrid', hint: 'meaning and exact words together (best for most queries)' },
-  { value: 'dense', label: 'Dense', hint: 'meaning only (sentence embeddings)' },
-  { value: 'lexical', label: 'Lexical', hint: 'exact words only (BM25)' },
-] as const;
+import { DEFAULT_MODE, MODE_HINTS, MODES } from '../contract/values.js';
 
 /** What the URL asks for; the script reads the same URL, this only pre-fills the controls. */
 export interface PageState {
@@ -22,12 +17,12 @@ export interface PageInfo {
 
 export function pageState(query: (name: string) => string | undefined): PageState {
   const view = query('similar') !== undefined ? 'similar' : query('view') === 'paste' ? 'paste' : 'search';
-  return { view, q: query('q') ?? '', mode: query('mode') ?? 'hybrid' };
+  return { view, q: query('q') ?? '', mode: query('mode') ?? DEFAULT_MODE };
 }
 
 /**
  * The page shell, server-rendered with hono/jsx. Every value from the URL lands in an attribute or text
- * node, which hono/jsx escapes. Results are rendered by /assets/app.js from the JSON API.
+ * node, which hono/jsx escapes. Results are rendered by /assets/app.js (src/web/client/) from the JSON API.
  */
 export function Page({ state, info }: { state: PageState; info: PageInfo }) {
   const pasting = state.view === 'paste';
@@ -80,9 +75,9 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
             <fieldset id="modes" class="modes">
               <legend>Mode</legend>
               {MODES.map((mode) => (
-                <label class="mode" title={mode.hint}>
-                  <input type="radio" name="mode" value={mode.value} form="search-form" checked={state.mode === mode.value} />
-                  <span>{mode.label}</span>
+                <label class="mode" title={MODE_HINTS[mode].hint}>
+                  <input type="radio" name="mode" value={mode} form="search-form" checked={state.mode === mode} />
+                  <span>{MODE_HINTS[mode].label}</span>
                 </label>
               ))}
               <span id="mode-note" class="hint"></span>
@@ -94,13 +89,27 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 {loading ? 'Loading…' : ''}
               </p>
               <div id="notice" class="notice" hidden></div>
+              {/* Shown by the script when the API answers 401; method="post" so a token never lands in a URL. */}
+              <form id="token-form" class="token" method="post" action="/" hidden>
+                <label for="token">Access token</label>
+                <p id="token-why" class="hint">This server answers searches only with its access token. The page keeps it
+                  for this tab until the tab is closed and sends it with every search.</p>
+                <p id="token-error" class="token-error" role="alert" hidden></p>
+                <div class="row">
+                  <input id="token" name="token" type="password" autocomplete="off" spellcheck={false} aria-describedby="token-why" />
+                  <button type="submit">Use token</button>
+                </div>
+              </form>
               <div id="intro" class="intro" hidden={loading || pasting}>
                 <p>Ask in your own words (<q>how do robots learn from a few demonstrations?</q>) or type a name or
                   acronym; paste an abstract to find related work; from any result, find papers similar to it.</p>
-                <p><b>Hybrid</b> mode weighs meaning and exact words, <b>Dense</b> meaning only, <b>Lexical</b> exact words only.
-                  A result marked <i>low confidence</i> means the collection probably has nothing on the question.</p>
+                <ul class="mode-hints">
+                  {MODES.map((mode) => <li><b>{MODE_HINTS[mode].label}</b>: {MODE_HINTS[mode].hint}</li>)}
+                </ul>
+                <p>A result marked <i>low confidence</i> means the collection probably has nothing on the question.</p>
               </div>
               <ol id="results" class="results"></ol>
+              <button id="more" class="more" type="button" hidden>Show more</button>
             </section>
             <noscript>
               <p class="notice error">This page needs JavaScript to show results. The JSON API works without it:
@@ -109,6 +118,8 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
           </main>
           <footer class="site">
             <p>Nothing leaves this machine. API: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a></p>
+            <p id="token-note" hidden>This tab sends an access token with every search.{' '}
+              <button id="forget-token" type="button" class="link">Forget the token</button></p>
           </footer>
         </body>
       </html>

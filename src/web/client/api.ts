@@ -1,0 +1,87 @@
+import type { Confidence, Mode } from '../../contract/values.js';
+import { accessToken } from './token.js';
+
+/** One result, as the JSON API sends it (src/server/schemas.ts). */
+export interface SearchResult {
+  id: string;
+  title: string;
+  score: number;
+  snippet: string;
+  abstract: string;
+  /** Words of the title and abstract, as written there, whose analyzed terms matched the query. */
+  matched_words: string[];
+  authors?: string[];
+  year?: number;
+  url?: string;
+}
+
+export interface SearchAnswer {
+  query: string;
+  mode: Mode;
+  took_ms: number;
+  confidence: Confidence;
+  results: SearchResult[];
+}
+
+export interface Paper {
+  id: string;
+  title: string;
+  abstract: string;
+}
+
+/** A request the API refused or could not answer; `status` is 0 when the server could not be reached. */
+export class ApiFailure extends Error {
+  constructor(readonly status: number, message: string, readonly retryAfter: string | null = null) {
+    super(message);
+  }
+}
+
+export function search(q: string, mode: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
+  const params = new URLSearchParams({ q, mode, ...(k === undefined ? {} : { k }) });
+  return call(`/api/search?${params}`, {}, signal);
+}
+
+export function similarToText(text: string, mode: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
+  // k goes as a number (a URL's "abc" becomes null, which the API reports as not a whole number).
+  const body = JSON.stringify({ text, mode, ...(k === undefined ? {} : { k: Number(k) }) });
+  return call('/api/similar', { method: 'POST', body, headers: { 'content-type': 'application/json' } }, signal);
+}
+
+export function paper(id: string, signal: AbortSignal): Promise<Paper> {
+  return call(`/api/papers/${encodeURIComponent(id)}`, {}, signal);
+}
+
+export function similarToPaper(id: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
+  const params = new URLSearchParams(k === undefined ? {} : { k });
+  return call(`/api/papers/${encodeURIComponent(id)}/similar?${params}`, {}, signal);
+}
+
+/** One API call, with the session's access token when there is one; a refusal becomes an ApiFailure carrying the API's message. */
+async function call<T>(path: string, init: RequestInit, signal: AbortSignal): Promise<T> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  const token = accessToken();
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers, signal });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ApiFailure(0, `Could not reach the server (${error instanceof Error ? error.message : String(error)}). Is it still running?`);
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = errorMessage(body) ?? `${response.status} ${response.statusText || 'error'}`.trim();
+    throw new ApiFailure(response.status, message, response.headers.get('retry-after'));
+  }
+  if (body === undefined) throw new ApiFailure(response.status, 'The server sent an answer this page cannot read.');
+  return body as T;
+}
+
+function errorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const { error } = body as { error: unknown };
+  if (typeof error !== 'object' || error === null || !('message' in error)) return undefined;
+  const { message } = error as { message: unknown };
+  return typeof message === 'string' ? message : undefined;
+}

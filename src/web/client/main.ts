@@ -1,0 +1,246 @@
+/**
+ * paper-search's page script: a thin client of the JSON API (/api/search, /api/similar,
+ * /api/papers/:id/similar), bundled by esbuild into /assets/app.js. What is shown is a State (state.ts),
+ * pushed to history so the URL can be shared, reloaded and navigated with back/forward.
+ */
+import * as api from './api.js';
+import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
+import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
+import { accessToken, forgetAccessToken, keepAccessToken } from './token.js';
+import { modeRadios, ui } from './ui.js';
+
+/** /api/papers/:id/similar always ranks in this mode, so the page shows it and offers no choice. */
+const SIMILAR_PAPERS_MODE = 'hybrid';
+
+/** What is on screen (or being fetched for it). */
+let current: State;
+/** The last state shown in each view, so switching views brings back what was there. */
+const lastIn: { search?: State; paste?: State } = {};
+let inFlight: AbortController | null = null;
+
+/** A user action: a new history entry (unless nothing changed), then show it. */
+function navigate(state: State): void {
+  if (JSON.stringify(state) === JSON.stringify(history.state)) history.replaceState(state, '', urlOf(state));
+  else history.pushState(state, '', urlOf(state));
+  void show(state);
+}
+
+/** Shows a state, asking the API when it has something to ask; true once its answer is on screen. */
+async function show(state: State): Promise<boolean> {
+  current = state;
+  syncControls(state);
+  if (state.view !== 'similar') lastIn[state.view] = state;
+  inFlight?.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  const { signal } = controller;
+
+  ui.tokenForm.hidden = true;
+  const asked = askedText(state);
+  ui.intro.hidden = asked !== '' || state.view !== 'search';
+  if (!asked) {
+    clearAnswer();
+    return false;
+  }
+  setBusy(true);
+  const sentToken = accessToken() !== null;
+  try {
+    const answer = await answerTo(state, signal);
+    if (signal.aborted) return false;
+    renderAnswer(answer, state);
+    ui.more.hidden = withMore(state, answer.results.length) === null;
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    if (error instanceof api.ApiFailure && error.status === 401) {
+      // A token that was sent and refused is wrong: drop it and ask again, with the API's reason.
+      if (sentToken) forgetAccessToken();
+      askForToken(sentToken ? `The server answered 401: ${error.message}` : null);
+    } else {
+      renderFailure(error, () => void show(state));
+    }
+    return false;
+  } finally {
+    if (inFlight === controller) setBusy(false);
+  }
+}
+
+async function answerTo(state: State, signal: AbortSignal): Promise<api.SearchAnswer> {
+  if (state.view === 'search') return api.search(state.q, state.mode, state.k, signal);
+  if (state.view === 'paste') return api.similarToText(state.text, state.mode, state.k, signal);
+  if (state.title) showContext(state.title);
+  const [paper, answer] = await Promise.all([api.paper(state.id, signal), api.similarToPaper(state.id, state.k, signal)]);
+  showContext(paper.title);
+  return answer;
+}
+
+/** Makes every control reflect the state (also after back/forward). */
+function syncControls(state: State): void {
+  const pasting = state.view === 'paste';
+  ui.searchForm.hidden = pasting;
+  ui.pasteForm.hidden = !pasting;
+  const [on, off] = pasting ? [ui.viewPaste, ui.viewSearch] : [ui.viewSearch, ui.viewPaste];
+  on.setAttribute('aria-current', 'page');
+  off.removeAttribute('aria-current');
+
+  if (state.view === 'search' && ui.q.value !== state.q) ui.q.value = state.q;
+  if (state.view === 'similar') ui.q.value = '';
+  if (pasting && ui.text.value !== state.text) ui.text.value = state.text;
+
+  const similar = state.view === 'similar';
+  ui.modes.disabled = similar;
+  ui.modeNote.textContent = similar ? `Similar papers are always found in ${SIMILAR_PAPERS_MODE} mode.` : '';
+  const mode = similar ? SIMILAR_PAPERS_MODE : state.mode;
+  for (const radio of modeRadios()) radio.checked = radio.value === mode;
+
+  const label = state.view === 'search' ? state.q.trim() : pasting ? (state.text.trim() ? 'similar to a pasted text' : 'paste an abstract') : 'similar papers';
+  document.title = label ? `${label} – paper-search` : 'paper-search';
+}
+
+/** The API wants an access token: ask for it in place of the answer; `refusal` says why the last one failed. */
+function askForToken(refusal: string | null): void {
+  clearAnswer();
+  ui.tokenNote.hidden = true;
+  ui.tokenError.textContent = refusal ?? '';
+  ui.tokenError.hidden = refusal === null;
+  ui.tokenForm.hidden = false;
+  ui.tokenInput.focus();
+}
+
+function currentMode(): string {
+  return modeRadios().find((radio) => radio.checked)?.value ?? SIMILAR_PAPERS_MODE;
+}
+
+/** The k of what is shown, carried into the next search (a similar-papers k stays with that view). */
+function currentK(): { k?: string } {
+  return current.view !== 'similar' && current.k !== undefined ? { k: current.k } : {};
+}
+
+ui.searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = ui.q.value.trim();
+  if (!q) {
+    setNotice('info', 'Type a question or a few keywords, then press Enter.');
+    ui.q.focus();
+    return;
+  }
+  navigate({ view: 'search', q, mode: currentMode(), ...currentK() });
+});
+
+ui.pasteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = ui.text.value.trim();
+  if (!text) {
+    setNotice('info', 'Paste an abstract or a passage first.');
+    ui.text.focus();
+    return;
+  }
+  navigate({ view: 'paste', text, mode: currentMode(), ...currentK() });
+});
+
+ui.text.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    ui.pasteForm.requestSubmit();
+  }
+});
+
+ui.modes.addEventListener('change', () => {
+  const mode = currentMode();
+  if (ui.pasteForm.hidden) {
+    const q = ui.q.value.trim();
+    const next: State = { view: 'search', q, mode, ...currentK() };
+    if (q) navigate(next);
+    else history.replaceState(next, '', urlOf(next));
+  } else {
+    const text = ui.text.value.trim();
+    const next: State = { view: 'paste', text, mode, ...currentK() };
+    // Re-run only an answer already asked for; a half-pasted text is not searched behind the user's back.
+    const asked = current.view === 'paste' ? current.text : '';
+    if (text && asked) navigate(next);
+    else history.replaceState({ ...next, text: asked }, '', urlOf(next));
+  }
+});
+
+ui.more.addEventListener('click', async () => {
+  const shownBefore = ui.results.childElementCount;
+  const next = withMore(current, shownBefore);
+  if (!next) return;
+  // The same answer, longer: the URL's k follows, without a history entry per click.
+  history.replaceState(next, '', urlOf(next));
+  if (!(await show(next))) return;
+  // Keyboard and screen-reader users continue at the first new result.
+  const firstNew = ui.results.children[shownBefore];
+  if (firstNew instanceof HTMLElement) {
+    firstNew.tabIndex = -1;
+    firstNew.focus();
+  }
+});
+
+ui.tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = ui.tokenInput.value.trim();
+  if (!token) {
+    ui.tokenError.textContent = 'Enter the access token the server was started with.';
+    ui.tokenError.hidden = false;
+    ui.tokenInput.focus();
+    return;
+  }
+  keepAccessToken(token);
+  ui.tokenInput.value = '';
+  ui.tokenNote.hidden = false;
+  void show(current);
+});
+
+ui.forgetToken.addEventListener('click', () => {
+  forgetAccessToken();
+  ui.tokenNote.hidden = true;
+  setNotice('info', 'The access token is forgotten; the page will ask for it at the next search.');
+});
+
+ui.viewSearch.addEventListener('click', (event) => {
+  if (!plainClick(event)) return;
+  event.preventDefault();
+  navigate(lastIn.search ?? { view: 'search', q: '', mode: currentMode() });
+  ui.q.focus();
+});
+
+ui.viewPaste.addEventListener('click', (event) => {
+  if (!plainClick(event)) return;
+  event.preventDefault();
+  navigate(lastIn.paste ?? { view: 'paste', text: '', mode: currentMode() });
+  ui.text.focus();
+});
+
+ui.results.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a.similar') : null;
+  if (!(link instanceof HTMLAnchorElement) || !plainClick(event)) return;
+  event.preventDefault();
+  navigate({ view: 'similar', id: link.dataset.id ?? '', ...(link.dataset.title ? { title: link.dataset.title } : {}) });
+  window.scrollTo({ top: 0 });
+});
+
+/** A click that should stay in this page (not a new tab or window). */
+function plainClick(event: MouseEvent): boolean {
+  return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+}
+
+document.addEventListener('keydown', (event) => {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const target = event.target;
+  if (target instanceof HTMLElement && (target.isContentEditable || target.closest('input, textarea, select'))) return;
+  event.preventDefault();
+  const box = ui.pasteForm.hidden ? ui.q : ui.text;
+  box.focus();
+  box.select();
+});
+
+window.addEventListener('popstate', (event) => {
+  void show(isState(event.state) ? event.state : stateFromUrl(location.href));
+});
+
+// A reload or back/forward from another page keeps history.state (and so a pasted text); a fresh visit reads the URL.
+const initial = isState(history.state) ? history.state : stateFromUrl(location.href);
+history.replaceState(initial, '', urlOf(initial));
+ui.tokenNote.hidden = accessToken() === null;
+void show(initial);

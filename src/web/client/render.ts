@@ -1,0 +1,215 @@
+/**
+ * Rendering answers. Text from papers and queries only reaches the page through text nodes and
+ * textContent (never innerHTML), so "<script>" in a query or an abstract shows as text.
+ */
+import { MODE_HINTS, type Mode } from '../../contract/values.js';
+import { ApiFailure, type SearchAnswer, type SearchResult } from './api.js';
+import { highlighter } from './highlight.js';
+import { urlOf, type State } from './state.js';
+import { ui } from './ui.js';
+
+/** Authors listed before "et al.". */
+const AUTHORS_SHOWN = 3;
+
+type NoticeKind = 'low' | 'empty' | 'error' | 'busy' | 'info';
+
+export function setNotice(kind: NoticeKind | null, ...parts: (string | Node)[]): void {
+  ui.notice.replaceChildren();
+  ui.notice.hidden = kind === null;
+  ui.notice.className = kind ? `notice ${kind}` : 'notice';
+  if (kind === null) return;
+  const message = document.createElement('p');
+  if (kind === 'error' || kind === 'busy') message.setAttribute('role', 'alert');
+  message.append(...parts);
+  ui.notice.append(message);
+}
+
+export function setBusy(busy: boolean): void {
+  ui.answer.setAttribute('aria-busy', String(busy));
+  ui.answer.classList.toggle('loading', busy);
+  if (busy) {
+    ui.status.textContent = 'Searching…';
+    setNotice(null);
+  }
+}
+
+export function clearAnswer(): void {
+  ui.status.textContent = '';
+  ui.context.hidden = true;
+  ui.context.replaceChildren();
+  setNotice(null);
+  ui.results.replaceChildren();
+  ui.more.hidden = true;
+  setBusy(false);
+}
+
+export function showContext(title: string): void {
+  const heading = document.createElement('h2');
+  const name = document.createElement('cite');
+  name.textContent = title;
+  heading.append('Papers similar to ', name);
+  ui.context.replaceChildren(heading);
+  ui.context.hidden = false;
+}
+
+export function renderAnswer(answer: SearchAnswer, state: State): void {
+  if (state.view !== 'similar') ui.context.hidden = true;
+  const { results, mode } = answer;
+  const took = ` in ${Math.round(answer.took_ms)} ms`;
+  const count = `${results.length} ${results.length === 1 ? 'paper' : 'papers'}`;
+  ui.status.textContent = state.view === 'search' ? `${count} for “${state.q.trim()}” · ${mode}${took}`
+    : state.view === 'paste' ? `${count} similar to the pasted text · ${mode}${took}`
+    : `${count} · ${mode}${took}`;
+
+  if (results.length === 0) {
+    const hint = mode === 'lexical' ? ' Lexical mode only finds papers containing these words: try Hybrid or Dense, or other words.' : ' Try other words.';
+    setNotice('empty', strong('Nothing matched.'), hint);
+  } else if (answer.confidence === 'low') {
+    setNotice('low', strong('Low confidence.'), ' The collection probably has no paper on this; these are the closest ones, and may not be relevant.');
+  } else {
+    setNotice(null);
+  }
+
+  const scale = scoreScale(results.map((result) => result.score), mode);
+  ui.results.classList.toggle('low', answer.confidence === 'low');
+  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode)));
+}
+
+export function renderFailure(error: unknown, retry: () => void): void {
+  ui.results.replaceChildren();
+  ui.more.hidden = true;
+  ui.status.textContent = '';
+  if (!(error instanceof ApiFailure)) {
+    setNotice('error', strong('Something went wrong in this page: '), error instanceof Error ? error.message : String(error), ' ', retryButton(retry));
+  } else if (error.status === 503) {
+    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : ' Try again in a moment.';
+    setNotice('busy', strong('The server is busy.'), ` ${error.message}.${wait} `, retryButton(retry));
+  } else if (error.status === 0) {
+    setNotice('error', strong('No answer.'), ` ${error.message} `, retryButton(retry));
+  } else {
+    setNotice('error', strong(`The server answered ${error.status}:`), ` ${error.message}`);
+  }
+}
+
+function strong(text: string): HTMLElement {
+  const element = document.createElement('strong');
+  element.textContent = text;
+  return element;
+}
+
+function retryButton(retry: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'retry';
+  button.textContent = 'Try again';
+  button.addEventListener('click', retry);
+  return button;
+}
+
+/** Maps scores to a bar length in [0, 1]: cosine as it is for dense, relative to the best otherwise. */
+function scoreScale(scores: number[], mode: Mode): (score: number) => number {
+  if (mode === 'dense') return (score) => Math.max(0, Math.min(1, score));
+  const top = Math.max(...scores);
+  const bottom = Math.min(0, ...scores);
+  return (score) => (top > bottom ? (score - bottom) / (top - bottom) : 1);
+}
+
+function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode): HTMLLIElement {
+  const mark = highlighter(result.matched_words);
+  const item = document.createElement('li');
+  item.className = 'result';
+
+  const title = document.createElement('h2');
+  title.className = 'title';
+  title.append(mark(result.title));
+
+  const score = document.createElement('p');
+  score.className = 'score';
+  score.title = MODE_HINTS[mode].score;
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  bar.setAttribute('aria-hidden', 'true');
+  const fill = document.createElement('span');
+  fill.className = 'fill';
+  fill.style.width = `${Math.round(Math.max(0.03, scale(result.score)) * 100)}%`; // CSSOM, allowed by style-src 'self'
+  bar.append(fill);
+  const value = document.createElement('span');
+  value.className = 'value';
+  value.textContent = `score ${result.score.toFixed(mode === 'dense' ? 3 : 2)}`;
+  score.append(bar, value);
+
+  const snippet = document.createElement('p');
+  snippet.className = 'snippet';
+  snippet.append(mark(result.snippet));
+
+  const details = document.createElement('details');
+  details.className = 'abstract';
+  const summary = document.createElement('summary');
+  const about = document.createElement('span');
+  about.className = 'visually-hidden';
+  about.textContent = ` of ${result.title}`;
+  summary.append('Full abstract', about);
+  const abstract = document.createElement('p');
+  abstract.append(mark(result.abstract));
+  details.append(summary, abstract);
+
+  const actions = document.createElement('p');
+  actions.className = 'actions';
+  const similar = document.createElement('a');
+  similar.className = 'similar';
+  similar.href = urlOf({ view: 'similar', id: result.id });
+  similar.dataset.id = result.id;
+  similar.dataset.title = result.title;
+  similar.textContent = 'Similar papers';
+  similar.setAttribute('aria-label', `Papers similar to ${result.title}`);
+  const id = document.createElement('code');
+  id.className = 'id';
+  id.textContent = result.id;
+  actions.append(similar, id);
+
+  const meta = metaLine(result);
+  item.append(...(meta ? [title, meta] : [title]), score, snippet, details, actions);
+  return item;
+}
+
+/** "A, B, C et al. · 2024 · paper ↗" from whichever of authors, year and url the paper has; null when none. */
+function metaLine(result: SearchResult): HTMLParagraphElement | null {
+  const parts: (string | Node)[] = [];
+  const authors = result.authors?.filter((author) => author.trim() !== '') ?? [];
+  if (authors.length > 0) {
+    const names = document.createElement('span');
+    names.className = 'authors';
+    names.textContent = authors.slice(0, AUTHORS_SHOWN).join(', ') + (authors.length > AUTHORS_SHOWN ? ' et al.' : '');
+    if (authors.length > AUTHORS_SHOWN) names.title = authors.join(', ');
+    parts.push(names);
+  }
+  if (result.year !== undefined) {
+    const year = document.createElement('span');
+    year.className = 'year';
+    year.textContent = String(result.year);
+    parts.push(year);
+  }
+  const href = webAddress(result.url);
+  if (href) {
+    const link = document.createElement('a');
+    link.className = 'paper-link';
+    link.href = href;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    link.textContent = 'paper ↗';
+    link.title = 'Open the paper in a new tab';
+    parts.push(link);
+  }
+  if (parts.length === 0) return null;
+  const line = document.createElement('p');
+  line.className = 'meta';
+  parts.forEach((part, index) => line.append(...(index > 0 ? [' · ', part] : [part])));
+  return line;
+}
+
+/** The paper's address when it is an http(s) URL; anything else (javascript:, data:, text) is not linked. */
+function webAddress(url: string | undefined): string | null {
+  if (url === undefined || !URL.canParse(url)) return null;
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+}

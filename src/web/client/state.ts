@@ -1,0 +1,68 @@
+import { DEFAULT_MODE, RESULT_COUNT } from '../../contract/values.js';
+
+/**
+ * What the page shows. The URL carries it (`/?q=&mode=&k=`, `/?similar=<id>`, `/?view=paste`) so it can be
+ * shared and reloaded; history.state carries it whole, including a pasted text too long for a URL, so
+ * reload and back/forward bring that back as well. `mode` and `k` are kept as the URL gave them: the API
+ * judges them and says what is wrong.
+ */
+export type State =
+  | { view: 'search'; q: string; mode: string; k?: string }
+  | { view: 'paste'; text: string; mode: string; k?: string }
+  | { view: 'similar'; id: string; title?: string; k?: string };
+
+/** How many more results "Show more" asks for. */
+const MORE_STEP = 10;
+
+export function stateFromUrl(href: string): State {
+  const params = new URL(href).searchParams;
+  const k = params.get('k');
+  const count = k === null ? {} : { k };
+  const mode = params.get('mode') ?? DEFAULT_MODE;
+  const similar = params.get('similar');
+  if (similar !== null) return { view: 'similar', id: similar, ...count };
+  if (params.get('view') === 'paste') return { view: 'paste', text: '', mode, ...count };
+  return { view: 'search', q: params.get('q') ?? '', mode, ...count };
+}
+
+export function urlOf(state: State): string {
+  const params = new URLSearchParams();
+  if (state.view === 'similar') params.set('similar', state.id);
+  else if (state.view === 'paste') {
+    params.set('view', 'paste');
+    params.set('mode', state.mode);
+  } else if (state.q) {
+    params.set('q', state.q);
+    params.set('mode', state.mode);
+  } else if (state.mode !== DEFAULT_MODE) params.set('mode', state.mode);
+  if (state.k !== undefined) params.set('k', state.k);
+  const search = params.toString();
+  return search ? `/?${search}` : '/';
+}
+
+/** A state this page put into history (a reload keeps it); anything else is ignored. */
+export function isState(value: unknown): value is State {
+  if (typeof value !== 'object' || value === null || !('view' in value)) return false;
+  const fields = value as Record<string, unknown>;
+  if (fields.view === 'search') return typeof fields.q === 'string' && typeof fields.mode === 'string';
+  if (fields.view === 'paste') return typeof fields.text === 'string' && typeof fields.mode === 'string';
+  return fields.view === 'similar' && typeof fields.id === 'string';
+}
+
+/** The text the state asks about, trimmed: empty means there is nothing to ask the API. */
+export function askedText(state: State): string {
+  return state.view === 'search' ? state.q.trim() : state.view === 'paste' ? state.text.trim() : state.id;
+}
+
+/** The number of results asked for: the URL's k when it is a valid count, else the API's default. */
+export function requestedCount(state: State): number {
+  const k = Number(state.k);
+  return Number.isInteger(k) && k >= RESULT_COUNT.min && k <= RESULT_COUNT.max ? k : RESULT_COUNT.default;
+}
+
+/** The same question asking for ten more results, or null when the answer is complete or at the API's maximum. */
+export function withMore(state: State, shown: number): State | null {
+  const asked = requestedCount(state);
+  if (shown < asked || asked >= RESULT_COUNT.max) return null;
+  return { ...state, k: String(Math.min(asked + MORE_STEP, RESULT_COUNT.max)) };
+}
