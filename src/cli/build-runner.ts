@@ -1,44 +1,53 @@
 import cliProgress from 'cli-progress';
 import type { Settings } from '../config/index.js';
-import { buildIndex, type BuildSummary } from '../index/index.js';
-import { Embedder } from '../model/index.js';
+import { buildIndex, type BuildSummary, type LibraryChange } from '../index/index.js';
+import type { Embedder } from '../model/index.js';
+import { confirm } from './confirm.js';
+import { say } from './main.js';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-export async function loadEmbedder(settings: Settings): Promise<Embedder> {
-  return Embedder.load({ modelsDir: settings.modelsDir, model: settings.model, precision: settings.precision, threads: settings.threads });
+export interface BuildRequest {
+  inputs: string[];
+  replace?: boolean;
+  /** Write even when the build would empty the index or drop most of it (otherwise a terminal asks). */
+  allowShrink?: boolean;
 }
 
 /**
- * Runs the offline job with visible progress: a bar with rate and ETA on a terminal,
- * plain periodic lines otherwise (CI logs), and a one-paragraph summary at the end.
+ * Runs the offline job with visible progress: a bar with rate and ETA on a terminal, plain periodic
+ * lines otherwise (CI logs), and a summary of what changed in the library.
  */
-export async function runBuild(settings: Settings, inputs: string[], embedder?: Embedder): Promise<BuildSummary> {
-  const model = embedder ?? (await loadEmbedder(settings));
-  log(`Building index in ${settings.indexDir} from ${inputs.join(', ')} with ${model.info.name} (${model.info.precision})`);
+export async function runBuild(settings: Settings, request: BuildRequest, embedder: Embedder): Promise<BuildSummary> {
+  say(`Building the index in ${settings.indexDir}${request.inputs.length ? ` with ${request.inputs.join(', ')}` : ''} (${embedder.info.name}, ${embedder.info.precision})`);
   const reporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const summary = await buildIndex({
-    inputs,
+    inputs: request.inputs,
+    replace: request.replace,
     outDir: settings.indexDir,
-    embedder: model,
+    embedder,
+    confirmShrink: async (change) => request.allowShrink === true || (await confirm(`${shrinkQuestion(change)} Write it anyway?`)),
     progress: {
-      onSkip: (line) => log(`skipped ${line.source}:${line.line}: ${line.reason}`),
-      onNote: log,
+      onSkip: (line) => say(`skipped ${line.source}:${line.line}: ${line.reason}`),
+      onNote: say,
       onEmbedStart: (total) => reporter.start(total),
       onEmbedProgress: (done) => reporter.advance(done),
     },
-  });
-  reporter.stop();
-  log(describe(summary));
+  }).finally(() => reporter.stop());
+  say(describe(summary));
   return summary;
 }
 
-function describe(s: BuildSummary): string {
-  const rate = s.embedded > 0 ? `, ${s.papersPerSecond.toFixed(1)} papers/s embedding` : '';
-  const reuse = s.embedded === 0 && s.papers > 0 ? ' (every vector reused)' : '';
-  return `Done in ${s.seconds.toFixed(1)} s: ${s.recordsRead} records read, ${s.duplicatesMerged} duplicates merged, `
-    + `${s.skipped} skipped, ${s.papers} papers; ${s.embedded} embedded, ${s.reused} reused${reuse}${rate}.`
-    + (s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : '');
+function shrinkQuestion(change: LibraryChange): string {
+  if (change.after === 0) return `This build would leave the index empty (it has ${change.before} papers).`;
+  return `This build would drop ${change.removed} of the index's ${change.before} papers, leaving ${change.after}.`;
+}
+
+/** "+5 papers, −0, 35 in the index", then where the papers came from and what was embedded. */
+export function describe(s: BuildSummary): string {
+  const { added, removed, updated, after } = s.change;
+  const changed = `+${added} ${added === 1 ? 'paper' : 'papers'}, −${removed}${updated ? `, ${updated} updated` : ''}, ${after} in the index`;
+  const read = `${s.recordsRead} records read from ${s.inputs.length} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${s.duplicatesMerged} duplicates merged, ${s.skipped} lines skipped`;
+  const vectors = s.embedded > 0 ? `${s.embedded} embedded (${s.papersPerSecond.toFixed(1)} papers/s), ${s.reused} from the vector cache` : `every vector from the vector cache`;
+  return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : ''}`;
 }
 
 interface Reporter {
@@ -69,6 +78,7 @@ class BarReporter implements Reporter {
 
   stop(): void {
     if (this.started) this.bar.stop();
+    this.started = 0;
   }
 }
 
@@ -81,7 +91,7 @@ class LineReporter implements Reporter {
   start(total: number): void {
     this.total = total;
     this.started = this.lastLine = performance.now();
-    if (total > 0) log(`embedding ${total} papers`);
+    if (total > 0) say(`embedding ${total} papers`);
   }
 
   advance(by: number): void {
@@ -91,7 +101,7 @@ class LineReporter implements Reporter {
     this.lastLine = now;
     const rate = this.done / ((now - this.started) / 1000);
     const eta = rate > 0 ? Math.round((this.total - this.done) / rate) : 0;
-    log(`embedding ${this.done}/${this.total} papers (${Math.round((100 * this.done) / this.total)}%), ${rate.toFixed(1)}/s, ETA ${eta} s`);
+    say(`embedding ${this.done}/${this.total} papers (${Math.round((100 * this.done) / this.total)}%), ${rate.toFixed(1)}/s, ETA ${eta} s`);
   }
 
   stop(): void {}

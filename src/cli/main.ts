@@ -13,11 +13,16 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
-/** node:util parseArgs with strict checking; an unknown flag is reported with the command's usage. */
+/** node:util parseArgs with strict checking, for the measurement tools; an unknown flag is reported with the tool's usage. */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(options: T, usage: string, allowPositionals = false) {
   try {
     return parseArgs({ options, allowPositionals, strict: true });
   } catch (error) {
     throw new Error(`${(error as Error).message}. Usage: ${usage}`);
   }
+}
+
+/** Human progress and chatter: always stderr, so stdout carries only what a command is asked for (e.g. --json). */
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
 }

@@ -1,1 +1,1 @@
-export { checkExposure, loadSettings, SETTINGS, SettingsError, settingFlags, type Settings } from './settings.js';
+export { checkExposure, loadSettings, SETTINGS, settingDefault, settingFlags, type SettingName, type Settings } from './settings.js';

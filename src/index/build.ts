@@ -1,27 +1,47 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Embedder } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
-import { DEFAULT_HNSW, type HnswParams, type Manifest } from './manifest.js';
-import { readManifestIfAny, writeIndex } from './store.js';
+import { sha256 } from '../storage/index.js';
+import { builtWith, DEFAULT_HNSW, describeModel, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
+import { readPapersById } from './reader.js';
 import { contentKey, VectorCache } from './vector-cache.js';
+import { writeIndex } from './writer.js';
 
 export interface BuildProgress {
   onSkip?(line: SkippedLine): void;
   /** Called once before embedding starts, with the number of papers that need new vectors. */
   onEmbedStart?(total: number): void;
   onEmbedProgress?(done: number): void;
-  /** A sentence worth telling the user (why vectors are not reused, why nothing was written). */
+  /** A sentence worth telling the user (a model switch, why nothing was written). */
   onNote?(message: string): void;
 }
 
+/** What a build would do to the library, before it does it. */
+export interface LibraryChange {
+  added: number;
+  removed: number;
+  updated: number;
+  /** Papers in the index before the build. */
+  before: number;
+  /** Papers the index would hold after it. */
+  after: number;
+}
+
 export interface BuildOptions {
+  /** Files or folders to read. They join the inputs the index already remembers, unless `replace`. */
   inputs: string[];
+  /** Make `inputs` the whole library: remembered inputs not given again are forgotten. */
+  replace?: boolean;
   outDir: string;
   embedder: Embedder;
   hnsw?: HnswParams;
   progress?: BuildProgress;
+  /**
+   * Asked before a build that would empty the index or drop more than half of its papers; the build
+   * goes ahead only on true. Without it such a build is refused (ShrinkRefusedError).
+   */
+  confirmShrink?(change: LibraryChange): Promise<boolean>;
 }
 
 export interface BuildSummary {
@@ -34,9 +54,20 @@ export interface BuildSummary {
   seconds: number;
   /** Embedding throughput (papers embedded per second of embedding time); 0 when nothing was embedded. */
   papersPerSecond: number;
+  change: LibraryChange;
+  /** The inputs the index now remembers. */
+  inputs: string[];
   /** False when the existing index already matched the corpus and model, so nothing was written. */
   written: boolean;
   manifest: Manifest;
+}
+
+/** A build that would silently shrink or empty a library; the message says how to go ahead anyway. */
+export class ShrinkRefusedError extends Error {
+  constructor(readonly change: LibraryChange, outDir: string) {
+    const what = change.before === 0 ? 'its inputs hold no paper' : change.after === 0 ? 'this build would leave it empty' : `this build would drop ${change.removed} of its ${change.before} papers`;
+    super(`not writing the index in ${outDir}: ${what} (${change.after} papers read); check the inputs (skipped lines are listed above), or run again with --allow-shrink to write it anyway`);
+  }
 }
 
 /** The text a paper is embedded and searched by. */
@@ -45,29 +76,54 @@ export function embeddingText(paper: Paper): string {
 }
 
 export function corpusHash(papers: readonly Paper[]): string {
-  const hash = createHash('sha256');
-  for (const paper of papers) hash.update(JSON.stringify(paper)).update('\n');
-  return hash.digest('hex');
-}
-
-/** Reads the corpus and returns its hash, for a cheap "is the index stale?" check. */
-export async function currentCorpusHash(inputs: string[]): Promise<string> {
-  return corpusHash((await readCorpus(inputs)).papers);
+  return sha256(papers.map((paper) => `${JSON.stringify(paper)}\n`).join(''));
 }
 
 /**
- * The offline job: read and dedupe papers, embed what the vector cache lacks, write the index atomically.
+ * The inputs a build of `outDir` reads, as absolute paths: those the index remembers (or, for an
+ * index built before inputs were remembered, the files it was read from) plus the given ones, each once.
+ */
+export function libraryInputs(outDir: string, previous: Manifest | undefined, given: readonly string[], replace: boolean): string[] {
+  const remembered = replace ? [] : (previous?.inputs?.map((input) => resolve(outDir, input)) ?? previous?.sources.map((source) => resolve(source)) ?? []);
+  return [...new Set([...remembered, ...given.map((input) => resolve(input))])];
+}
+
+/** Inputs as the manifest keeps them: relative to the index folder, so a library moved together with its index still resolves. */
+function rememberedForm(outDir: string, inputs: readonly string[]): string[] {
+  return inputs.map((input) => relative(outDir, input) || '.');
+}
+
+/** Reads the library of an existing index and tells whether the index still matches it. */
+export async function isIndexCurrent(dir: string, manifest: Manifest): Promise<boolean> {
+  const inputs = libraryInputs(dir, manifest, [], false);
+  if (!inputs.every((input) => existsSync(input))) return false;
+  return corpusHash((await readCorpus(inputs)).papers) === manifest.corpusHash;
+}
+
+/**
+ * The offline job: read the library (remembered inputs plus new ones) and dedupe papers, refuse to
+ * shrink it silently, embed what the vector cache lacks, write the index atomically.
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const { embedder, outDir, progress = {} } = options;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  mkdirSync(outDir, { recursive: true });
+  createIndexFolder(outDir);
 
-  const corpus = await readCorpus(options.inputs, progress.onSkip);
+  const previous = readManifestIfAny(outDir);
+  const inputs = libraryInputs(outDir, previous, options.inputs, options.replace ?? false);
+  const missing = inputs.filter((input) => !existsSync(input));
+  if (missing.length > 0 && previous) {
+    const given = new Set(options.inputs.map((input) => resolve(input)));
+    const forgotten = missing.filter((input) => !given.has(input));
+    if (forgotten.length > 0) {
+      throw new Error(`${forgotten[0]} (an input the index in ${outDir} remembers) is missing: restore it, or rebuild with --replace and every input the library should keep`);
+    }
+  }
+  const corpus = await readCorpus(inputs, progress.onSkip);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
-  const previous = readManifestIfAny(outDir);
+  const change = await libraryChange(outDir, previous, corpus.papers);
   const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number): BuildSummary => ({
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
@@ -77,29 +133,33 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     reused: corpus.papers.length - embedded,
     seconds: (performance.now() - started) / 1000,
     papersPerSecond: embedded > 0 ? embedded / embedSeconds : 0,
+    change,
+    inputs,
     written,
     manifest,
   });
 
-  if (previous && previous.corpusHash === hash && previous.model.checksum === model.checksum && sameHnsw(previous.hnsw, hnsw)) {
+  if (previous && previous.corpusHash === hash && builtWith(previous, model) && sameHnsw(previous.hnsw, hnsw) && sameInputs(previous, rememberedForm(outDir, inputs))) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
     return summaryOf(false, previous, 0, 0);
   }
-  if (previous && previous.model.checksum !== model.checksum) {
-    progress.onNote?.(`Existing index was built with ${previous.model.name} (${previous.model.precision}, ${previous.model.checksum.slice(0, 12)}); this build uses ${model.name} (${model.precision}, ${model.checksum.slice(0, 12)}), so its vectors are not reused.`);
+  const shrinks = change.after === 0 || change.removed * 2 > change.before;
+  if (shrinks && !(await options.confirmShrink?.(change))) throw new ShrinkRefusedError(change, outDir);
+  if (previous && !builtWith(previous, model)) {
+    progress.onNote?.(`Switching the index from ${describeModel(previous.model)} to ${describeModel(model)}: vectors come from that model's cache where present and are computed otherwise.`);
   }
 
   const cache = new VectorCache(join(outDir, 'cache'), model);
   const keys = corpus.papers.map((paper) => contentKey(embeddingText(paper)));
-  const missing = [...new Set(keys.filter((key) => !cache.get(key)))];
+  const uncached = [...new Set(keys.filter((key) => !cache.get(key)))];
   const textByKey = new Map(corpus.papers.map((paper, i) => [keys[i]!, embeddingText(paper)]));
 
-  progress.onEmbedStart?.(missing.length);
+  progress.onEmbedStart?.(uncached.length);
   const embedStarted = performance.now();
   // Vectors reach the cache every CHUNK papers: a killed build loses at most that much work.
   const CHUNK = 64;
-  for (let start = 0; start < missing.length; start += CHUNK) {
-    const chunk = missing.slice(start, start + CHUNK);
+  for (let start = 0; start < uncached.length; start += CHUNK) {
+    const chunk = uncached.slice(start, start + CHUNK);
     const vectors = await embedder.embed(chunk.map((key) => textByKey.get(key)!), progress.onEmbedProgress);
     cache.append(chunk.map((key, i) => [key, vectors[i]!]));
   }
@@ -112,11 +172,42 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     model,
     hnsw,
     corpusHash: hash,
+    inputs: rememberedForm(outDir, inputs),
     sources: corpus.sources,
   });
-  return summaryOf(true, manifest, missing.length, embedSeconds);
+  return summaryOf(true, manifest, uncached.length, embedSeconds);
+}
+
+/**
+ * Creates the index folder on first build with a `.gitignore` of `*` inside, so an index made inside
+ * a git checkout (say `my-index/` beside a thesis) never shows up as files to commit.
+ */
+function createIndexFolder(outDir: string): void {
+  if (existsSync(outDir)) return;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, '.gitignore'), '# made by paper-search: an index is rebuilt, not committed\n*\n');
+}
+
+async function libraryChange(outDir: string, previous: Manifest | undefined, papers: readonly Paper[]): Promise<LibraryChange> {
+  const before = previous ? readPapersById(outDir, previous) : new Map<string, string>();
+  let added = 0;
+  let updated = 0;
+  const kept = new Set<string>();
+  for (const paper of papers) {
+    const record = before.get(paper.id);
+    if (record === undefined) added++;
+    else {
+      kept.add(paper.id);
+      if (record !== JSON.stringify(paper)) updated++;
+    }
+  }
+  return { added, removed: before.size - kept.size, updated, before: before.size, after: papers.length };
 }
 
 function sameHnsw(a: HnswParams, b: HnswParams): boolean {
   return a.m === b.m && a.efConstruction === b.efConstruction && a.efSearch === b.efSearch;
+}
+
+function sameInputs(manifest: Manifest, inputs: readonly string[]): boolean {
+  return JSON.stringify(manifest.inputs ?? []) === JSON.stringify(inputs);
 }

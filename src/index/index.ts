@@ -1,5 +1,6 @@
-export { buildIndex, corpusHash, currentCorpusHash, embeddingText, type BuildOptions, type BuildProgress, type BuildSummary } from './build.js';
-export { DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest } from './manifest.js';
-export { IndexError, loadIndex, readManifest, PaperIndex, writeIndex, type Neighbour } from './store.js';
-export { analyze } from './analyzer.js';
-export { LexicalIndex, type LexicalHit } from './lexical.js';
+export { buildIndex, corpusHash, embeddingText, isIndexCurrent, libraryInputs, ShrinkRefusedError, type BuildOptions, type BuildProgress, type BuildSummary, type LibraryChange } from './build.js';
+export { type Neighbour } from './dense.js';
+export { type LexicalHit } from './lexical/index.js';
+export { builtWith, DEFAULT_HNSW, describeModel, FORMAT_VERSION, IndexError, readManifest, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
+export { loadIndex, PaperIndex } from './reader.js';
+export { writeIndex, type IndexContents } from './writer.js';

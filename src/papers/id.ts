@@ -11,7 +11,7 @@ const FALLBACK_SLUG = 'paper';
  * forms, case, spacing, punctuation such as "Sim-to-Real" vs "Sim to Real") must not split
  * one paper into two ids.
  */
-export function normaliseTitle(title: string): string {
+function normaliseTitle(title: string): string {
   return title
     .normalize('NFKC')
     .toLowerCase()

@@ -25,7 +25,7 @@ const DATE_LINE =
  * candidate. In the seed dumps titles are at most ~135 characters and abstracts at least
  * ~440, so the threshold sits well clear of both.
  */
-export const ABSTRACT_MIN_CHARS = 200;
+const ABSTRACT_MIN_CHARS = 200;
 
 const CHROME_LINES = new Set(PAGE_CHROME.map((chrome) => chrome.toLowerCase()));
 

@@ -50,7 +50,9 @@ export function interpolateByLength(termCount: number, questionValue: number, pa
  * flat dense scores add little; for a question, dense similarities spread and lead. Unlike rank
  * fusion, the size of a lead survives.
  */
-export function fuse(candidates: readonly Candidate[], weight: number): Array<Candidate & { score: number }> {
+export type FusedCandidate = Candidate & { score: number };
+
+export function fuse(candidates: readonly Candidate[], weight: number): FusedCandidate[] {
   const dense = standardizer(candidates.map((c) => c.dense));
   const lexical = standardizer(candidates.map((c) => c.lexical));
   return candidates

@@ -1,3 +1,3 @@
-export { DEFAULT_SEARCH, MODES, PaperNotFoundError, SearchEngine, type LexicalOptions, type Mode, type SearchAnswer, type SearchOptions, type SearchRequest, type SearchResult } from './engine.js';
-export { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
-export { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
+export { ModelMismatchError, PaperNotFoundError, SearchEngine, type Answer, type Description, type Hit, type SearchRequest } from './engine.js';
+export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
+export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { splitSentences } from '../papers/index.js';
-import { analyze } from '../index/index.js';
+import type { Paper } from '../papers/index.js';
+import { analyzeTerm, analyze, splitSentences, tokenize } from '../text/index.js';
 
 const TARGET_CHARS = 320;
 
@@ -36,6 +36,20 @@ export class Snippets {
     let snippet = sentences[best]!;
     if (snippet.length < TARGET_CHARS / 2 && sentences[best + 1]) snippet += ` ${sentences[best + 1]}`;
     return snippet.length > TARGET_CHARS ? `${snippet.slice(0, TARGET_CHARS).replace(/\s+\S*$/, '')} …` : snippet;
+  }
+
+  /**
+   * The words of the title and abstract, as written, whose analyzed term is one of the query's: what a
+   * front end highlights, so it never needs its own copy of the analyzer. Lower-cased, each once.
+   */
+  matchedWords(paper: Paper, queryTerms: ReadonlySet<string>): string[] {
+    const words = new Set<string>();
+    if (queryTerms.size === 0) return [];
+    for (const token of tokenize(`${paper.title} ${paper.abstract}`)) {
+      const term = analyzeTerm(token);
+      if (term !== null && queryTerms.has(term)) words.add(token.toLowerCase());
+    }
+    return [...words];
   }
 
   private analyze(abstract: string): AnalyzedAbstract {

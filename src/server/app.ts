@@ -9,9 +9,11 @@ import { BusyError } from '../model/index.js';
 import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb, securityHeaders } from '../web/index.js';
 import {
-  ErrorSchema, HealthSchema, LIMITS, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema,
+  ErrorSchema, HealthSchema, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema,
   SimilarBodySchema, SimilarPaperQuerySchema,
-} from './schemas.js';
+} from '../contract/schemas.js';
+import { LIMITS } from '../contract/values.js';
+import { answerToWire, paperToWire } from './wire.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
@@ -107,29 +109,29 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.search, async (c) => {
     const { q, k, mode } = c.req.valid('query');
-    return c.json(await engine.search(q, { k, mode }), 200);
+    return c.json(answerToWire(await engine.search(q, { k, mode })), 200);
   });
 
   app.openapi(routes.similarToText, async (c) => {
     const { text, k, mode } = c.req.valid('json');
-    return c.json(await engine.search(text, { k, mode }), 200);
+    return c.json(answerToWire(await engine.search(text, { k, mode })), 200);
   });
 
   app.openapi(routes.paper, (c) => {
     const { id } = c.req.valid('param');
     const paper = engine.paper(id);
     if (!paper) throw new PaperNotFoundError(id);
-    return c.json(paper, 200);
+    return c.json(paperToWire(paper), 200);
   });
 
   app.openapi(routes.similarToPaper, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await engine.similarToPaper(id, { k: c.req.valid('query').k, mode: 'hybrid' }), 200);
+    return c.json(answerToWire(await engine.similarToPaper(id, { k: c.req.valid('query').k })), 200);
   });
 
   app.openapi(routes.health, (c) => {
-    const { manifest } = engine.index;
-    return c.json({ status: 'ok' as const, papers: manifest.paperCount, model: manifest.model.name, built_at: manifest.builtAt }, 200);
+    const { papers, model, precision, builtAt } = engine.describe();
+    return c.json({ status: 'ok' as const, papers, model, precision, built_at: builtAt }, 200);
   });
 
   app.doc('/openapi.json', {
@@ -137,10 +139,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     info: { title: 'paper-search', version: '1.0.0', description: 'Local semantic search over research papers' },
   });
 
-  mountWeb(app, {
-    papers: engine.index.manifest.paperCount, model: engine.index.manifest.model.name,
-    queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars,
-  });
+  const { papers, model } = engine.describe();
+  mountWeb(app, { papers, model, queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars });
 
   app.notFound((c) => {
     const allowed = knownPaths.filter((known) => known.pattern.test(c.req.path)).map((known) => known.method);

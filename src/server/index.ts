@@ -1,2 +1,2 @@
 export { createApp, type AppOptions } from './app.js';
-export { LIMITS } from './schemas.js';
+export { answerToWire, paperToWire } from './wire.js';

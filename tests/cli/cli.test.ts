@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { SearchAnswer } from '../../src/search/index.js';
+import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,7 +23,7 @@ function cli(args: string[], input?: string): Run {
   for (const name of SETTING_VARIABLES) delete env[name];
   env.INDEX_DIR = inject('seedIndexDir');
   env.MODELS_DIR = resolve(ROOT, 'models');
-  const run = spawnSync(process.execPath, ['.build/cli/search.js', ...args], {
+  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'search', ...args], {
     cwd: ROOT,
     env,
     input,

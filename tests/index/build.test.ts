@@ -131,13 +131,13 @@ describe('crash safety', () => {
 
     writeFileSync(join(damaged, 'manifest.json'), readFileSync(join(damaged, 'manifest.json'), 'utf8').slice(0, 100));
     expect(() => loadIndex(damaged)).toThrow(/not valid JSON/);
-    expect(() => loadIndex(tempDir('empty'))).toThrow(/no index in .*build-index/);
+    expect(() => loadIndex(tempDir('empty'))).toThrow(/no index in .*paper-search build/);
   });
 });
 
 function runAndKill(args: string[], delayMs: number): Promise<void> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['.build/cli/build-index.js', ...args], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['.build/cli/paper-search.js', 'build', ...args], { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('exit', () => {
       clearTimeout(timer);

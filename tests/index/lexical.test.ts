@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LexicalIndex } from '../../src/index/index.js';
-import { analyze, analyzeTerm, tokenize } from '../../src/index/analyzer.js';
+import { LexicalIndex, Postings } from '../../src/index/lexical/index.js';
+import { analyze, analyzeTerm, tokenize } from '../../src/text/index.js';
 import { readCorpus, type Paper } from '../../src/papers/index.js';
 
 let papers: Paper[];
@@ -15,7 +15,7 @@ const queries = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'].fla
 
 beforeAll(async () => {
   papers = (await readCorpus([resolve('seeds')])).papers;
-  index = LexicalIndex.deserialize(LexicalIndex.build(papers).serialize());
+  index = new LexicalIndex(Postings.deserialize(Postings.build(papers).serialize()));
 });
 
 describe('the compact BM25 index', () => {
@@ -52,12 +52,12 @@ describe('the compact BM25 index', () => {
   });
 
   it('reads its bytes at any alignment and refuses truncated or foreign ones in one line', () => {
-    const bytes = LexicalIndex.build(papers).serialize();
+    const bytes = Postings.build(papers).serialize();
     const shifted = new Uint8Array(bytes.length + 1).subarray(1);
     shifted.set(bytes);
-    expect(LexicalIndex.deserialize(shifted).query('diffusion policy', 5, 0.7)).toEqual(index.query('diffusion policy', 5, 0.7));
-    expect(() => LexicalIndex.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 1 \(truncated\)$/);
-    expect(() => LexicalIndex.deserialize(new TextEncoder().encode('{"minisearch":{}}'))).toThrow(/bad magic/);
+    expect(new LexicalIndex(Postings.deserialize(shifted)).query('diffusion policy', 5, 0.7)).toEqual(index.query('diffusion policy', 5, 0.7));
+    expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 1 \(truncated\)$/);
+    expect(() => Postings.deserialize(new TextEncoder().encode('{"minisearch":{}}'))).toThrow(/bad magic/);
   });
 
   it('counts papers with a term in either field for idf', () => {

@@ -1,7 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLabelledSet } from '../../src/eval/collections.js';
-import { evaluateCollection, type CollectionReport } from '../../src/eval/evaluate.js';
-import { seedEngine } from '../support/seed-engine.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadIndex } from '../../src/index/index.js';
+import { Embedder } from '../../src/model/index.js';
+import { SearchEngine } from '../../src/search/index.js';
+import { loadLabelledSet } from '../eval/collections.js';
+import { evaluateCollection, type CollectionReport } from '../eval/evaluate.js';
+import { MODELS_DIR, seedEngine } from '../support/seed-engine.js';
 
 // Quality pinned with a margin below the figures `npm run eval` measures (README), so that a
 // regression fails CI while run-to-run noise does not. These are scores, not timings.
@@ -11,8 +14,10 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
   let report: CollectionReport;
 
   beforeAll(async () => {
-    const engine = await seedEngine();
-    report = await evaluateCollection(engine, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', engine.index.allPapers()));
+    // The baselines read the index and the model directly, beside the engine under test.
+    const index = loadIndex(inject('seedIndexDir'));
+    const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
+    report = await evaluateCollection({ engine: new SearchEngine(index, embedder), index, embedder }, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', index.allPapers()));
   });
 
   it('hybrid keeps its measured nDCG@10 (0.798)', () => {
@@ -51,8 +56,8 @@ describe('exact names and acronyms', () => {
   ])('"%s" is found first by lexical and hybrid search', async (query, title) => {
     const engine = await seedEngine();
     for (const mode of ['lexical', 'hybrid'] as const) {
-      const [first] = (await engine.search(query, { k: 3, mode })).results;
-      expect(first?.title, mode).toMatch(title);
+      const [first] = (await engine.search(query, { k: 3, mode })).hits;
+      expect(first?.paper.title, mode).toMatch(title);
     }
   });
 });

@@ -26,7 +26,7 @@ describe('access token', () => {
   });
 
   it('the server refuses to start on 0.0.0.0 without one, in one line', () => {
-    const run = spawnSync(process.execPath, ['.build/cli/serve.js'], { env: { ...process.env, HOST: '0.0.0.0' }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'serve'], { env: { ...process.env, HOST: '0.0.0.0' }, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: refusing to listen on 0\.0\.0\.0 without an access token/)]);
   });

@@ -8,7 +8,7 @@ import { readCorpus } from '../../src/papers/index.js';
 
 /** Starts the real server on an index; it must refuse with exit code 1 and exactly one `error:` line. */
 function serveRefuses(indexDir: string, env: Record<string, string> = {}): string {
-  const run = spawnSync(process.execPath, ['.build/cli/serve.js'], {
+  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'serve'], {
     env: { ...process.env, INDEX_DIR: indexDir, PORT: '0', ...env },
     encoding: 'utf8',
     timeout: 120_000,
@@ -43,8 +43,9 @@ describe('the server refuses a damaged or foreign index, in one line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paper-search-foreign-'));
     const input = join(dir, 'papers.jsonl');
     writeFileSync(input, (await readCorpus([resolve('seeds')])).papers.slice(0, 3).map((p) => JSON.stringify(p)).join('\n'));
-    const build = spawnSync(process.execPath, ['.build/cli/build-index.js', '--input', input, '--out', join(dir, 'index'), '--precision', 'fp32'], { encoding: 'utf8', timeout: 120_000 });
+    const build = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'build', '--input', input, '--out', join(dir, 'index'), '--precision', 'fp32'], { encoding: 'utf8', timeout: 120_000 });
     expect(build.status).toBe(0);
-    expect(serveRefuses(join(dir, 'index'), { PRECISION: 'int8' })).toMatch(/index was built with all-MiniLM-L6-v2 \(fp32.*loaded model is all-MiniLM-L6-v2 \(int8/);
+    // Asked for another precision than the index was built with: no silent rebuild, the command that rebuilds.
+    expect(serveRefuses(join(dir, 'index'), { PRECISION: 'int8' })).toMatch(/built with all-MiniLM-L6-v2 \(fp32.*you asked for all-MiniLM-L6-v2 \(int8.*paper-search build --out .* --precision int8/);
   });
 });

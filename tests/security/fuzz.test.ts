@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../../src/server/index.js';
-import { seedEngine } from '../support/seed-engine.js';
+import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
 let app: OpenAPIHono;
 let paperId: string;
 beforeAll(async () => {
   const engine = await seedEngine();
   app = createApp(engine);
-  paperId = engine.index.allPapers()[0]!.id;
+  paperId = seedIndex().allPapers()[0]!.id;
 });
 
 const hostileText = fc.oneof(

@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import dns from 'node:dns';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -91,19 +91,36 @@ describe('build and serve in a network namespace with no network at all (unshare
     out = mkdtempSync(join(tmpdir(), 'paper-search-unshare-'));
   });
 
-  it('builds the seed index and answers a search', () => {
-    const script = [
-      'ip link set lo up',
-      `node .build/cli/build-index.js --out ${out}`,
-      `(INDEX_DIR=${out} PORT=3999 node .build/cli/serve.js 2>/dev/null &)`,
-      'for i in $(seq 1 60); do curl -sf 127.0.0.1:3999/health >/dev/null && break; sleep 0.25; done',
-      "curl -sf '127.0.0.1:3999/api/search?q=robot+imitation+from+video&k=3'",
-      'pkill -f ".build/cli/serve.js" || true',
-    ].join('; ');
-    const run = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
-    expect(run.stderr).toMatch(/237 papers/);
-    const answer = JSON.parse(run.stdout) as { results: Array<{ title: string }> };
-    expect(answer.results).toHaveLength(3);
-    expect(execFileSync('ls', [out], { encoding: 'utf8' })).toMatch(/manifest\.json/);
+  it('builds the seed index and answers a search, ending only the server it started', () => {
+    // A stand-in for the user's own server in another terminal: its command line looks like one.
+    // The test must end only what it started (by pid), so this one must survive.
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '.build/cli/paper-search.js', 'serve'], { stdio: 'ignore' });
+    try {
+      const script = [
+        'ip link set lo up',
+        `node .build/cli/paper-search.js build --input seeds --out ${out}`,
+        `INDEX_DIR=${out} PORT=3999 node .build/cli/paper-search.js serve 2>/dev/null & server=$!`,
+        'for i in $(seq 1 60); do curl -sf 127.0.0.1:3999/health >/dev/null && break; sleep 0.25; done',
+        "curl -sf '127.0.0.1:3999/api/search?q=robot+imitation+from+video&k=3'",
+        'kill $server; wait $server',
+      ].join('; ');
+      const run = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.stderr).toMatch(/237 in the index/);
+      const answer = JSON.parse(run.stdout) as { results: Array<{ title: string }> };
+      expect(answer.results).toHaveLength(3);
+      expect(execFileSync('ls', [out], { encoding: 'utf8' })).toMatch(/manifest\.json/);
+      // Killed but not yet reaped, it would be a zombie ("Z"): alive means any other state.
+      expect(readFileSync(`/proc/${bystander.pid}/stat`, 'utf8').split(' ')[2]).not.toBe('Z');
+    } finally {
+      bystander.kill();
+    }
+  });
+});
+
+describe('tests and scripts end only processes they started', () => {
+  it('no test or script kills processes by name (pkill/killall would end the user\'s own server)', () => {
+    const files = execFileSync('git', ['ls-files', 'tests', '.ci', 'package.json'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const offenders = files.filter((file) => file !== 'tests/security/offline.test.ts' && /\b(pkill|killall)\b/.test(readFileSync(file, 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

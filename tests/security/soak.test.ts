@@ -12,7 +12,7 @@ const rssMegabytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(
 
 function startServer(indexDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['.build/cli/serve.js'], { env: { ...process.env, INDEX_DIR: indexDir, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['.build/cli/paper-search.js', 'serve'], { env: { ...process.env, INDEX_DIR: indexDir, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve(child));
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/index.js';
-import type { SearchAnswer, SearchEngine } from '../../src/search/index.js';
+import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
+import type { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
-import { seedEngine } from '../support/seed-engine.js';
+import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
 /** The labelled development queries: which seed paper (by exact title) is a core match for a query. */
 interface LabelledQuery {
@@ -33,7 +34,7 @@ let papers: readonly Paper[];
 beforeAll(async () => {
   engine = await seedEngine();
   app = createApp(engine);
-  papers = engine.index.allPapers();
+  papers = seedIndex().allPapers();
 });
 
 function paperTitled(title: string): Paper {

@@ -1,13 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { MODES } from '../search/index.js';
+import { CONFIDENCE_LEVELS, DEFAULT_MODE, LIMITS, MODES, RESULT_COUNT } from './values.js';
 
-/** Input limits, documented in the README and enforced here. */
-export const LIMITS = {
-  queryChars: 1000,
-  passageChars: 20_000,
-  maxK: 100,
-  bodyBytes: 64 * 1024,
-} as const;
+/**
+ * The wire contract: requests and answers of the JSON API (and of the CLI's --json), defined once.
+ * They validate requests, generate /openapi.json, and give the TypeScript types by inference.
+ */
 
 /** Repeated query parameters arrive as arrays: say so instead of a confusing type error. */
 const givenOnce = (field: string, expected: string) => (issue: { input?: unknown }) =>
@@ -15,45 +12,57 @@ const givenOnce = (field: string, expected: string) => (issue: { input?: unknown
 
 /** Query strings carry numbers as text; anything else (a repeated parameter's array) reaches the check as it came. */
 const numberFromText = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
-const k = z.preprocess(numberFromText, z.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(1, 'k must be at least 1').max(LIMITS.maxK, `k must be at most ${LIMITS.maxK}`))
-  .default(10)
-  .openapi({ description: 'Number of results', example: 10 });
-const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default('hybrid')
+const k = z.preprocess(numberFromText, z.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(RESULT_COUNT.min, `k must be at least ${RESULT_COUNT.min}`).max(RESULT_COUNT.max, `k must be at most ${RESULT_COUNT.max}`))
+  .default(RESULT_COUNT.default)
+  .openapi({ description: `Number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max}`, example: RESULT_COUNT.default });
+const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default(DEFAULT_MODE)
   .openapi({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
 
-export const SearchQuerySchema = z.object({
+/** An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it. */
+function closedObject<T extends z.ZodRawShape>(shape: T, what: string) {
+  const accepted = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(', ')}; accepted: ${accepted}` : undefined),
+  });
+}
+
+export const SearchQuerySchema = closedObject({
   q: z.string({ error: givenOnce('q', 'text') }).trim().min(1, 'q must not be empty').max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
     .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
   k,
   mode,
-});
+}, 'parameter');
 
-export const SimilarBodySchema = z.object({
+export const SimilarBodySchema = closedObject({
   text: z.string({ error: 'text is required and must be a string' }).trim().min(1, 'text must not be empty').max(LIMITS.passageChars, `text must be at most ${LIMITS.passageChars} characters`)
     .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
   k,
   mode,
-}).openapi('SimilarRequest');
+}, 'field').openapi('SimilarRequest');
 
 export const PaperParamsSchema = z.object({
   id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
 });
 
-export const SimilarPaperQuerySchema = z.object({ k });
+export const SimilarPaperQuerySchema = closedObject({ k }, 'parameter');
 
-export const ResultSchema = z.object({
+const ResultSchema = z.object({
   id: z.string(),
   title: z.string(),
   score: z.number().openapi({ description: 'Higher is better; comparable within one answer' }),
   snippet: z.string().openapi({ description: 'The part of the abstract that best matches the query' }),
   abstract: z.string(),
+  matched_words: z.array(z.string()).openapi({ description: 'Words of the title and abstract (lower-cased, as written) that matched a query term: what to highlight' }),
+  authors: z.array(z.string()).optional(),
+  year: z.number().int().optional(),
+  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI or arXiv page)' }),
 }).openapi('Result');
 
 export const SearchAnswerSchema = z.object({
   query: z.string().openapi({ description: 'The query text, or the paper id for similar-to-paper' }),
   mode: z.enum(MODES),
   took_ms: z.number(),
-  confidence: z.enum(['high', 'low']).openapi({ description: 'low when the corpus probably does not cover the query' }),
+  confidence: z.enum(CONFIDENCE_LEVELS).openapi({ description: 'low when the corpus probably does not cover the query' }),
   results: z.array(ResultSchema),
 }).openapi('SearchAnswer');
 
@@ -61,13 +70,17 @@ export const PaperSchema = z.object({
   id: z.string(),
   title: z.string(),
   abstract: z.string(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  authors: z.array(z.string()).optional(),
+  year: z.number().int().optional(),
+  url: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the import kept, verbatim' }),
 }).openapi('Paper');
 
 export const HealthSchema = z.object({
   status: z.literal('ok'),
   papers: z.number().int(),
   model: z.string(),
+  precision: z.string(),
   built_at: z.string().openapi({ description: 'ISO time the index was built' }),
 }).openapi('Health');
 
@@ -77,3 +90,7 @@ export const ErrorSchema = z.object({
     message: z.string().openapi({ example: 'k must be at most 100' }),
   }),
 }).openapi('Error');
+
+export type WireAnswer = z.infer<typeof SearchAnswerSchema>;
+export type WirePaper = z.infer<typeof PaperSchema>;
+export type Health = z.infer<typeof HealthSchema>;

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { z } from 'zod';
+import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
+import { MODES, RESULT_COUNT } from '../../contract/values.js';
+import { answerToWire } from '../../server/index.js';
+import { openEngine } from '../engine.js';
+import { formatAnswer } from '../format.js';
+import { settingsFrom, withSettings } from '../options.js';
+
+interface SearchFlags {
+  k?: string;
+  mode?: string;
+  json?: boolean;
+  similar?: string;
+  paper?: string;
+}
+
+export function searchCommand(): Command {
+  const command = new Command('search')
+    .summary('search the index from the command line')
+    .description('Answer a question or keywords, find papers similar to a pasted abstract (--similar), or similar to a paper of the index (--paper).')
+    .argument('[query...]', 'a question or keywords')
+    .option('-k, --k <n>', `number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max} [default ${RESULT_COUNT.default}]`)
+    .option('--mode <mode>', `${MODES.join(', ')} [default ${MODES[0]}]`)
+    .option('--similar <file|->', 'papers similar to the text in a file, or on standard input with -')
+    .option('--paper <id>', 'papers similar to this paper of the index')
+    .option('--json', 'print the same JSON the API returns (and nothing else) on stdout');
+  withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
+  command.addHelpText('after', `
+Examples:
+  npx paper-search search "how do robots learn from demonstrations?"
+  npx paper-search search "Unitree G1" -k 3 --mode lexical
+  pbpaste | npx paper-search search --similar -
+  npx paper-search search "sim-to-real transfer" --json | jq '.results[].title'`);
+  return command.action(async (words: string[], flags: SearchFlags) => {
+    const query = words.join(' ').trim();
+    const given = [query !== '', flags.similar !== undefined, flags.paper !== undefined].filter(Boolean).length;
+    if (given !== 1) throw new Error('give exactly one of: a query, --similar <file|->, --paper <id> (see --help)');
+    const settings = settingsFrom(command.opts());
+    // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
+    const options = { ...(flags.k === undefined ? {} : { k: flags.k }), ...(flags.mode === undefined ? {} : { mode: flags.mode }) };
+    let answer;
+    if (flags.paper !== undefined) {
+      if (flags.mode !== undefined) throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
+      const { k } = parse(SimilarPaperQuerySchema, options);
+      answer = await (await openEngine(settings)).similarToPaper(flags.paper, { k });
+    } else if (flags.similar !== undefined) {
+      const { text, k, mode } = parse(SimilarBodySchema, { text: readPassage(flags.similar), ...options });
+      answer = await (await openEngine(settings)).search(text, { k, mode });
+    } else {
+      const { q, k, mode } = parse(SearchQuerySchema, { q: query, ...options });
+      answer = await (await openEngine(settings)).search(q, { k, mode });
+    }
+    const wire = answerToWire(answer);
+    process.stdout.write(flags.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
+  });
+}
+
+function readPassage(source: string): string {
+  const text = readFileSync(source === '-' ? 0 : source, 'utf8').trim();
+  if (!text) throw new Error(`nothing to search for: ${source === '-' ? 'standard input' : source} is empty`);
+  return text;
+}
+
+/** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^k /, '-k ').replace(/^mode /, '--mode '));
+  return parsed.data;
+}

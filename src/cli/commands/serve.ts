@@ -1,0 +1,74 @@
+import { serve } from '@hono/node-server';
+import { Command } from 'commander';
+import { checkExposure, type Settings } from '../../config/index.js';
+import { isIndexCurrent, loadIndex, readManifestIfAny } from '../../index/index.js';
+import { SearchEngine } from '../../search/index.js';
+import { createApp } from '../../server/index.js';
+import { runBuild } from '../build-runner.js';
+import { confirm } from '../confirm.js';
+import { loadEmbedder, mismatchMessage } from '../engine.js';
+import { say } from '../main.js';
+import { settingsFrom, withSettings } from '../options.js';
+import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
+
+export function serveCommand(): Command {
+  const command = new Command('serve')
+    .summary('serve the JSON API and the web page')
+    .description('Serve an index over HTTP: the JSON API (/api/*, /openapi.json), the web page (/) and /health. '
+      + 'The default index is built from the seed papers on first start and kept up to date with its inputs; any other index is served as it is.');
+  withSettings(command, ['host', 'port', 'indexDir', 'modelsDir', 'model', 'precision', 'threads', 'accessToken', 'corsOrigins']);
+  command.addHelpText('after', `
+Examples:
+  npx paper-search serve                                   # the seed index on http://127.0.0.1:3000
+  npx paper-search serve --index my-index --port 8080
+  ACCESS_TOKEN=$(openssl rand -hex 16) npx paper-search serve --host 0.0.0.0`);
+  return command.action(async () => {
+    const started = performance.now();
+    const settings = settingsFrom(command.opts());
+    checkExposure(settings);
+    const engine = await prepareEngine(settings);
+    const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins });
+    const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
+      const { papers, model, precision } = engine.describe();
+      say(`paper-search: ${papers} papers, ${model} (${precision}); listening on http://${settings.host}:${info.port} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    });
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      const hint = error.code === 'EADDRINUSE' ? `port ${settings.port} is in use; choose another with PORT=... or --port` : error.message;
+      say(`error: cannot listen on ${settings.host}:${settings.port}: ${hint}`);
+      process.exit(1);
+    });
+    const shutdown = (signal: string) => {
+      say(`${signal}: shutting down`);
+      server.close(() => process.exit(0));
+      setTimeout(() => process.exit(0), 3000).unref();
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}
+
+/**
+ * Opens the index with the model that built it. The default index is built from the seeds when
+ * missing and refreshed when its inputs changed; a model mismatch is never rebuilt silently: a
+ * terminal is asked, anything else gets the command that rebuilds.
+ */
+async function prepareEngine(settings: Settings): Promise<SearchEngine> {
+  const isDefault = settings.indexDir === DEFAULT_INDEX;
+  let manifest = readManifestIfAny(settings.indexDir);
+  const embedder = await loadEmbedder(settings, manifest);
+  if (!manifest && isDefault) {
+    say('Building the seed index (first start).');
+    manifest = (await runBuild(settings, { inputs: SEED_INPUTS }, embedder)).manifest;
+  }
+  if (manifest) {
+    const mismatch = mismatchMessage(settings, manifest, embedder);
+    if (mismatch) {
+      if (!(await confirm(`The ${mismatch.replace(/; rebuild it with .*/, '')}. Rebuild it now with ${embedder.info.name} (${embedder.info.precision})?`))) throw new Error(mismatch);
+      await runBuild(settings, { inputs: [] }, embedder);
+    } else if (isDefault && !(await isIndexCurrent(settings.indexDir, manifest))) {
+      say('Updating the index: its inputs changed.');
+      await runBuild(settings, { inputs: [] }, embedder);
+    }
+  }
+  return new SearchEngine(loadIndex(settings.indexDir), embedder);
+}

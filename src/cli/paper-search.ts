@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { buildCommand } from './commands/build.js';
+import { prepareModelCommand } from './commands/prepare-model.js';
+import { searchCommand } from './commands/search.js';
+import { serveCommand } from './commands/serve.js';
+import { runMain } from './main.js';
+
+/** `paper-search <command>`: the one entry point behind `npx paper-search` and the npm scripts. */
+const program = new Command('paper-search')
+  .description('Local, private semantic search over research papers.')
+  .showHelpAfterError('(add --help for usage)')
+  .addCommand(serveCommand())
+  .addCommand(searchCommand())
+  .addCommand(buildCommand())
+  .addCommand(prepareModelCommand());
+for (const command of program.commands) command.showHelpAfterError('(add --help for usage)');
+program.addHelpText('after', `
+Examples:
+  npx paper-search serve
+  npx paper-search search "how do robots learn from demonstrations?"
+  npx paper-search build --input my-papers.jsonl --out my-index`);
+
+runMain(async () => {
+  await program.parseAsync();
+});

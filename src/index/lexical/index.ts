@@ -1,0 +1,2 @@
+export { LexicalIndex, type LexicalHit } from './bm25.js';
+export { Postings, PostingsFormatError } from './postings.js';

@@ -1,0 +1,58 @@
+import type { Neighbour } from '../../index/index.js';
+import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
+import { bestCoverage, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
+import { expandedQueryVector, shouldExpand } from './expansion.js';
+
+/**
+ * Meaning and exact words together: the union of the dense and BM25 candidate pools, scored by a
+ * weighted sum of z-scores with a lexical weight set by the query's length, then (for lookups and
+ * questions) re-scored with an expanded query vector whose new neighbours join the pool.
+ */
+export async function rankHybrid(context: ModeContext, query: Query, k: number): Promise<Ranking> {
+  const { index, options } = context;
+  const pool = poolSize(options, k);
+  const vector = await context.queryVector(query);
+  const dense = index.nearest(vector, pool, query.self);
+  const weight = lexicalWeight(query.termCount, options.fusion);
+
+  const candidates = new Map<number, Candidate>();
+  const addDense = (neighbours: Neighbour[]) => {
+    for (const n of neighbours) if (!candidates.has(n.ordinal)) candidates.set(n.ordinal, { ordinal: n.ordinal, dense: 0, lexical: 0 });
+  };
+  addDense(dense);
+  const lexical = lexicalHits(context, query, pool);
+  for (const hit of lexical) {
+    const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: 0, lexical: 0 };
+    candidate.lexical = hit.score;
+    candidates.set(hit.ordinal, candidate);
+  }
+
+  // Stored vectors are read once per query, however often the pool is re-scored.
+  const vectors = new Map<number, Float32Array>();
+  const vectorOf = (ordinal: number) => {
+    let stored = vectors.get(ordinal);
+    if (!stored) vectors.set(ordinal, (stored = index.vectorOf(ordinal)));
+    return stored;
+  };
+  const scoreWith = (queryVector: Float32Array) => {
+    for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
+    return fuse([...candidates.values()], weight);
+  };
+
+  let fused = scoreWith(vector);
+  if (shouldExpand(options.feedback, query.termCount, options.fusion.passageTerms)) {
+    const expanded = expandedQueryVector(vector, fused, vectorOf, options.feedback);
+    addDense(index.nearest(expanded, pool, query.self));
+    fused = scoreWith(expanded);
+  }
+  return {
+    hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
+    evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
+  };
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}

@@ -1,0 +1,30 @@
+import { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
+import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
+import type { ExpansionOptions } from './modes/expansion.js';
+
+export interface LexicalOptions {
+  /** BM25 weight of a title match relative to an abstract match. */
+  titleBoost: number;
+}
+
+/** Every tunable of the engine in one object; `DEFAULT_SEARCH` documents the defaults. */
+export interface SearchOptions {
+  fusion: FusionOptions;
+  lexical: LexicalOptions;
+  /** Papers taken from each retriever before fusion. */
+  candidatePool: number;
+  confidence: ConfidenceOptions;
+  /** Query embeddings kept for repeated queries. */
+  queryCacheSize: number;
+  /** Query expansion for lookups and questions (not passages). */
+  feedback: ExpansionOptions;
+}
+
+export const DEFAULT_SEARCH: SearchOptions = {
+  fusion: DEFAULT_FUSION,
+  lexical: { titleBoost: 0.7 },
+  candidatePool: 100,
+  confidence: DEFAULT_CONFIDENCE,
+  queryCacheSize: 1000,
+  feedback: { documents: 3, weight: 1 },
+};

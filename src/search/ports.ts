@@ -1,0 +1,39 @@
+import type { LexicalHit, Manifest, Neighbour } from '../index/index.js';
+import type { ModelInfo } from '../model/index.js';
+import type { Paper } from '../papers/index.js';
+
+/**
+ * What the engine needs from the parts below it, and nothing more: any backend that provides these
+ * (another index layout, a store that scales past one machine) plugs in without touching search.
+ */
+
+/** Turns text of any length into a unit vector of the model the index was built with. */
+export interface Encoder {
+  readonly info: ModelInfo;
+  embedLong(text: string): Promise<Float32Array>;
+}
+
+/** Papers by ordinal (0 ≤ ordinal < size) and by id, with their stored unit vectors. */
+export interface PaperStore {
+  readonly size: number;
+  ordinalOf(id: string): number | undefined;
+  paper(ordinal: number): Paper;
+  vectorOf(ordinal: number): Float32Array;
+}
+
+/** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`. */
+export interface DenseRetriever {
+  nearest(vector: Float32Array, k: number, exclude?: number): Neighbour[];
+}
+
+/** BM25 hits, best first, and the idf of an analyzed term (for snippets). */
+export interface LexicalRetriever {
+  query(text: string, limit: number, titleBoost: number): LexicalHit[];
+  idf(term: string): number;
+}
+
+/** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
+export interface SearchableIndex extends PaperStore, DenseRetriever {
+  readonly lexical: LexicalRetriever;
+  readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount'>;
+}

@@ -1,0 +1,1 @@
+export { type FileDigest, fsyncPath, hashFile, replaceFileAtomically, replaceFolder, sha256, writeFileDurably } from './files.js';

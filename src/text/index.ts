@@ -1,0 +1,2 @@
+export { analyze, analyzeTerm, tokenize } from './analyzer.js';
+export { splitSentences } from './sentences.js';
