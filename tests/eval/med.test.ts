@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMed, medAsJsonLines, type MedCollection } from '../../src/eval/med.js';
-import { readJsonLines } from '../../src/papers/jsonl.js';
+import { loadMed, medAsJsonLines, type MedCollection } from './med.js';
+import { readJsonLines } from '../../src/papers/index.js';
 
 // The first 15 MED documents and the 2 queries judged against them, verbatim (CRLF line endings
 // included): the full collection lives outside the repository and only `npm run eval` reads it.

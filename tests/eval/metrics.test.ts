@@ -6,7 +6,7 @@ import {
   recallAt,
   reciprocalRank,
   summarize,
-} from '../../src/eval/metrics.js';
+} from './metrics.js';
 
 const judged = (entries: Record<string, number>) => new Map(Object.entries(entries));
 const graded = judged({ a: 3, b: 2, c: 1, z: 0 });

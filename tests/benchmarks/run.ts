@@ -1,23 +1,26 @@
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEmbedder, runBuild } from '../cli/build-runner.js';
-import { parseCommandLine, runMain } from '../cli/main.js';
-import { loadSettings, settingFlags } from '../config/index.js';
+import { runBuild } from '../../src/cli/build-runner.js';
+import { parseCommandLine, runMain } from '../../src/cli/main.js';
+import { loadSettings, settingFlags } from '../../src/config/index.js';
+import { DEFAULT_HNSW, loadIndex } from '../../src/index/index.js';
+import { Embedder } from '../../src/model/index.js';
+import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
-import { DEFAULT_HNSW, loadIndex } from '../index/index.js';
-import { SearchEngine } from '../search/index.js';
-import type { Precision } from '../model/index.js';
-import { isolated, longAbstracts, miniLmFlops, type ThroughputResult, type ThroughputTask } from './embedding.js';
+import { describeTask, isolated, longAbstracts, miniLmFlops, type Precision, type ThroughputResult, type ThroughputTask } from './embedding.js';
 import { measureHttp, type HttpResult } from './http.js';
 import { measurePeers, type PeerResult } from './peers.js';
+import { stderrProgress } from './progress.js';
+import { reportFolder } from './report-folder.js';
 import { measureScalePoint, type ScalePoint } from './scale.js';
 import { median, round } from './stats.js';
 import { lineChart } from './svg.js';
 
-const USAGE = 'npm run bench -- [--full] [--skip-scale] [--skip-http]';
-const OUT = resolve('tests/benchmarks');
+const USAGE = 'npm run bench -- [--full] [--skip-scale] [--skip-http] [--update-report]'
+  + ' (writes report.md, results.json and scale.svg to .cache/bench/, or to tests/benchmarks/ with --update-report)';
 const EMBEDDING_ROUNDS = 3;
+const PRECISIONS = ['fp32', 'int8'] as const;
 
 interface Report {
   date: string;
@@ -31,56 +34,70 @@ interface Report {
 }
 
 runMain(async () => {
-  const { values } = parseCommandLine({ ...settingFlags(), full: { type: 'boolean' }, 'skip-scale': { type: 'boolean' }, 'skip-http': { type: 'boolean' } }, USAGE);
-  const { full, 'skip-scale': skipScale, 'skip-http': skipHttp, ...flags } = values as Record<string, string> & { full?: boolean; 'skip-scale'?: boolean; 'skip-http'?: boolean };
+  const { values } = parseCommandLine({
+    ...settingFlags(),
+    full: { type: 'boolean' },
+    'skip-scale': { type: 'boolean' },
+    'skip-http': { type: 'boolean' },
+    'update-report': { type: 'boolean' },
+  }, USAGE);
+  const { full, 'skip-scale': skipScale, 'skip-http': skipHttp, 'update-report': updateReport, ...flags } = values as Record<string, string>
+    & { full?: boolean; 'skip-scale'?: boolean; 'skip-http'?: boolean; 'update-report'?: boolean };
   const settings = loadSettings(flags);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const progress = stderrProgress();
 
   const indexDir = resolve('.cache/bench/seeds');
-  const embedder = await loadEmbedder(settings);
-  await runBuild({ ...settings, indexDir }, [resolve('seeds')], embedder);
-  const engine = new SearchEngine(loadIndex(indexDir), embedder);
-  const papers = engine.index.allPapers();
+  const embedder = await Embedder.load({ modelsDir: settings.modelsDir, model: settings.model, precision: settings.precision, threads: settings.threads });
+  await runBuild({ ...settings, indexDir }, { inputs: [resolve('seeds')] }, embedder);
+  const index = loadIndex(indexDir);
+  const engine = new SearchEngine(index, embedder);
+  const papers = index.allPapers();
 
-  log('measuring the GEMM peaks ...');
   const gemm = {} as Report['gemm'];
-  for (const precision of ['fp32', 'int8'] as const) {
+  for (const [position, precision] of PRECISIONS.entries()) {
+    progress(`GEMM peak ${precision} (${position + 1} of ${PRECISIONS.length})`);
     const peakGflops = await isolated({ kind: 'gemm-peak', precision });
     gemm[precision] = { peakGflops: round(peakGflops, 1), ceilingPapersPerSecond: round((peakGflops * 1e9) / miniLmFlops(256), 1) };
   }
 
-  log('measuring embedding throughput ...');
-  const texts256 = longAbstracts(papers.map((p) => p.abstract), 128, 2200);
-  const seedTexts = papers.map((p) => `${p.title}\n\n${p.abstract}`);
   const embedding = { sorted256: [] as ThroughputResult[], seedCorpus: [] as ThroughputResult[] };
-  for (const [texts, target] of [[texts256, embedding.sorted256], [seedTexts, embedding.seedCorpus]] as const) {
-    const tasks: ThroughputTask[] = [
-      { kind: 'naive', modelsDir: settings.modelsDir, texts: [...texts] },
-      ...(['fp32', 'int8'] as const).map((precision): ThroughputTask => ({ kind: 'embedder', modelsDir: settings.modelsDir, precision, texts: [...texts] })),
-    ];
+  const contenders = (texts: string[]): ThroughputTask[] => [
+    { kind: 'naive', modelsDir: settings.modelsDir, texts },
+    ...PRECISIONS.map((precision): ThroughputTask => ({ kind: 'embedder', modelsDir: settings.modelsDir, precision, texts })),
+  ];
+  const textSets = [
+    { name: '128 abstracts of 256 tokens', tasks: contenders(longAbstracts(papers.map((p) => p.abstract), 128, 2200)), target: embedding.sorted256 },
+    { name: `the ${papers.length} seed papers`, tasks: contenders(papers.map((p) => `${p.title}\n\n${p.abstract}`)), target: embedding.seedCorpus },
+  ];
+  const measurements = EMBEDDING_ROUNDS * textSets.reduce((sum, set) => sum + set.tasks.length, 0);
+  let measured = 0;
+  for (const { name, tasks, target } of textSets) {
     // This VM's speed drifts by up to 25% from one process to the next: contenders take turns, and each reports its median round.
     const rounds = tasks.map(() => [] as ThroughputResult[]);
     for (let round = 0; round < EMBEDDING_ROUNDS; round++) {
-      for (const [i, task] of tasks.entries()) rounds[i]!.push(await isolated(task));
+      for (const [i, task] of tasks.entries()) {
+        progress(`embedding ${name}: round ${round + 1} of ${EMBEDDING_ROUNDS}, ${describeTask(task)} (${++measured} of ${measurements})`);
+        rounds[i]!.push(await isolated(task));
+      }
     }
     target.push(...rounds.map((results) => ({ ...results[0]!, papersPerSecond: median(results.map((result) => result.papersPerSecond)) })));
   }
 
   const dev = loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', papers);
   let http: HttpResult | undefined;
-  if (!skipHttp) {
-    log('measuring HTTP latency and throughput ...');
-    http = await measureHttp(engine, dev.queries.filter((q) => q.kind !== 'abstract').map((q) => q.text));
-  }
-  log('measuring peers ...');
-  const peers = await measurePeers(engine, dev);
+  if (!skipHttp) http = await measureHttp(engine, dev.queries.filter((q) => q.kind !== 'abstract').map((q) => q.text), progress);
+  const peers = await measurePeers({ engine, index, embedder }, dev, progress);
 
   const scale: ScalePoint[] = [];
   if (!skipScale) {
-    const real = papers.map((_, ordinal) => engine.index.vectorOf(ordinal));
-    for (const n of full ? [1_000, 10_000, 100_000] : [1_000, 10_000]) {
-      log(`measuring scale at N = ${n} ...`);
-      scale.push(await measureScalePoint({ n, real, abstracts: [...papers], model: engine.index.manifest.model, modelsDir: settings.modelsDir, withOrama: n <= 10_000 }));
+    const real = papers.map((_, ordinal) => index.vectorOf(ordinal));
+    const sizes = full ? [1_000, 10_000, 100_000] : [1_000, 10_000];
+    for (const [position, n] of sizes.entries()) {
+      const step = `scale N = ${n.toLocaleString('en')} (${position + 1} of ${sizes.length})`;
+      scale.push(await measureScalePoint({
+        n, real, abstracts: [...papers], model: index.manifest.model, modelsDir: settings.modelsDir, withOrama: n <= 10_000,
+        progress: (line) => progress(`${step}: ${line}`),
+      }));
     }
   }
 
@@ -93,18 +110,19 @@ runMain(async () => {
     peers,
     scale,
   };
-  mkdirSync(OUT, { recursive: true });
-  writeFileSync(join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  const out = reportFolder(updateReport ?? false);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
   if (scale.length > 0) {
-    writeFileSync(join(OUT, 'scale.svg'), lineChart('Search stage latency vs corpus size (p50, ms)', 'papers (N)', 'ms', [
+    writeFileSync(join(out, 'scale.svg'), lineChart('Search stage latency vs corpus size (p50, ms)', 'papers (N)', 'ms', [
       { name: 'HNSW (ours)', points: scale.map((p) => [p.n, p.hnswP50Ms]) },
       { name: 'exact brute force', points: scale.map((p) => [p.n, p.exactP50Ms]) },
       ...(scale.some((p) => p.orama) ? [{ name: 'Orama vector', points: scale.filter((p) => p.orama).map((p) => [p.n, p.orama!.p50Ms] as [number, number]) }] : []),
     ]));
   }
-  writeFileSync(join(OUT, 'report.md'), markdown(report));
+  writeFileSync(join(out, 'report.md'), markdown(report));
   process.stdout.write(markdown(report));
-  log(`written ${join(OUT, 'report.md')}, results.json${scale.length ? ', scale.svg' : ''}`);
+  progress(`written ${join(out, 'report.md')}, results.json${scale.length ? ', scale.svg' : ''}`);
 });
 
 function markdown(r: Report): string {

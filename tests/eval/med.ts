@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,6 +24,7 @@ export interface MedCollection {
   queries: MedQuery[];
 }
 
+const FILES = ['MED.ALL', 'MED.QRY', 'MED.REL'] as const;
 const DOC_ID_PREFIX = 'med-';
 const TITLE_WORDS = 12;
 
@@ -51,6 +53,11 @@ export async function loadMed(folder: string): Promise<MedCollection> {
   return { documents, queries };
 }
 
+/** Whether `folder` holds a copy of the collection at all; a partial copy is left to `loadMed` to report. */
+export function hasMedCollection(folder: string): boolean {
+  return FILES.some((name) => existsSync(join(folder, name)));
+}
+
 /** One JSON object per line in the shape the product's JSONL import accepts. */
 export function medAsJsonLines(documents: readonly MedDocument[]): string {
   return documents
@@ -68,7 +75,7 @@ async function readCollectionFile(folder: string, name: string): Promise<string>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     throw new Error(
-      `Cannot read MED collection file ${path} (${code}); the --med <folder> option must point at the folder holding MED.ALL, MED.QRY and MED.REL`,
+      `Cannot read MED collection file ${path} (${code}); the --med <folder> option must point at the folder holding ${FILES.join(', ')}`,
       { cause: error },
     );
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Paper } from '../papers/index.js';
+import type { Paper } from '../../src/papers/index.js';
 import { loadMed } from './med.js';
 
 export const QUERY_KINDS = ['question', 'keyword', 'abstract'] as const;

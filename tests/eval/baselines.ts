@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
-import type { PaperIndex } from '../index/index.js';
-import type { Embedder } from '../model/index.js';
+import type { PaperIndex } from '../../src/index/index.js';
+import type { Embedder } from '../../src/model/index.js';
+import { exactTopK } from './exact-top-k.js';
 
 /** A ranking function: query text → paper ids, best first. */
 export type Retriever = (text: string, depth: number) => Promise<string[]>;
@@ -18,11 +19,7 @@ export function exactDense(index: PaperIndex, embedder: Embedder): Retriever {
   const ids = index.allPapers().map((paper) => paper.id);
   return async (text, depth) => {
     const [query] = await embedder.embed([text]);
-    return vectors
-      .map((vector, ordinal) => ({ ordinal, score: vector.reduce((sum, v, d) => sum + v * query![d]!, 0) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, depth)
-      .map(({ ordinal }) => ids[ordinal]!);
+    return exactTopK(vectors, query!, depth).map((ordinal) => ids[ordinal]!);
   };
 }
 

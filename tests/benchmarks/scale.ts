@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import hnswlib from 'hnswlib-node';
-import { DEFAULT_HNSW, loadIndex, readManifest, writeIndex, type Manifest } from '../index/index.js';
-import { normalize } from '../model/index.js';
-import type { Paper } from '../papers/index.js';
+import { DEFAULT_HNSW, loadIndex, readManifest, writeIndex, type Manifest } from '../../src/index/index.js';
+import { normalize } from '../../src/model/index.js';
+import type { Paper } from '../../src/papers/index.js';
+import { exactTopK } from '../eval/exact-top-k.js';
+import type { Progress } from './progress.js';
 import { percentile, round, timeEach } from './stats.js';
 
 export interface ScalePoint {
@@ -44,15 +45,6 @@ export function syntheticVectors(real: Float32Array[], n: number): Float32Array[
   });
 }
 
-function exactTop(vectors: Float32Array[], query: Float32Array, k: number): number[] {
-  const scores = vectors.map((v, i) => {
-    let dot = 0;
-    for (let d = 0; d < v.length; d++) dot += v[d]! * query[d]!;
-    return [dot, i] as const;
-  });
-  return scores.sort((a, b) => b[0] - a[0]).slice(0, k).map(([, i]) => i);
-}
-
 const recall = (found: number[][], truth: number[][]) =>
   found.reduce((sum, ids, q) => sum + ids.filter((id) => truth[q]!.includes(id)).length / truth[q]!.length, 0) / found.length;
 
@@ -60,11 +52,14 @@ function folderBytes(dir: string): number {
   return readdirSync(dir).filter((name) => name !== 'cache').reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
+/** The compiled server that `npm start` runs; `npm run bench` builds it before measuring. */
+const SERVER_ENTRY = resolve('.build/cli/serve.js');
+
 /** Starts the real server on the index and reports seconds to "listening" and its resident memory then. */
 function serverStartup(indexDir: string, modelsDir: string): Promise<{ seconds: number; rssMegabytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../cli/serve.js', import.meta.url))], {
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
       env: { ...process.env, INDEX_DIR: indexDir, MODELS_DIR: modelsDir, PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -96,24 +91,31 @@ export async function measureScalePoint(options: {
   modelsDir: string;
   queries?: number;
   withOrama: boolean;
+  progress: Progress;
 }): Promise<ScalePoint> {
-  const { n, real, abstracts, model } = options;
+  const { n, real, abstracts, model, progress } = options;
   const vectors = syntheticVectors(real, n);
   const queryVectors = syntheticVectors(real.slice().reverse(), options.queries ?? 200);
-  const truth = queryVectors.map((q) => exactTop(vectors, q, 10));
+  progress(`exact top 10 of ${queryVectors.length} queries (the ground truth)`);
+  const truth = queryVectors.map((q) => exactTopK(vectors, q, 10));
   const papers: Paper[] = vectors.map((_, i) => ({ ...abstracts[i % abstracts.length]!, id: `synthetic-${i}` }));
 
   const dir = mkdtempSync(join(tmpdir(), `paper-search-scale-${n}-`));
   try {
+    progress('writing the index');
     const buildStarted = performance.now();
     writeIndex(dir, { papers, vectors, model, hnsw: DEFAULT_HNSW, corpusHash: `synthetic-${n}`, sources: ['synthetic'] });
     const buildSeconds = (performance.now() - buildStarted) / 1000;
     const index = loadIndex(dir);
+    progress('HNSW search');
     const found: number[][] = [];
     const hnswTimes = await timeEach(queryVectors.length, (i) => found.push(index.nearest(queryVectors[i]!, 10).map((hit) => hit.ordinal)));
     index.close();
-    const exactTimes = await timeEach(Math.min(queryVectors.length, 50), (i) => exactTop(vectors, queryVectors[i]!, 10));
+    progress('exact search');
+    const exactTimes = await timeEach(Math.min(queryVectors.length, 50), (i) => exactTopK(vectors, queryVectors[i]!, 10));
+    progress(`HNSW recall and latency at ef = ${EF_SWEEP.join(', ')}`);
     const efCurve = await measureEfCurve(join(dir, readManifest(dir).files.hnsw.name), model.dimensions, queryVectors, truth);
+    progress('server start-up');
     const startup = await serverStartup(dir, options.modelsDir);
 
     const point: ScalePoint = {
@@ -128,7 +130,10 @@ export async function measureScalePoint(options: {
       serverRssMegabytes: startup.rssMegabytes,
       efCurve,
     };
-    if (options.withOrama) point.orama = await measureOrama(vectors, queryVectors, truth);
+    if (options.withOrama) {
+      progress('Orama vector search');
+      point.orama = await measureOrama(vectors, queryVectors, truth);
+    }
     return point;
   } finally {
     rmSync(dir, { recursive: true, force: true });

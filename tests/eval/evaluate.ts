@@ -1,4 +1,6 @@
-import type { SearchEngine } from '../search/index.js';
+import type { PaperIndex } from '../../src/index/index.js';
+import type { Embedder } from '../../src/model/index.js';
+import type { SearchEngine, SearchRequest } from '../../src/search/index.js';
 import { exactDense, plainBm25, reciprocalRankFusion, type Retriever } from './baselines.js';
 import { QUERY_KINDS, type EvalCollection, type EvalQuery } from './collections.js';
 import { evaluateRanking, summarize, type MetricScores } from './metrics.js';
@@ -19,21 +21,30 @@ export interface CollectionReport {
   confidence: { answerableHigh: number; answerable: number; offTopicLow: number; offTopic: number };
 }
 
-function engineRetriever(engine: SearchEngine, mode: 'lexical' | 'dense' | 'hybrid'): (query: EvalQuery) => Promise<string[]> {
-  return async (query) => (await engine.search(query.text, { k: DEPTH, mode })).results.map((result) => result.id);
+/** The engine under test, and the index and model it searches, which the baselines use directly. */
+export interface EvalSubject {
+  engine: SearchEngine;
+  index: PaperIndex;
+  embedder: Embedder;
 }
 
-export async function evaluateCollection(engine: SearchEngine, collection: EvalCollection): Promise<CollectionReport> {
-  const bm25 = plainBm25(engine.index);
-  const dense = exactDense(engine.index, engine.embedder);
+/** The engine's answer as paper ids, best first. */
+export async function engineRanking(engine: SearchEngine, text: string, k: number, mode?: SearchRequest['mode']): Promise<string[]> {
+  return (await engine.search(text, { k, mode })).hits.map((hit) => hit.paper.id);
+}
+
+export async function evaluateCollection({ engine, index, embedder }: EvalSubject, collection: EvalCollection): Promise<CollectionReport> {
+  const bm25 = plainBm25(index);
+  const dense = exactDense(index, embedder);
+  const ranked = (mode: SearchRequest['mode']) => (query: EvalQuery) => engineRanking(engine, query.text, DEPTH, mode);
   const asQuery = (retrieve: Retriever) => (query: EvalQuery) => retrieve(query.text, DEPTH);
   const methods: Record<Method, (query: EvalQuery) => Promise<string[]>> = {
     'bm25 (MiniSearch defaults)': asQuery(bm25),
     'dense (exact)': asQuery(dense),
     'rrf (k=60)': asQuery(reciprocalRankFusion([bm25, dense])),
-    lexical: engineRetriever(engine, 'lexical'),
-    dense: engineRetriever(engine, 'dense'),
-    hybrid: engineRetriever(engine, 'hybrid'),
+    lexical: ranked('lexical'),
+    dense: ranked('dense'),
+    hybrid: ranked('hybrid'),
   };
 
   const scores = new Map<Method, MetricScores[]>(METHODS.map((m) => [m, []]));

@@ -3,9 +3,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
-import { Embedder, type Precision } from '../model/index.js';
-import { DataType, GraphBuilder } from '../model/onnx-graph.js';
+import { Embedder, type ModelInfo } from '../../src/model/index.js';
+import { DataType, GraphBuilder } from '../../src/model/onnx-graph.js';
 import { median, round } from './stats.js';
+
+export type Precision = ModelInfo['precision'];
 
 /** FLOPs of one all-MiniLM-L6-v2 forward pass over `tokens` tokens: the linear layers plus attention. */
 export function miniLmFlops(tokens: number): number {
@@ -67,10 +69,13 @@ async function papersPerSecond(texts: string[], embed: (batch: string[]) => Prom
   return round(median(rates), 1);
 }
 
+const NAIVE_NAME = 'naive pipeline fp32 (batch 32, unsorted)';
+const embedderName = (precision: Precision) => `paper-search ${precision}`;
+
 /** Our embedder (length-sorted batches, ONNX Runtime fused kernels) at each precision. */
 async function embedderThroughput(modelsDir: string, precision: Precision, texts: string[]): Promise<ThroughputResult> {
   const embedder = await Embedder.load({ modelsDir, precision });
-  return { name: `paper-search ${precision}`, precision, papersPerSecond: await papersPerSecond(texts, (batch) => embedder.embed(batch)) };
+  return { name: embedderName(precision), precision, papersPerSecond: await papersPerSecond(texts, (batch) => embedder.embed(batch)) };
 }
 
 /** The naive way: a transformers.js pipeline over the same fp32 model, batches of 32 in input order. */
@@ -81,7 +86,7 @@ async function naiveThroughput(modelsDir: string, texts: string[]): Promise<Thro
   const embed = async (batch: string[]) => {
     for (let i = 0; i < batch.length; i += 32) await extractor(batch.slice(i, i + 32), { pooling: 'mean', normalize: true });
   };
-  return { name: 'naive pipeline fp32 (batch 32, unsorted)', precision: 'fp32', papersPerSecond: await papersPerSecond(texts, embed) };
+  return { name: NAIVE_NAME, precision: 'fp32', papersPerSecond: await papersPerSecond(texts, embed) };
 }
 
 /** Abstract-like texts of at least `tokens` tokens, made by joining real abstracts (the model truncates at 256). */
@@ -92,7 +97,6 @@ export function longAbstracts(abstracts: string[], count: number, minChars: numb
     return text;
   });
 }
-
 
 /** One throughput or peak measurement, described as data so it can run in a process of its own. */
 export type EmbeddingTask =
@@ -107,6 +111,16 @@ export async function runEmbeddingTask(task: EmbeddingTask): Promise<number | Th
   return embedderThroughput(task.modelsDir, task.precision, task.texts);
 }
 
+/** `npm run bench` bundles embedding-child.ts into this file, beside the bench's own bundle, which holds this code. */
+const CHILD_ENTRY = fileURLToPath(new URL('./bench-embedding-child.js', import.meta.url));
+
+/** What a task measures, as the report names it. */
+export function describeTask(task: EmbeddingTask): string {
+  if (task.kind === 'gemm-peak') return `GEMM peak ${task.precision}`;
+  if (task.kind === 'naive') return NAIVE_NAME;
+  return embedderName(task.precision);
+}
+
 /**
  * Runs a measurement in a fresh Node process: ONNX Runtime sessions left alive by earlier
  * measurements keep their thread pools, and on two cores those cost a later measurement up to 25%.
@@ -115,7 +129,7 @@ export function isolated(task: Extract<EmbeddingTask, { kind: 'gemm-peak' }>): P
 export function isolated(task: ThroughputTask): Promise<ThroughputResult>;
 export function isolated(task: EmbeddingTask): Promise<number | ThroughputResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./embedding-child.js', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD_ENTRY, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (result) => resolve(result as number | ThroughputResult));
     child.once('exit', (code) => reject(new Error(`measurement ${task.kind} exited with code ${code} before answering`)));
     child.send(task);

@@ -1,0 +1,56 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TIMEOUT_MS = 90_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run eval` as a user runs it, in its own process group so that a hung run is ended whole. */
+function runEval(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn('npm', ['run', '-s', 'eval', '--', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      fail(new Error(`npm run eval did not finish in ${TIMEOUT_MS / 1000} s; stderr: ${stderr.slice(-500)}`));
+    }, TIMEOUT_MS);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const gitStatus = (path: string) => execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', path], { encoding: 'utf8' });
+
+describe('npm run eval on a clone without the MED collection', () => {
+  it('measures the labelled set, says in one line that MED was skipped and how to include it, exits 0 and leaves the tree clean', async () => {
+    const missing = resolve('/nonexistent-med-folder');
+    const historyBefore = readdirSync('tests/eval/history');
+    const statusBefore = gitStatus('tests/eval');
+
+    const run = await runEval(['--med', missing, '--dev', 'tests/eval/fixtures/seed-tiny.json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const skipped = run.stderr.split('\n').filter((line) => line.includes('MED'));
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toContain(missing);
+    expect(skipped[0]).toContain('--med <folder>');
+    expect(run.stdout).toContain('## seeds: tests/eval/fixtures/seed-tiny.json (3 queries)');
+    expect(run.stdout).toContain('| hybrid |');
+    expect(run.stdout).not.toMatch(/## MED/);
+    expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);
+    expect(readdirSync('tests/eval/history')).toEqual(historyBefore);
+    expect(gitStatus('tests/eval')).toBe(statusBefore);
+  }, TIMEOUT_MS + 10_000);
+});
