@@ -1,12 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WireAnswer } from '../../src/contract/schemas.js';
+import { MODE_HINTS, MODES, type Mode } from '../../src/contract/values.js';
 import { buildIndex, loadIndex } from '../../src/index/index.js';
-import { SearchEngine, type Mode, type SearchAnswer } from '../../src/search/index.js';
+import { Embedder } from '../../src/model/index.js';
+import { SearchEngine } from '../../src/search/index.js';
 import { seedEngine } from '../support/seed-engine.js';
-import { launchChromium, screenshotPath, startServer, watchedPage, type Browser, type RunningServer, type Watched } from './browser.js';
+import {
+  answerTo, apiAnswer, launchChromium, screenshotPath, search, searchParams, settled, startServer, titlesOf, titlesOn,
+  watchedPage, type Browser, type RunningServer, type Watched,
+} from './browser.js';
 
 const QUESTION = 'robot imitation from video';
 const OTHER_QUESTION = 'diffusion policy for robot manipulation';
@@ -50,27 +56,25 @@ async function open(path = '/'): Promise<Watched> {
   return current;
 }
 
-/** Waits until the page has finished asking the API (the script clears aria-busy when done). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.getElementById('answer')?.getAttribute('aria-busy') === 'false');
+/** The API's answer to a question, to compare the page with. */
+function asked(q: string, mode: Mode = 'hybrid', k?: number): Promise<WireAnswer> {
+  return apiAnswer(server, `/api/search?${new URLSearchParams({ q, mode, ...(k === undefined ? {} : { k: String(k) }) })}`);
 }
 
-/** Runs an action that makes the page call `api` and waits for the answer to be on screen. */
-async function answerTo(page: Page, api: RegExp, action: () => Promise<unknown>): Promise<void> {
-  const response = page.waitForResponse((r) => api.test(new URL(r.url()).pathname));
-  await action();
-  await response;
-  await settled(page);
+/** The API's answer to a pasted text. */
+function similarTo(text: string, mode: Mode = 'hybrid'): Promise<WireAnswer> {
+  return apiAnswer(server, '/api/similar', { text, mode });
 }
 
-async function search(page: Page, query: string): Promise<void> {
-  await page.locator('#q').fill(query);
-  await answerTo(page, /^\/api\/search$/, () => page.locator('#q').press('Enter'));
+/** A seed paper found by a word of its title. */
+async function seedPaper(name: string): Promise<WireAnswer['results'][number]> {
+  const [paper] = (await asked(name, 'lexical', 1)).results;
+  if (!paper?.title.includes(name)) throw new Error(`the seed corpus has no paper called ${name}`);
+  return paper;
 }
 
-const titlesOn = (page: Page) => page.locator('#results .title').allTextContents();
-const titlesOf = (answer: SearchAnswer) => answer.results.map((r) => r.title);
-const searchParams = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
+/** Words of a text, as the page may mark them: runs of letters, marks and digits. */
+const wordsOf = (text: string) => text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
 
 describe('the page and its assets', () => {
   it('is served with a strict Content Security Policy and the usual security headers', async () => {
@@ -118,6 +122,35 @@ describe('the page and its assets', () => {
     const script = await (await fetch(`${server.url}/assets/app.js`)).text();
     expect(script).not.toMatch(/\.(inner|outer)HTML\s*=|insertAdjacentHTML\(|document\.write|\beval\(|new Function\(/);
   });
+
+  it('serves the TypeScript client as one esbuild bundle, built by npm run build', async () => {
+    expect(existsSync('src/web/assets/app.js'), 'no hand-written script beside the TypeScript client').toBe(false);
+    const served = await (await fetch(`${server.url}/assets/app.js`)).text();
+    expect(served).toBe(readFileSync('.build/web/assets/app.js', 'utf8'));
+    // Bundled: every module of src/web/client/ is inside, nothing is imported at run time.
+    expect(served).not.toMatch(/^\s*import\b|\bimport\s*\(/m);
+    for (const file of readdirSync('src/web/client').filter((name) => name.endsWith('.ts'))) {
+      expect(served, file).toContain(`src/web/client/${file}`);
+    }
+    expect(served, 'the contract module is bundled in').toContain('src/contract/values.ts');
+  });
+
+  it('takes its modes, their hints and score meanings from the contract, and keeps no list of its own', async () => {
+    const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}&mode=dense`);
+    const radios = page.locator('label.mode');
+    expect(await radios.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([...MODES]);
+    expect(await radios.allTextContents()).toEqual(MODES.map((mode) => MODE_HINTS[mode].label));
+    expect(await radios.evaluateAll((labels) => labels.map((label) => label.getAttribute('title')))).toEqual(MODES.map((mode) => MODE_HINTS[mode].hint));
+    expect(await page.locator('#results .score').first().getAttribute('title')).toBe(MODE_HINTS.dense.score);
+    await page.goto(`${server.url}/`);
+    expect(await page.locator('#intro li').allTextContents()).toEqual(MODES.map((mode) => `${MODE_HINTS[mode].label}: ${MODE_HINTS[mode].hint}`));
+
+    const sources = readdirSync('src/web', { recursive: true, encoding: 'utf8' }).filter((name) => /\.(ts|tsx)$/.test(name));
+    for (const name of sources) {
+      const source = readFileSync(join('src/web', name), 'utf8');
+      expect(source, name).not.toMatch(/\b(MODES|SCORE_MEANING|STOP_WORDS)\s*=/);
+    }
+  });
 });
 
 describe('searching', () => {
@@ -127,19 +160,24 @@ describe('searching', () => {
 
     expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid' });
     expect(requests.filter((r) => r.includes('/api/search'))).toEqual([`GET ${server.url}/api/search?q=robot+imitation+from+video&mode=hybrid`]);
-    const expected = await engine.search(QUESTION, { mode: 'hybrid', k: 10 });
+    const expected = await asked(QUESTION);
     expect(await titlesOn(page)).toEqual(titlesOf(expected));
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^10 papers for “robot imitation from video” · hybrid in \d+ ms$/);
     expect(await page.locator('#notice').isHidden()).toBe(true);
     expect(await page.title()).toBe(`${QUESTION} – paper-search`);
 
-    // Every snippet is shown in full, and the query's words are marked in it.
+    // Every snippet is shown in full, and the words the API says matched are marked in it.
     const snippets = await page.locator('#results .snippet').allTextContents();
     expect(snippets).toEqual(expected.results.map((r) => r.snippet));
-    const marks = (await page.locator('#results .snippet mark').allTextContents()).map((m) => m.toLowerCase());
-    expect(marks.length).toBeGreaterThanOrEqual(5);
-    for (const mark of marks) expect(mark).toMatch(/^(robot|imitat|video)/);
-    expect(marks.some((m) => m.startsWith('video'))).toBe(true);
+    const items = page.locator('#results .result');
+    let marked = 0;
+    for (const [i, result] of expected.results.entries()) {
+      const marks = (await items.nth(i).locator('.snippet mark, .title mark').allTextContents()).map((m) => m.toLowerCase());
+      for (const mark of marks) expect(result.matched_words).toContain(mark);
+      marked += marks.length;
+    }
+    expect(marked).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('#results mark', { hasText: /^video/i }).count()).toBeGreaterThan(0);
     expect(await page.locator('#results mark', { hasText: /^from$/i }).count(), 'stop-words are not marked').toBe(0);
 
     // A score label and a bar per result, the best one full.
@@ -150,6 +188,77 @@ describe('searching', () => {
     expect(widths.map((w) => Number.parseInt(w, 10))).toEqual([...widths.map((w) => Number.parseInt(w, 10))].sort((a, b) => b - a));
   });
 
+  it('marks exactly the words the API lists as matched: whole words, in any case, in title, snippet and abstract', async () => {
+    const query = 'how do robots learn from a few demonstrations?';
+    const expected = await asked(query);
+    // The page's own analyzer would have marked "robots" and "learning" for this query; it now marks
+    // only what the answer lists. The answer is the API's, with its matched words replaced.
+    const listed = ['ROBOT', 'Learning', 'c++', '(a|b'];
+    const { page } = await open('/');
+    await page.route((url) => url.pathname === '/api/search', async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as WireAnswer;
+      for (const result of answer.results) result.matched_words = listed;
+      await route.fulfill({ response, json: answer });
+    });
+    await search(page, query);
+
+    const isListed = (word: string) => word.toLowerCase() === 'robot' || word.toLowerCase() === 'learning';
+    const items = page.locator('#results .result');
+    let marked = 0;
+    for (const [i, result] of expected.results.entries()) {
+      const item = items.nth(i);
+      await item.locator('summary').click();
+      for (const [part, text] of [['.title', result.title], ['.snippet', result.snippet], ['details.abstract p', result.abstract]] as const) {
+        expect(await item.locator(part).textContent()).toBe(text);
+        const marks = await item.locator(`${part} mark`).allTextContents();
+        expect(marks, `${part} of result ${i + 1}`).toEqual(wordsOf(text).filter(isListed));
+        marked += marks.length;
+      }
+    }
+    expect(marked, 'precondition: the answer contains the listed words').toBeGreaterThan(3);
+    expect(await page.locator('#results mark', { hasText: /^robots$/i }).count()).toBe(0);
+  });
+
+  it('shows ten more results on "Show more", up to the API\'s maximum, and keeps k in the URL', async () => {
+    const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}`);
+    expect(await page.locator('#results .result').count()).toBe(10);
+    const entries = await page.evaluate(() => history.length);
+    const more = page.getByRole('button', { name: 'Show more' });
+    await answerTo(page, /^\/api\/search$/, () => more.click());
+
+    expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid', k: '20' });
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION, 'hybrid', 20)));
+    expect(await page.locator('#status').textContent()).toMatch(/^20 papers for/);
+    expect(await page.evaluate(() => history.length), 'one answer, made longer: no new history entry').toBe(entries);
+    expect(await page.evaluate(() => document.activeElement?.closest('#results .result') === document.querySelectorAll('#results .result')[10]),
+      'focus moves to the first new result').toBe(true);
+
+    // The URL carries k: a reload, and the next question, keep it.
+    await page.reload();
+    await settled(page);
+    expect(await page.locator('#results .result').count()).toBe(20);
+    await search(page, OTHER_QUESTION);
+    expect(searchParams(page)).toEqual({ q: OTHER_QUESTION, mode: 'hybrid', k: '20' });
+    expect(await page.locator('#results .result').count()).toBe(20);
+
+    // At the API's maximum, there is no more to ask for.
+    await page.goto(`${server.url}/?q=${encodeURIComponent(QUESTION)}&k=95`);
+    await settled(page);
+    await answerTo(page, /^\/api\/search$/, () => more.click());
+    expect(searchParams(page).k).toBe('100');
+    expect(await page.locator('#results .result').count()).toBe(100);
+    expect(await more.isHidden()).toBe(true);
+
+    // A complete answer (fewer papers than asked for) offers no more either.
+    await page.goto(`${server.url}/?q=DiffClone&mode=lexical`);
+    await settled(page);
+    const shown = await page.locator('#results .result').count();
+    expect(shown, 'precondition: few papers contain the word').toBeGreaterThan(0);
+    expect(shown).toBeLessThan(10);
+    expect(await more.isHidden()).toBe(true);
+  });
+
   it('shows the full abstract on expand', async () => {
     const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}`);
     const first = page.locator('#results .result').first();
@@ -157,7 +266,7 @@ describe('searching', () => {
     expect(await abstract.isVisible()).toBe(false);
     await first.locator('summary').click();
     expect(await abstract.isVisible()).toBe(true);
-    const expected = (await engine.search(QUESTION, { k: 10 })).results[0]!;
+    const expected = (await asked(QUESTION)).results[0]!;
     expect(await abstract.textContent()).toBe(expected.abstract);
     expect(await abstract.locator('mark').count()).toBeGreaterThan(0);
     expect(expected.abstract.length).toBeGreaterThan(expected.snippet.length);
@@ -167,7 +276,7 @@ describe('searching', () => {
     const { page } = await open(`/?q=${encodeURIComponent(OTHER_QUESTION)}&mode=lexical`);
     expect(await page.locator('#q').inputValue()).toBe(OTHER_QUESTION);
     expect(await page.locator('input[name="mode"][value="lexical"]').isChecked()).toBe(true);
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(OTHER_QUESTION, { mode: 'lexical', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(OTHER_QUESTION, 'lexical')));
   });
 
   it.each(['dense', 'lexical'] as const)('switches to %s mode: the URL, the request and the results follow', async (mode: Mode) => {
@@ -177,7 +286,7 @@ describe('searching', () => {
 
     expect(searchParams(page)).toEqual({ q: QUESTION, mode });
     expect(requests.filter((r) => r.includes('/api/')).at(-1)).toBe(`GET ${server.url}/api/search?q=robot+imitation+from+video&mode=${mode}`);
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(QUESTION, { mode, k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION, mode)));
     expect(await page.locator('#status').textContent()).toContain(`· ${mode} in`);
     if (mode === 'dense') {
       for (const label of await page.locator('#results .score .value').allTextContents()) expect(Number(label.replace('score ', ''))).toBeLessThanOrEqual(1);
@@ -187,12 +296,12 @@ describe('searching', () => {
     await page.reload();
     await settled(page);
     expect(await page.locator(`input[name="mode"][value="${mode}"]`).isChecked()).toBe(true);
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(QUESTION, { mode, k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION, mode)));
     await page.goBack();
     await settled(page);
     expect(searchParams(page).mode).toBe('hybrid');
     expect(await page.locator('input[name="mode"][value="hybrid"]').isChecked()).toBe(true);
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(QUESTION, { mode: 'hybrid', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION)));
   });
 
   it('does not search for an empty query, and says what to do', async () => {
@@ -229,7 +338,7 @@ describe('searching', () => {
   });
 
   it('marks a low-confidence answer for an off-topic query, but still shows the closest papers', async () => {
-    const expected = await engine.search(OFF_TOPIC, { k: 10 });
+    const expected = await asked(OFF_TOPIC);
     expect(expected.confidence, 'precondition: the API calls it low').toBe('low');
     const { page } = await open('/');
     await search(page, OFF_TOPIC);
@@ -246,7 +355,7 @@ describe('searching', () => {
 
   it('says when nothing matched', async () => {
     const query = 'zzqxv wqxzz';
-    expect((await engine.search(query, { mode: 'lexical' })).results, 'precondition: no paper has these words').toEqual([]);
+    expect((await asked(query, 'lexical')).results, 'precondition: no paper has these words').toEqual([]);
     const { page } = await open(`/?q=${encodeURIComponent(query)}&mode=lexical`);
     expect(await page.locator('#notice.empty').textContent()).toMatch(/^Nothing matched\. Lexical mode only finds papers containing these words/);
     expect(await page.locator('#status').textContent()).toMatch(/^0 papers for/);
@@ -277,14 +386,15 @@ describe('searching', () => {
 describe('similar papers', () => {
   it('runs from a result\'s "Similar papers" link, and back returns to the search', async () => {
     const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}`);
-    const first = (await engine.search(QUESTION, { k: 10 })).results[0]!;
+    const first = (await asked(QUESTION)).results[0]!;
     await answerTo(page, /\/similar$/, () => page.locator('#results a.similar').first().click());
 
     expect(searchParams(page)).toEqual({ similar: first.id });
     expect(await page.locator('#context h2').textContent()).toBe(`Papers similar to ${first.title}`);
-    const expected = await engine.similarToPaper(first.id, { k: 10 });
+    const expected = await apiAnswer(server, `/api/papers/${encodeURIComponent(first.id)}/similar`);
     expect(await titlesOn(page)).toEqual(titlesOf(expected));
     expect(await titlesOn(page)).not.toContain(first.title);
+    expect(await page.locator('#results mark').count(), 'a whole paper shares most words with its neighbours: none is marked').toBe(0);
     expect(await page.locator('input[name="mode"][value="dense"]').isDisabled()).toBe(true);
     expect(await page.locator('input[name="mode"][value="hybrid"]').isChecked()).toBe(true);
     await page.screenshot({ path: screenshotPath('similar-desktop') });
@@ -303,11 +413,11 @@ describe('similar papers', () => {
     expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid' });
     expect(await page.locator('#context').isHidden()).toBe(true);
     expect(await page.locator('input[name="mode"][value="dense"]').isDisabled()).toBe(false);
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(QUESTION, { k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION)));
   });
 
   it('finds papers similar to a pasted abstract', async () => {
-    const paper = engine.index.allPapers().find((p) => p.title.startsWith('UniSkill'))!;
+    const paper = await seedPaper('UniSkill');
     const { page, requests } = await open('/');
     await page.locator('#view-paste').click();
     expect(searchParams(page)).toEqual({ view: 'paste', mode: 'hybrid' });
@@ -317,19 +427,20 @@ describe('similar papers', () => {
     await page.locator('#text').fill(paper.abstract);
     await answerTo(page, /^\/api\/similar$/, () => page.getByRole('button', { name: 'Find similar papers' }).click());
     expect(requests.filter((r) => r.includes('/api/')).at(-1)).toBe(`POST ${server.url}/api/similar`);
-    const expected = await engine.search(paper.abstract, { mode: 'hybrid', k: 10 });
+    const expected = await similarTo(paper.abstract);
     expect(await titlesOn(page)).toEqual(titlesOf(expected));
     expect((await titlesOn(page))[0]).toBe(paper.title);
     expect(await page.locator('#status').textContent()).toMatch(/^10 papers similar to the pasted text · hybrid/);
+    expect(await page.locator('#results mark').count(), 'a pasted text shares most words with its results: none is marked').toBe(0);
 
     // Mode change re-runs it; a reload keeps the pasted text and the answer.
     await answerTo(page, /^\/api\/similar$/, () => page.locator('label.mode', { hasText: 'Dense' }).click());
     expect(searchParams(page)).toEqual({ view: 'paste', mode: 'dense' });
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(paper.abstract, { mode: 'dense', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await similarTo(paper.abstract, 'dense')));
     await page.reload();
     await settled(page);
     expect(await page.locator('#text').inputValue()).toBe(paper.abstract.trim());
-    expect(await titlesOn(page)).toEqual(titlesOf(await engine.search(paper.abstract, { mode: 'dense', k: 10 })));
+    expect(await titlesOn(page)).toEqual(titlesOf(await similarTo(paper.abstract, 'dense')));
     await page.screenshot({ path: screenshotPath('paste-desktop') });
 
     // An empty paste sends nothing; Ctrl+Enter sends a new one.
@@ -349,13 +460,48 @@ describe('similar papers', () => {
   });
 });
 
+describe('a pasted abstract', () => {
+  it('comes back with its answer on reload, back and forward, and after visiting similar papers', async () => {
+    const first = (await seedPaper('UniSkill')).abstract;
+    const second = (await seedPaper('DiffClone')).abstract;
+    const { page } = await open('/?view=paste');
+    await page.locator('#text').fill(first);
+    await answerTo(page, /^\/api\/similar$/, () => page.locator('#text').press('Control+Enter'));
+    await page.locator('#text').fill(second);
+    await answerTo(page, /^\/api\/similar$/, () => page.locator('#text').press('Control+Enter'));
+    const firstTitles = titlesOf(await similarTo(first));
+    const secondTitles = titlesOf(await similarTo(second));
+    expect(firstTitles).not.toEqual(secondTitles);
+
+    const shows = async (text: string, titles: string[]) => {
+      await settled(page);
+      expect(searchParams(page)).toEqual({ view: 'paste', mode: 'hybrid' });
+      expect(await page.locator('#text').inputValue()).toBe(text.trim());
+      expect(await titlesOn(page)).toEqual(titles);
+    };
+    await page.reload();
+    await shows(second, secondTitles);
+    await page.goBack();
+    await shows(first, firstTitles);
+    await page.reload();
+    await shows(first, firstTitles);
+    await page.goForward();
+    await shows(second, secondTitles);
+
+    await answerTo(page, /\/similar$/, () => page.locator('#results a.similar').first().click());
+    expect(await page.locator('#text').isVisible()).toBe(false);
+    await page.goBack();
+    await shows(second, secondTitles);
+  });
+});
+
 describe('history and keyboard', () => {
   it('restores earlier queries and their results with back and forward', async () => {
     const { page } = await open('/');
     await search(page, QUESTION);
     await search(page, OTHER_QUESTION);
-    const first = titlesOf(await engine.search(QUESTION, { k: 10 }));
-    const second = titlesOf(await engine.search(OTHER_QUESTION, { k: 10 }));
+    const first = titlesOf(await asked(QUESTION));
+    const second = titlesOf(await asked(OTHER_QUESTION));
     expect(first).not.toEqual(second);
 
     await page.goBack();
@@ -419,19 +565,80 @@ describe('history and keyboard', () => {
   });
 });
 
-describe('hostile paper text', () => {
+describe('another library: hostile text, authors, years and links', () => {
   let dir: string;
   let hostile: RunningServer;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'paper-search-web-hostile-'));
     const papers = [
-      { id: 'hostile-title', title: '<script>alert("title")</script> Tactile robot hands', abstract: 'We study <img src=x onerror="alert(\'abstract\')"> tactile robot hands that grasp <b>fragile</b> objects. A second sentence about robot hands.' },
+      {
+        id: 'hostile-title', title: '<script>alert("title")</script> Tactile robot hands',
+        abstract: 'We study <img src=x onerror="alert(\'abstract\')"> tactile robot hands that grasp <b>fragile</b> objects. A second sentence about robot hands.',
+        authors: ['<b>Eve</b> <img src=x onerror="alert(\'author\')">'], url: 'javascript:alert("url")',
+      },
       { id: 'plain', title: 'Legged robot locomotion on rough terrain', abstract: 'A quadruped learns to walk on rough terrain with reinforcement learning in simulation.' },
+      {
+        id: 'cited', title: 'Tactile sensing for robot grasping', abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
+        authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov'], year: 2021, url: 'https://example.org/papers/tactile?x=1&y=2',
+      },
+      { id: 'two-authors', title: 'Robot hands that feel', abstract: 'Soft robot hands feel contact through tactile sensors.', authors: ['Ada Lovelace', 'Alan Turing'] },
+      { id: 'year-only', title: 'A survey of tactile sensors for robots', abstract: 'We survey tactile sensors for robot hands.', year: 2019 },
     ];
     writeFileSync(join(dir, 'papers.jsonl'), papers.map((p) => JSON.stringify(p)).join('\n'));
-    await buildIndex({ inputs: [join(dir, 'papers.jsonl')], outDir: join(dir, 'index'), embedder: engine.embedder });
-    hostile = await startServer(new SearchEngine(loadIndex(join(dir, 'index')), engine.embedder));
+    if (!(engine.encoder instanceof Embedder)) throw new Error('the seed engine is expected to encode with the real model');
+    await buildIndex({ inputs: [join(dir, 'papers.jsonl')], outDir: join(dir, 'index'), embedder: engine.encoder });
+    hostile = await startServer(new SearchEngine(loadIndex(join(dir, 'index')), engine.encoder));
+  });
+
+  /** The result of paper `id` on the page. */
+  const resultOf = (page: Page, id: string) => page.locator('#results .result').filter({ has: page.locator('code.id', { hasText: new RegExp(`^${id}$`) }) });
+
+  it('shows each paper\'s authors (three, then et al.), year and a link to it, and nothing when it has none', async () => {
+    current = await watchedPage(browser.context);
+    const { page } = current;
+    await page.goto(`${hostile.url}/?q=tactile+robot+hands&k=5`);
+    await settled(page);
+    expect(await page.locator('#results .result').count()).toBe(5);
+
+    const cited = resultOf(page, 'cited');
+    expect(await cited.locator('.meta').textContent()).toBe('Ada Lovelace, Alan Turing, Grace Hopper et al. · 2021 · paper ↗');
+    const link = cited.locator('.meta a');
+    expect(await link.getAttribute('href')).toBe('https://example.org/papers/tactile?x=1&y=2');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    // The line sits right under the title.
+    expect(await cited.evaluate((item) => item.querySelector('.title')?.nextElementSibling?.className)).toBe('meta');
+
+    expect(await resultOf(page, 'two-authors').locator('.meta').textContent()).toBe('Ada Lovelace, Alan Turing');
+    expect(await resultOf(page, 'year-only').locator('.meta').textContent()).toBe('2019');
+    expect(await resultOf(page, 'plain').locator('.meta').count()).toBe(0);
+    // An author's markup is text, and a javascript: address is never a link.
+    const hostileMeta = resultOf(page, 'hostile-title').locator('.meta');
+    expect(await hostileMeta.textContent()).toBe('<b>Eve</b> <img src=x onerror="alert(\'author\')">');
+    expect(await hostileMeta.locator('a, b, img').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('paper-details-desktop'), fullPage: true });
+
+    // The same line on similar papers.
+    await answerTo(page, /\/similar$/, () => resultOf(page, 'two-authors').locator('a.similar').click());
+    expect(await resultOf(page, 'cited').locator('.meta').textContent()).toBe('Ada Lovelace, Alan Turing, Grace Hopper et al. · 2021 · paper ↗');
+  });
+
+  it('links only http(s) addresses, whatever an answer carries', async () => {
+    current = await watchedPage(browser.context);
+    const { page } = current;
+    const addresses = ['javascript:alert(1)', 'data:text/html,<script>alert(2)</script>', 'not a url', ' JAVASCRIPT:alert(3)', 'http://example.org/ok'];
+    await page.route((url) => url.pathname === '/api/search', async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as WireAnswer;
+      answer.results.forEach((result, i) => {
+        result.url = addresses[i % addresses.length]!;
+      });
+      await route.fulfill({ response, json: answer });
+    });
+    await page.goto(`${hostile.url}/?q=tactile+robot+hands&k=5`);
+    await settled(page);
+    expect(await page.locator('#results .meta a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['http://example.org/ok']);
   });
 
   afterAll(async () => {
@@ -485,7 +692,7 @@ describe('screenshots', () => {
     expect(box!.width).toBeGreaterThan(viewport.width * 0.5);
 
     await page.locator('#view-paste').click();
-    await page.locator('#text').fill(engine.index.allPapers()[0]!.abstract);
+    await page.locator('#text').fill((await seedPaper('UniSkill')).abstract);
     await answerTo(page, /^\/api\/similar$/, () => page.getByRole('button', { name: 'Find similar papers' }).click());
     await page.screenshot({ path: screenshotPath(`paste-${name}`) });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -70,9 +70,12 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
     setNotice(null);
   }
 
+  // A pasted text or a whole paper shares most of its content words with every result: marks would cover
+  // the text and say nothing. Only a typed question's matches are marked.
+  const marked = state.view === 'search';
   const scale = scoreScale(results.map((result) => result.score), mode);
   ui.results.classList.toggle('low', answer.confidence === 'low');
-  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode)));
+  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked)));
 }
 
 export function renderFailure(error: unknown, retry: () => void): void {
@@ -114,8 +117,8 @@ function scoreScale(scores: number[], mode: Mode): (score: number) => number {
   return (score) => (top > bottom ? (score - bottom) / (top - bottom) : 1);
 }
 
-function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode): HTMLLIElement {
-  const mark = highlighter(result.matched_words);
+function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode, marked: boolean): HTMLLIElement {
+  const mark = highlighter(marked ? result.matched_words : []);
   const item = document.createElement('li');
   item.className = 'result';
 
