@@ -3,6 +3,7 @@
  * /api/papers/:id/similar), bundled by esbuild into /assets/app.js. What is shown is a State (state.ts),
  * pushed to history so the URL can be shared, reloaded and navigated with back/forward.
  */
+import { DEFAULT_MODE } from '../../contract/values.js';
 import * as api from './api.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
 import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
@@ -108,7 +109,7 @@ function askForToken(refusal: string | null): void {
 }
 
 function currentMode(): string {
-  return modeRadios().find((radio) => radio.checked)?.value ?? SIMILAR_PAPERS_MODE;
+  return modeRadios().find((radio) => radio.checked)?.value ?? DEFAULT_MODE;
 }
 
 /** The k of what is shown, carried into the next search (a similar-papers k stays with that view). */
