@@ -9,12 +9,12 @@ import { runMain } from './main.js';
 /** `paper-search <command>`: the one entry point behind `npx paper-search` and the npm scripts. */
 const program = new Command('paper-search')
   .description('Local, private semantic search over research papers.')
-  .showHelpAfterError('(add --help for usage)')
   .addCommand(serveCommand())
   .addCommand(searchCommand())
   .addCommand(buildCommand())
   .addCommand(prepareModelCommand());
-for (const command of program.commands) command.showHelpAfterError('(add --help for usage)');
+// Commander's usage errors, like ours, are one line (what is wrong and where to look).
+for (const command of [program, ...program.commands]) command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 program.addHelpText('after', `
 Examples:
   npx paper-search serve

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,7 @@ function expectAnswerShape(answer: SearchAnswer): void {
   expect(typeof answer.took_ms).toBe('number');
   expect(['high', 'low']).toContain(answer.confidence);
   for (const result of answer.results) {
-    expect(Object.keys(result).sort()).toEqual(['abstract', 'id', 'score', 'snippet', 'title']);
+    expect(Object.keys(result).filter((key) => !['authors', 'year', 'url'].includes(key)).sort()).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
     expect(typeof result.score).toBe('number');
     expect(result.abstract).toContain(result.snippet.replace(/ …$/, ''));
   }
@@ -169,5 +169,71 @@ describe('search CLI', () => {
     expect(lines[0]).toMatch(/^error: /);
     expect(lines[0]).toMatch(message);
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+/** Runs `paper-search <args>` with a clean environment, from the project folder. */
+function paperSearch(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const clean: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of SETTING_VARIABLES) delete clean[name];
+  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', ...args], { cwd: ROOT, env: { ...clean, MODELS_DIR: resolve(ROOT, 'models'), ...env }, encoding: 'utf8', timeout: 120_000 });
+  if (run.error) throw run.error;
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('every command', () => {
+  it.each(['serve', 'search', 'build', 'prepare-model'])('answers --help for %s with its flags, defaults and an example', (command) => {
+    const run = paperSearch([command, '--help']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`Usage: paper-search ${command}`));
+    expect(run.stdout).toMatch(/--models <folder>.*\n?.*default models/);
+    if (command !== 'prepare-model') expect(run.stdout).toMatch(/Examples:\n\s+npx paper-search/);
+    if (command === 'serve') for (const flag of ['--threads', '--token', '--cors-origins', '--models', '--precision']) expect(run.stdout).toContain(flag);
+  });
+
+  it('keeps stdout for the JSON alone under npm run -s, so it can be piped', () => {
+    const run = spawnSync('npm', ['run', '-s', 'search', '--', 'robot imitation', '-k', '2', '--json'], {
+      cwd: ROOT, env: { ...process.env, INDEX_DIR: inject('seedIndexDir'), MODELS_DIR: resolve(ROOT, 'models') }, encoding: 'utf8', timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as SearchAnswer).results).toHaveLength(2);
+  });
+
+  it('refuses a models folder that does not exist instead of creating it', () => {
+    const nowhere = join(scratch, 'nowhere');
+    const run = paperSearch(['search', 'robots', '--index', inject('seedIndexDir')], { MODELS_DIR: nowhere });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(new RegExp(`^error: models folder ${nowhere} does not exist: create it`));
+    expect(existsSync(nowhere)).toBe(false);
+  });
+});
+
+describe('a library built and searched from the command line', () => {
+  const papers = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => JSON.stringify({
+    title: `Tactile sensing for dexterous hands, study ${from + i}`,
+    abstract: `We study contrastive pretraining of tactile sensors for robot hands (study ${from + i}) and measure grasp success.`,
+    authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'], year: 2024, doi: `10.1234/tactile.${from + i}`,
+  })).join('\n');
+
+  it('adds papers to what the index holds and says what changed', () => {
+    const out = join(scratch, 'library-index');
+    writeFileSync(join(scratch, 'thirty.jsonl'), papers(0, 30));
+    writeFileSync(join(scratch, 'five.jsonl'), papers(30, 35));
+    expect(paperSearch(['build', '--input', join(scratch, 'thirty.jsonl'), '--out', out]).code).toBe(0);
+    const run = paperSearch(['build', '--input', join(scratch, 'five.jsonl'), '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\+5 papers, −0, 35 in the index/);
+  });
+
+  it('searches an fp32 index in fp32 without being told, and shows authors · year · link', () => {
+    const out = join(scratch, 'fp32-index');
+    writeFileSync(join(scratch, 'three.jsonl'), papers(0, 3));
+    expect(paperSearch(['build', '--input', join(scratch, 'three.jsonl'), '--out', out, '--precision', 'fp32']).code).toBe(0);
+    const run = paperSearch(['search', 'tactile pretraining', '-k', '1', '--index', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Ada Lovelace, Alan Turing, Grace Hopper et al\. · 2024 · https:\/\/doi\.org\/10\.1234\/tactile\.\d/);
+    const asked = paperSearch(['search', 'tactile', '--index', out, '--precision', 'int8']);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/built with all-MiniLM-L6-v2 \(fp32.*you asked for all-MiniLM-L6-v2 \(int8.*paper-search build --out/);
   });
 });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildIndex, FORMAT_VERSION, IndexError, loadIndex, readManifest } from '../../src/index/index.js';
+import { buildIndex, FORMAT_VERSION, IndexError, loadIndex, readManifest, ShrinkRefusedError, type LibraryChange } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { readCorpus, type Paper } from '../../src/papers/index.js';
 import { SearchEngine } from '../../src/search/index.js';
@@ -44,6 +44,67 @@ describe('the seed index', () => {
   });
 });
 
+describe('the library an index remembers', () => {
+  it('adds new inputs to the remembered ones, re-reads remembered files, and counts what changed', async () => {
+    const dir = tempDir('library');
+    const out = join(dir, 'index');
+    const first = join(dir, 'first.jsonl');
+    const second = join(dir, 'second.jsonl');
+    writeJsonl(first, seeds.slice(0, 30));
+    writeJsonl(second, seeds.slice(30, 35));
+    await buildIndex({ inputs: [first], outDir: out, embedder });
+
+    const added = await buildIndex({ inputs: [second], outDir: out, embedder });
+    expect(added.change).toEqual({ added: 5, removed: 0, updated: 0, before: 30, after: 35 });
+    expect(readManifest(out).inputs).toEqual(['../first.jsonl', '../second.jsonl']);
+    expect(readFileSync(join(out, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+
+    // Nothing given: every remembered file is read again, so an edit and a deletion in one are picked up.
+    writeJsonl(first, [{ ...seeds[0]!, abstract: `${seeds[0]!.abstract} Revised.` }, ...seeds.slice(1, 29)]);
+    const reread = await buildIndex({ inputs: [], outDir: out, embedder });
+    expect(reread.change).toEqual({ added: 0, removed: 1, updated: 1, before: 35, after: 34 });
+    expect(loadIndex(out).size).toBe(34);
+
+    const replaced = await buildIndex({ inputs: [first], replace: true, outDir: out, embedder });
+    expect(replaced.change).toMatchObject({ removed: 5, after: 29 });
+    expect(readManifest(out).inputs).toEqual(['../first.jsonl']);
+  });
+
+  it('refuses to empty an index or drop most of it unless confirmed, and leaves it whole', async () => {
+    const dir = tempDir('shrink');
+    const out = join(dir, 'index');
+    const library = join(dir, 'library.jsonl');
+    writeJsonl(library, seeds.slice(0, 20));
+    await buildIndex({ inputs: [library], outDir: out, embedder });
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+
+    writeJsonl(library, seeds.slice(0, 5));
+    await expect(buildIndex({ inputs: [], outDir: out, embedder })).rejects.toThrow(ShrinkRefusedError);
+    await expect(buildIndex({ inputs: [], outDir: out, embedder, confirmShrink: async () => false })).rejects.toThrow(/would drop 15 of its 20 papers.*--allow-shrink/);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
+    const asked: LibraryChange[] = [];
+    const confirmed = await buildIndex({ inputs: [], outDir: out, embedder, confirmShrink: async (change) => asked.push(change) > 0 });
+    expect(asked).toEqual([{ added: 0, removed: 15, updated: 0, before: 20, after: 5 }]);
+    expect(confirmed).toMatchObject({ papers: 5, written: true });
+
+    // A file whose every line is bad, as a new index: nothing is written at all.
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"title": "x"}\nnot json\n');
+    await expect(buildIndex({ inputs: [bad], outDir: join(dir, 'empty'), embedder })).rejects.toThrow(/its inputs hold no paper/);
+    expect(() => readManifest(join(dir, 'empty'))).toThrow(/no index/);
+  });
+
+  it('says which remembered input went missing instead of silently dropping its papers', async () => {
+    const dir = tempDir('moved');
+    const out = join(dir, 'index');
+    const library = join(dir, 'library.jsonl');
+    writeJsonl(library, seeds.slice(0, 3));
+    await buildIndex({ inputs: [library], outDir: out, embedder });
+    rmSync(library);
+    await expect(buildIndex({ inputs: [], outDir: out, embedder })).rejects.toThrow(/library\.jsonl \(an input the index in .* remembers\) is missing/);
+  });
+});
+
 describe('incremental builds', () => {
   it('embeds only new papers, and reports an unchanged corpus as up to date', async () => {
     const dir = tempDir('incremental');
@@ -75,7 +136,7 @@ describe('incremental builds', () => {
     const notes: string[] = [];
     const rebuilt = await buildIndex({ inputs: [input], outDir: join(out, 'index'), embedder: fp32, progress: { onNote: (n) => notes.push(n) } });
     expect(rebuilt).toMatchObject({ embedded: 8, reused: 0 });
-    expect(notes.join(' ')).toMatch(/built with all-MiniLM-L6-v2 \(int8.*not reused/);
+    expect(notes.join(' ')).toMatch(/Switching the index from all-MiniLM-L6-v2 \(int8.* to all-MiniLM-L6-v2 \(fp32/);
     expect(() => new SearchEngine(loadIndex(join(out, 'index')), embedder)).toThrow(/index was built with .*fp32.*loaded model is .*int8/);
   });
 

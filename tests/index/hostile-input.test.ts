@@ -51,8 +51,9 @@ describe('the index builder fed hostile JSON Lines', () => {
       [4, 'abstract is required'],
       [7, expect.stringMatching(/^invalid JSON/)],
     ]);
-    expect(summary).toMatchObject({ papers: 3, duplicatesMerged: 1, skipped: 4 });
-    expect(loadIndex(out).allPapers().map((p) => p.title)).toEqual([seeds[10]!.title, seeds[11]!.title, seeds[13]!.title]);
+    // The hostile file joins the library: the five good papers stay, three more come in.
+    expect(summary).toMatchObject({ papers: 8, duplicatesMerged: 1, skipped: 4, change: { added: 3, removed: 0, after: 8 } });
+    expect(loadIndex(out).allPapers().map((p) => p.title)).toEqual([...seeds.slice(0, 5), seeds[10]!, seeds[11]!, seeds[13]!].map((p) => p.title));
   });
 
   it('fails cleanly on unreadable input and leaves the previous index as it was', async () => {

@@ -36,7 +36,8 @@ Examples:
   return command.action(async (words: string[], flags: SearchFlags) => {
     const query = words.join(' ').trim();
     const given = [query !== '', flags.similar !== undefined, flags.paper !== undefined].filter(Boolean).length;
-    if (given !== 1) throw new Error('give exactly one of: a query, --similar <file|->, --paper <id> (see --help)');
+    if (given === 0) throw new Error('nothing to search for: give a query, --similar <file|->, or --paper <id> (see --help)');
+    if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
     const options = { ...(flags.k === undefined ? {} : { k: flags.k }), ...(flags.mode === undefined ? {} : { mode: flags.mode }) };
