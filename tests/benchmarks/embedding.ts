@@ -111,7 +111,7 @@ export async function runEmbeddingTask(task: EmbeddingTask): Promise<number | Th
   return embedderThroughput(task.modelsDir, task.precision, task.texts);
 }
 
-/** `npm run bench` bundles embedding-child.ts into this file, beside the bench's own bundle, which holds this code. */
+/** `npm run bench` bundles embedding-child.ts into .build/tools/bench-embedding-child.js, beside bench.js, the bundle this code runs in. */
 const CHILD_ENTRY = fileURLToPath(new URL('./bench-embedding-child.js', import.meta.url));
 
 /** What a task measures, as the report names it. */
