@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { Page, pageState, type PageInfo } from './page.js';
 
 export type { PageInfo } from './page.js';
@@ -37,29 +36,6 @@ function loadAssets(): Map<string, Asset> {
     assets.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
   return assets;
-}
-
-/**
- * Content Security Policy and the usual security headers, for the page, its assets and the API: only
- * this origin's scripts, styles, images and fetches; no inline script or style; never framed.
- */
-export function securityHeaders() {
-  return secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      fontSrc: ["'none'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-    xFrameOptions: 'DENY',
-    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
-  });
 }
 
 /**

@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Paper } from '../../src/papers/index.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex, loadIndex, type PaperIndex } from '../../src/index/index.js';
+import { Embedder } from '../../src/model/index.js';
+import { citationOf, type Paper } from '../../src/papers/index.js';
 import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
-import type { SearchEngine } from '../../src/search/index.js';
+import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
-import { seedEngine, seedIndex } from '../support/seed-engine.js';
+import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';
 
 /** The labelled development queries: which seed paper (by exact title) is a core match for a query. */
 interface LabelledQuery {
@@ -69,7 +73,16 @@ function expectAnswerShape(answer: SearchAnswer): void {
   expect(['high', 'low']).toContain(answer.confidence);
   expect(Array.isArray(answer.results)).toBe(true);
   for (const result of answer.results) {
-    expect(Object.keys(result).sort()).toEqual(['abstract', 'id', 'score', 'snippet', 'title']);
+    const { authors, year, url, ...always } = result;
+    expect(Object.keys(always).sort()).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
+    expect(citationOf(engine.paper(result.id)!), 'authors, year and url only when the metadata has them').toEqual({
+      ...(authors && { authors }), ...(year !== undefined && { year }), ...(url && { url }),
+    });
+    expect(Array.isArray(result.matched_words)).toBe(true);
+    for (const word of result.matched_words) {
+      expect(typeof word).toBe('string');
+      expect(`${result.title} ${result.abstract}`.toLowerCase(), 'a matched word is a word of the paper').toContain(word);
+    }
     expect(typeof result.score).toBe('number');
     expect(Number.isFinite(result.score)).toBe(true);
     const paper = engine.paper(result.id);
@@ -125,6 +138,12 @@ describe('GET /api/search', () => {
     expect(answer.mode).toBe(mode);
     expect(answer.results).toHaveLength(5);
     expect(answer.results.map((r) => r.title)).toContain('UniSkill: Imitating Human Videos via Cross-Embodiment Skill Representations');
+  });
+
+  it('lists the words of each result that matched the query, for highlighting', async () => {
+    const answer = await search({ q: 'Unitree G1', mode: 'lexical', k: '3' });
+    expect(answer.results[0]!.matched_words).toEqual(expect.arrayContaining(['unitree', 'g1']));
+    for (const result of answer.results) expect(result.matched_words.length, result.title).toBeGreaterThan(0);
   });
 
   it('ranks dense answers by cosine similarity', async () => {
@@ -221,7 +240,7 @@ describe('GET /api/papers/:id', () => {
   });
 
   it('answers 404 for an unknown id', async () => {
-    await expectError(await get('/api/papers/no-such-paper-00000000'), 404);
+    expect(await expectError(await get('/api/papers/no-such-paper-00000000'), 404)).toEqual({ code: 'paper_not_found', message: 'no paper with id "no-such-paper-00000000"' });
   });
 });
 
@@ -266,7 +285,8 @@ describe('GET /health', () => {
     const response = await get('/health');
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'status']);
+    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'precision', 'status']);
+    expect(body.precision).toBe(engine.index.manifest.model.precision);
     expect(body.status).toBe('ok');
     expect(body.papers).toBe(237);
     expect(body.papers).toBe(papers.length);
@@ -366,6 +386,24 @@ describe('errors', () => {
     expect((await expectError(await get(`/api/search?${query}`), 400)).message).toBe(message);
   });
 
+  it.each([
+    ['year=2023', 'year'],
+    ['offset=10', 'offset'],
+  ])('GET /api/search with an unknown %s is a 400 naming it and the accepted ones', async (extra, name) => {
+    const error = await expectError(await get(`/api/search?q=robots&${extra}`), 400);
+    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown parameter "${name}"; accepted: q, k, mode` });
+  });
+
+  it('GET /api/papers/:id/similar with a mode is a 400: similar papers are always hybrid', async () => {
+    const error = await expectError(await get(`/api/papers/${encodeURIComponent(papers[0]!.id)}/similar?mode=dense`), 400);
+    expect(error).toEqual({ code: 'invalid_parameter', message: 'unknown parameter "mode"; accepted: k' });
+  });
+
+  it('POST /api/similar with an unknown body field is a 400 naming it and the accepted ones', async () => {
+    const error = await expectError(await postSimilar(JSON.stringify({ text: 'robots', limit: 3 })), 400);
+    expect(error).toEqual({ code: 'invalid_parameter', message: 'unknown field "limit"; accepted: text, k, mode' });
+  });
+
   it('POST /api/similar with malformed JSON is a 400', async () => {
     for (const body of ['{"text": ', '{text: "robots"}', '']) {
       const error = await expectError(await postSimilar(body), 400);
@@ -396,18 +434,24 @@ describe('errors', () => {
     }
   });
 
+  // Hono answers HEAD wherever it answers GET, so Allow names both.
   it.each([
-    ['DELETE', '/api/search?q=robots', 'GET'],
-    ['POST', '/api/search?q=robots', 'GET'],
+    ['DELETE', '/api/search?q=robots', 'GET, HEAD'],
+    ['POST', '/api/search?q=robots', 'GET, HEAD'],
     ['GET', '/api/similar', 'POST'],
     ['PUT', '/api/similar', 'POST'],
-    ['POST', '/api/papers/some-id', 'GET'],
-    ['DELETE', '/api/papers/some-id/similar', 'GET'],
-    ['POST', '/health', 'GET'],
+    ['POST', '/api/papers/some-id', 'GET, HEAD'],
+    ['DELETE', '/api/papers/some-id/similar', 'GET, HEAD'],
+    ['POST', '/health', 'GET, HEAD'],
+    ['POST', '/openapi.json', 'GET, HEAD'],
+    ['DELETE', '/', 'GET, HEAD'],
+    ['PUT', '/assets/app.js', 'GET, HEAD'],
   ])('%s %s is a 405 with an Allow header', async (method, path, allowed) => {
     const response = await get(path, { method });
-    await expectError(response, 405);
+    const error = await expectError(response, 405);
     expect(response.headers.get('allow')).toBe(allowed);
+    expect(error.code).toBe('method_not_allowed');
+    expect(error.message).toBe(`${method} is not allowed on ${path.split('?')[0]}; use ${allowed.replace(', ', ' or ')}`);
   });
 
   it('rejects a body over 64 KiB with 413', async () => {
@@ -428,5 +472,62 @@ describe('errors', () => {
     ['no content type', null],
   ])('rejects a %s body with 415', async (_, contentType) => {
     await expectError(await postSimilar('{"text": "robots"}', contentType), 415);
+  });
+});
+
+describe('authors, year and link', () => {
+  const cited = {
+    id: 'tactile-pretraining',
+    title: 'Contrastive pretraining for tactile sensing',
+    abstract: 'We pretrain a tactile encoder with a contrastive objective on touch and vision pairs, and transfer it to grasping.',
+    authors: ['Ada Lovelace', 'Alan Turing'],
+    year: 2023,
+    doi: '10.1234/tactile.2023',
+  };
+  const bare = {
+    id: 'bare-paper',
+    title: 'Reward shaping for locomotion',
+    abstract: 'A quadruped learns to walk faster when its reward adds a term for foot clearance.',
+  };
+  let dir: string;
+  let index: PaperIndex;
+  let citedApp: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paper-search-citations-'));
+    const input = join(dir, 'papers.jsonl');
+    writeFileSync(input, `${[cited, bare].map((paper) => JSON.stringify(paper)).join('\n')}\n`);
+    const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
+    await buildIndex({ inputs: [input], outDir: join(dir, 'index'), embedder });
+    index = loadIndex(join(dir, 'index'));
+    citedApp = createApp(new SearchEngine(index, embedder));
+  });
+
+  afterAll(() => {
+    index?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const link = 'https://doi.org/10.1234/tactile.2023';
+
+  it('are lifted from the metadata into each result, and left out when the metadata has none', async () => {
+    const response = await citedApp.request('/api/search?q=tactile+pretraining&k=2');
+    expect(response.status).toBe(200);
+    const [first, second] = ((await response.json()) as SearchAnswer).results;
+    expect(first).toMatchObject({ id: cited.id, authors: cited.authors, year: 2023, url: link });
+    expect(first!.matched_words).toEqual(expect.arrayContaining(['tactile', 'pretraining']));
+    expect(second!.id).toBe(bare.id);
+    expect(second).not.toHaveProperty('authors');
+    expect(second).not.toHaveProperty('year');
+    expect(second).not.toHaveProperty('url');
+  });
+
+  it('are part of the paper, next to the metadata it came with', async () => {
+    const response = await citedApp.request(`/api/papers/${cited.id}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      id: cited.id, title: cited.title, abstract: cited.abstract, authors: cited.authors, year: 2023, url: link,
+      metadata: { authors: cited.authors, year: 2023, doi: cited.doi },
+    });
   });
 });

@@ -1,0 +1,92 @@
+import { createRoute, type z } from '@hono/zod-openapi';
+import {
+  ErrorSchema, HealthSchema, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema,
+  SimilarPaperQuerySchema,
+} from '../contract/schemas.js';
+import { errorResponses } from './errors.js';
+
+/**
+ * The API's operations as OpenAPI routes: each validates its request with the contract's zod schemas,
+ * and together they generate /openapi.json, so the document describes exactly what the server checks.
+ */
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+
+/** The name the OpenAPI document gives the access token. */
+export const BEARER_AUTH = 'bearerAuth';
+const tokenIfConfigured = [{ [BEARER_AUTH]: [] }];
+
+export const routes = {
+  searchPapers: createRoute({
+    operationId: 'searchPapers', method: 'get', path: '/api/search', summary: 'Answer a free-text question or keyword query',
+    description: 'Papers of the index best matching a question or keywords, best first.',
+    security: tokenIfConfigured,
+    request: { query: SearchQuerySchema },
+    responses: {
+      200: json(SearchAnswerSchema, 'Papers best matching the query, best first'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'busy'),
+    },
+  }),
+  similarToText: createRoute({
+    operationId: 'similarToText', method: 'post', path: '/api/similar', summary: 'Papers similar to a pasted abstract or passage',
+    description: 'Papers of the index most similar to a text of any length (embedded passage by passage, never truncated), best first.',
+    security: tokenIfConfigured,
+    request: { body: { content: { 'application/json': { schema: SimilarBodySchema } }, required: true } },
+    responses: {
+      200: json(SearchAnswerSchema, 'Papers most similar to the text, best first'),
+      ...errorResponses('invalid_parameter', 'malformed_json', 'unauthorized', 'payload_too_large', 'unsupported_media_type', 'busy'),
+    },
+  }),
+  getPaper: createRoute({
+    operationId: 'getPaper', method: 'get', path: '/api/papers/{id}', summary: 'One paper',
+    description: 'A paper of the index with its authors, year and link when its metadata has them, and the rest of its metadata.',
+    security: tokenIfConfigured,
+    request: { params: PaperParamsSchema },
+    responses: {
+      200: json(PaperSchema, 'The paper'),
+      ...errorResponses('unauthorized', 'paper_not_found'),
+    },
+  }),
+  similarToPaper: createRoute({
+    operationId: 'similarToPaper', method: 'get', path: '/api/papers/{id}/similar', summary: 'Papers similar to a paper of the index',
+    description: 'Papers most similar to a paper of the index, best first, never the paper itself (always hybrid).',
+    security: tokenIfConfigured,
+    request: { params: PaperParamsSchema, query: SimilarPaperQuerySchema },
+    responses: {
+      200: json(SearchAnswerSchema, 'Most similar papers, best first'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'paper_not_found', 'busy'),
+    },
+  }),
+  health: createRoute({
+    operationId: 'health', method: 'get', path: '/health', summary: 'Liveness and what is being served',
+    description: 'Always open, even when the server has an access token, and never waits for the model.',
+    security: [],
+    responses: {
+      200: json(HealthSchema, 'Serving'),
+      // /health takes no input and no token, so no client error is expected; listed because the
+      // linter asks every operation for one, and true of every error this server answers.
+      '4XX': json(ErrorSchema, 'Not expected from this route; every client error of this API has this shape'),
+    },
+  }),
+};
+
+/** The OpenAPI document's header: what the API is, where it runs, and how the access token is sent. */
+export const DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'paper-search',
+    version: '1.0.0',
+    description: 'Local semantic search over research papers. When the server has an access token (ACCESS_TOKEN or --token), '
+      + 'every /api/* operation and this document require it as `Authorization: Bearer <token>`; without one they are open.',
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [{ url: 'http://127.0.0.1:3000', description: 'The server on its default host and port (HOST and PORT change them)' }],
+};
+
+export const SECURITY_SCHEMES = {
+  [BEARER_AUTH]: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The access token the server was started with. Enforced only when the server has one; otherwise requests without it are answered.',
+  },
+} as const;
