@@ -3,6 +3,7 @@ import type { Settings } from '../config/index.js';
 import { buildIndex, type BuildSummary, type LibraryChange } from '../index/index.js';
 import type { Embedder } from '../model/index.js';
 import { confirm } from './confirm.js';
+import { shownPath } from './engine.js';
 import { say } from './main.js';
 
 export interface BuildRequest {
@@ -32,6 +33,7 @@ export async function runBuild(settings: Settings, request: BuildRequest, embedd
       onEmbedProgress: (done) => reporter.advance(done),
     },
   }).finally(() => reporter.stop());
+  for (const { source, format, records, skipped } of summary.perSource) say(`  ${shownPath(source)} (${format}): ${records} records${skipped ? `, ${skipped} skipped` : ''}`);
   say(describe(summary));
   return summary;
 }
@@ -47,7 +49,8 @@ export function describe(s: BuildSummary): string {
   const changed = `+${added} ${added === 1 ? 'paper' : 'papers'}, −${removed}${updated ? `, ${updated} updated` : ''}, ${after} in the index`;
   const read = `${s.recordsRead} records read from ${s.inputs.length} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${s.duplicatesMerged} duplicates merged, ${s.skipped} lines skipped`;
   const vectors = s.embedded > 0 ? `${s.embedded} embedded (${s.papersPerSecond.toFixed(1)} papers/s), ${s.reused} from the vector cache` : `every vector from the vector cache`;
-  return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : ''}`;
+  const titleOnly = s.titleOnly ? ` ${s.titleOnly} ${s.titleOnly === 1 ? 'paper has' : 'papers have'} no abstract and ${s.titleOnly === 1 ? 'is' : 'are'} indexed by title only.` : '';
+  return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${titleOnly}${s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : ''}`;
 }
 
 interface Reporter {

@@ -33,12 +33,16 @@ export const SearchQuerySchema = closedObject({
   mode,
 }, 'parameter');
 
+/**
+ * Inline in the OpenAPI document rather than a named schema: generators such as openapi-typescript make
+ * a named schema's defaulted fields required, and k and mode are optional in a request.
+ */
 export const SimilarBodySchema = closedObject({
   text: z.string({ error: 'text is required and must be a string' }).trim().min(1, 'text must not be empty').max(LIMITS.passageChars, `text must be at most ${LIMITS.passageChars} characters`)
     .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
   k,
   mode,
-}, 'field').openapi('SimilarRequest');
+}, 'field');
 
 export const PaperParamsSchema = z.object({
   id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
@@ -55,7 +59,8 @@ const ResultSchema = z.object({
   matched_words: z.array(z.string()).openapi({ description: 'Words of the title and abstract (lower-cased, as written) that matched a query term: what to highlight' }),
   authors: z.array(z.string()).optional(),
   year: z.number().int().optional(),
-  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI or arXiv page)' }),
+  venue: z.string().optional(),
+  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
 }).openapi('Result');
 
 export const SearchAnswerSchema = z.object({
@@ -69,11 +74,19 @@ export const SearchAnswerSchema = z.object({
 export const PaperSchema = z.object({
   id: z.string(),
   title: z.string(),
-  abstract: z.string(),
-  authors: z.array(z.string()).optional(),
+  abstract: z.string().openapi({ description: 'Empty for a paper known by its title alone' }),
+  authors: z.array(z.string()).optional().openapi({ description: 'Display names, in order' }),
   year: z.number().int().optional(),
-  url: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the import kept, verbatim' }),
+  date: z.string().optional().openapi({ description: 'ISO date, as precise as known (2024, 2024-05, 2024-05-17)' }),
+  venue: z.string().optional().openapi({ description: 'Journal, proceedings, container title or arXiv journal-ref' }),
+  tags: z.array(z.string()).optional().openapi({ description: 'Keywords, arXiv categories, MeSH terms' }),
+  doi: z.string().optional(),
+  arxiv: z.string().optional().openapi({ description: 'Version-less arXiv id' }),
+  pmid: z.string().optional(),
+  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
+  key: z.string().optional().openapi({ description: 'Citation key from the export' }),
+  source: z.string().optional().openapi({ description: 'The file the paper was read from' }),
+  metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the export had, verbatim' }),
 }).openapi('Paper');
 
 export const HealthSchema = z.object({

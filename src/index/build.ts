@@ -55,6 +55,10 @@ export interface BuildSummary {
   /** Embedding throughput (papers embedded per second of embedding time); 0 when nothing was embedded. */
   papersPerSecond: number;
   change: LibraryChange;
+  /** Papers with no abstract, searched by title alone. */
+  titleOnly: number;
+  /** Records and skipped records per file read. */
+  perSource: Array<{ source: string; format: string; records: number; skipped: number }>;
   /** The inputs the index now remembers. */
   inputs: string[];
   /** False when the existing index already matched the corpus and model, so nothing was written. */
@@ -134,6 +138,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     seconds: (performance.now() - started) / 1000,
     papersPerSecond: embedded > 0 ? embedded / embedSeconds : 0,
     change,
+    titleOnly: corpus.titleOnly,
+    perSource: corpus.perSource,
     inputs,
     written,
     manifest,

@@ -1,57 +1,79 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { readJsonLines } from './jsonl.js';
-import { paperId } from './id.js';
-import { parseSeedText } from './seed-text.js';
-import type { CorpusReadResult, Paper, SkippedLine } from './types.js';
+import { FORMATS, formatForExtension } from './formats/index.js';
+import { PaperMerger } from './merge.js';
+import type { CorpusReadResult, PaperFormat, SkippedLine } from './types.js';
 
-const SEED_TEXT_EXT = '.txt';
-const JSON_LINES_EXT = '.jsonl';
-const CORPUS_EXTS = new Set([SEED_TEXT_EXT, JSON_LINES_EXT]);
+const HEAD_BYTES = 4096;
 
 /**
- * Reads papers from files and folders (a folder contributes its `.txt` seed dumps and
- * `.jsonl` files, sorted by name, non-recursively) and merges records sharing an id, keeping
- * the first. Every input path is checked before any file is read, so a typo fails fast.
+ * Reads papers from files and folders (a folder contributes its files of every known format, sorted
+ * by name, non-recursively) and merges records of the same paper across files and formats. Every
+ * input path is checked before any file is read, so a typo fails fast; a file whose content does not
+ * match its extension is reported and skipped, never guessed at.
  */
-export async function readCorpus(
-  inputs: string[],
-  onSkip?: (skipped: SkippedLine) => void,
-): Promise<CorpusReadResult> {
+export async function readCorpus(inputs: string[], onSkip?: (skipped: SkippedLine) => void): Promise<CorpusReadResult> {
   const sources = await resolveInputs(inputs);
-  const papers = new Map<string, Paper>();
+  const merger = new PaperMerger();
   const skipped: SkippedLine[] = [];
+  const perSource: CorpusReadResult['perSource'] = [];
   let recordsRead = 0;
-
-  const addPaper = (paper: Paper) => {
-    recordsRead += 1;
-    if (!papers.has(paper.id)) papers.set(paper.id, paper);
-  };
   const addSkipped = (line: SkippedLine) => {
     skipped.push(line);
     onSkip?.(line);
   };
 
   for (const source of sources) {
-    if (extensionOf(source) === SEED_TEXT_EXT) {
-      const parsed = parseSeedText(await readFile(source, 'utf8'), source);
-      parsed.skipped.forEach(addSkipped);
-      for (const { title, abstract } of parsed.records) addPaper({ id: paperId(title), title, abstract });
-    } else {
-      for await (const result of readJsonLines(source)) {
-        if ('paper' in result) addPaper(result.paper);
-        else addSkipped(result.skipped);
+    const format = formatForExtension(extensionOf(source))!;
+    const counts = { source, format: format.name, records: 0, skipped: 0 };
+    perSource.push(counts);
+    const mismatch = contentMismatch(format, await headOf(source));
+    if (mismatch) {
+      counts.skipped++;
+      addSkipped({ source, line: 1, reason: mismatch });
+      continue;
+    }
+    for await (const result of format.read(source)) {
+      if ('record' in result) {
+        recordsRead++;
+        counts.records++;
+        merger.add({ ...result.record, source: result.record.source ?? source });
+      } else {
+        counts.skipped++;
+        addSkipped(result.skipped);
       }
     }
   }
 
+  const papers = merger.result();
   return {
-    papers: [...papers.values()],
+    papers,
     recordsRead,
-    duplicatesMerged: recordsRead - papers.size,
+    duplicatesMerged: merger.merged,
     skipped,
     sources,
+    perSource,
+    titleOnly: papers.filter((paper) => paper.abstract === '').length,
   };
+}
+
+/** Why a file is not what its extension says (naming what it looks like instead), or undefined. */
+function contentMismatch(format: PaperFormat, head: string): string | undefined {
+  if (format.looksLike(head)) return undefined;
+  if (/^\uFEFF?\s*<(!doctype html|html)/i.test(head)) return `file is an HTML page, not ${format.name}; save the export itself, not the page that offers it`;
+  const other = FORMATS.find((candidate) => candidate !== format && candidate.looksLike(head) && candidate.extensions[0] !== '.txt');
+  return other ? `file looks like ${other.name}, not ${format.name}; rename it to ${other.extensions[0]}` : `file is not ${format.name}`;
+}
+
+async function headOf(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 async function resolveInputs(inputs: string[]): Promise<string[]> {
@@ -61,12 +83,11 @@ async function resolveInputs(inputs: string[]): Promise<string[]> {
     if (!info) throw new Error(`Corpus input not found: ${input}`);
     if (info.isDirectory()) {
       files.push(...(await corpusFilesIn(input)));
-    } else if (CORPUS_EXTS.has(extensionOf(input))) {
+    } else if (formatForExtension(extensionOf(input))) {
       files.push(input);
     } else {
-      throw new Error(
-        `Unsupported corpus file ${input}: expected ${SEED_TEXT_EXT} (seed text dump) or ${JSON_LINES_EXT} (JSON Lines)`,
-      );
+      const known = FORMATS.map((format) => `${format.extensions.join('/')} (${format.name})`).join(', ');
+      throw new Error(`Unsupported corpus file ${input}: expected ${known}`);
     }
   }
   return files;
@@ -75,7 +96,7 @@ async function resolveInputs(inputs: string[]): Promise<string[]> {
 async function corpusFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && CORPUS_EXTS.has(extensionOf(entry.name)))
+    .filter((entry) => entry.isFile() && formatForExtension(extensionOf(entry.name)) !== undefined)
     .map((entry) => entry.name)
     // Code-unit order, not localeCompare, so the reading order is the same on every machine.
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -21,14 +21,22 @@ function normaliseTitle(title: string): string {
 }
 
 /**
- * Stable id for a paper from its title: a readable slug of the first words plus 8 hex chars
- * of sha256 of the normalised title, e.g. `interactive-language-talking-to-1f0e9a2b`.
- * The hash carries the uniqueness; the slug is only there so ids are recognisable in logs.
+ * Stable id for a paper: a readable slug of the title's first words plus 8 hex chars of sha256 of
+ * its strongest identifier, e.g. `interactive-language-talking-to-1f0e9a2b`. The identifier is the
+ * DOI, else the arXiv id, else the PubMed id — the same in every export of a library, unlike
+ * citation keys (Zotero's BibTeX and CSL exports key the same item differently) — and the
+ * normalised title only when none is known. The slug is only there so ids are recognisable.
  */
-export function paperId(title: string): string {
+export function paperId(title: string, identifiers: { doi?: string; arxiv?: string; pmid?: string } = {}): string {
   const normalised = normaliseTitle(title);
-  const hash = createHash('sha256').update(normalised).digest('hex').slice(0, HASH_HEX_CHARS);
+  const identity = identifiers.doi ? `doi:${identifiers.doi}` : identifiers.arxiv ? `arxiv:${identifiers.arxiv}` : identifiers.pmid ? `pmid:${identifiers.pmid}` : normalised;
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, HASH_HEX_CHARS);
   return `${slugOf(normalised)}-${hash}`;
+}
+
+/** The title as duplicates are recognised by: case, accents, punctuation and spacing ignored. */
+export function titleKey(title: string): string {
+  return normaliseTitle(title).normalize('NFKD').replace(/\p{M}+/gu, '');
 }
 
 function slugOf(normalisedTitle: string): string {

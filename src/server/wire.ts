@@ -1,5 +1,5 @@
 import type { WireAnswer, WirePaper } from '../contract/schemas.js';
-import { citationOf, type Paper } from '../papers/index.js';
+import { paperLink, type Paper } from '../papers/index.js';
 import type { Answer } from '../search/index.js';
 
 /** The JSON form of an answer, shared by the API and the CLI's --json. */
@@ -16,15 +16,18 @@ export function answerToWire(answer: Answer): WireAnswer {
       snippet,
       abstract: paper.abstract,
       matched_words: matchedWords,
-      ...citationOf(paper),
+      ...(paper.authors ? { authors: paper.authors } : {}),
+      ...(paper.year !== undefined ? { year: paper.year } : {}),
+      ...(paper.venue ? { venue: paper.venue } : {}),
+      ...(paperLink(paper) ? { url: paperLink(paper) } : {}),
     })),
   };
 }
 
-/** A paper record with its authors, year and link lifted out of the metadata it came with. */
+/** A paper record as stored, with a link to open it (its URL, else its DOI, arXiv or PubMed page). */
 export function paperToWire(paper: Paper): WirePaper {
-  const { metadata, ...record } = paper;
-  return { ...record, ...citationOf(paper), ...(metadata ? { metadata } : {}) };
+  const url = paperLink(paper);
+  return { ...paper, ...(url ? { url } : {}) };
 }
 
 function round(value: number, decimals: number): number {

@@ -65,7 +65,7 @@ describe('loadMed on a verbatim sample of the MED collection', () => {
       const ids: string[] = [];
       for await (const result of readJsonLines(file)) {
         if ('skipped' in result) throw new Error(`line ${result.skipped.line} skipped: ${result.skipped.reason}`);
-        ids.push(result.paper.id);
+        ids.push(result.record.id!);
       }
       expect(ids).toEqual(med.documents.map(({ id }) => id));
     } finally {

@@ -31,7 +31,8 @@ async function collect(file: string): Promise<{ papers: Paper[]; skipped: Skippe
   const papers: Paper[] = [];
   const skipped: SkippedLine[] = [];
   for await (const result of readJsonLines(file)) {
-    if ('paper' in result) papers.push(result.paper);
+    // The library gives a record without its own id the same id a build would.
+    if ('record' in result) papers.push({ ...result.record, id: result.record.id ?? paperId(result.record.title, result.record) });
     else skipped.push(result.skipped);
   }
   return { papers, skipped };
@@ -76,7 +77,8 @@ describe('readJsonLines', () => {
         id: 'p1',
         title: 'First Paper',
         abstract: 'First abstract.',
-        metadata: { year: 2024, tags: ['rl'] },
+        year: 2024,
+        tags: ['rl'],
       },
       { id: paperId('Second Paper'), title: 'Second Paper', abstract: 'Second abstract.' },
       { id: 'p1', title: 'First Paper again', abstract: 'A different abstract.' },
@@ -108,7 +110,7 @@ describe('readJsonLines', () => {
 });
 
 describe('readCorpus', () => {
-  it('dedupes by id (first wins, later differing abstracts still count as merged) and reports skips', async () => {
+  it('merges records of one paper (same id), keeping the first id and the richest fields, and reports skips', async () => {
     const file = await writeLines('dupes.jsonl', [
       line({ id: 'p1', title: 'One', abstract: 'First version.' }),
       'not json',
@@ -122,8 +124,8 @@ describe('readCorpus', () => {
     expect(result.recordsRead).toBe(4);
     expect(result.duplicatesMerged).toBe(2);
     expect(result.papers).toEqual([
-      { id: 'p1', title: 'One', abstract: 'First version.' },
-      { id: paperId('Two'), title: 'Two', abstract: 'Two.' },
+      { id: 'p1', title: 'One', abstract: 'Second version.', source: file },
+      { id: paperId('Two'), title: 'Two', abstract: 'Two.', venue: 'X', source: file },
     ]);
     expect(result.skipped).toEqual([{ source: file, line: 2, reason: expect.stringMatching(/^invalid JSON/) }]);
     expect(seen).toEqual(result.skipped);
@@ -149,6 +151,6 @@ describe('readCorpus', () => {
 
     const csv = join(dir, 'papers.csv');
     await writeFile(csv, 'title,abstract');
-    await expect(readCorpus([csv])).rejects.toThrow(/^Unsupported corpus file .*papers\.csv: expected \.txt .* or \.jsonl/);
+    await expect(readCorpus([csv])).rejects.toThrow(/^Unsupported corpus file .*papers\.csv: expected .*\.jsonl \(JSON Lines\)/);
   });
 });

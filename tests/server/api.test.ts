@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, loadIndex, type PaperIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
-import { citationOf, type Paper } from '../../src/papers/index.js';
+import { paperLink, type Paper } from '../../src/papers/index.js';
 import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
@@ -73,10 +73,11 @@ function expectAnswerShape(answer: SearchAnswer): void {
   expect(['high', 'low']).toContain(answer.confidence);
   expect(Array.isArray(answer.results)).toBe(true);
   for (const result of answer.results) {
-    const { authors, year, url, ...always } = result;
+    const { authors, year, venue, url, ...always } = result;
     expect(Object.keys(always).sort()).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
-    expect(citationOf(engine.paper(result.id)!), 'authors, year and url only when the metadata has them').toEqual({
-      ...(authors && { authors }), ...(year !== undefined && { year }), ...(url && { url }),
+    const stored = engine.paper(result.id)!;
+    expect({ authors, year, venue, url }, 'authors, year, venue and link only when the paper has them').toEqual({
+      authors: stored.authors, year: stored.year, venue: stored.venue, url: paperLink(stored),
     });
     expect(Array.isArray(result.matched_words)).toBe(true);
     for (const word of result.matched_words) {
@@ -305,14 +306,21 @@ describe('GET /openapi.json', () => {
     required?: boolean;
   }
   interface Operation {
+    operationId?: string;
+    security?: Array<Record<string, string[]>>;
     parameters?: Parameter[];
-    requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+    requestBody?: { content: Record<string, { schema: { $ref?: string; properties?: Record<string, unknown>; required?: string[] } }> };
     responses: Record<string, unknown>;
   }
   interface OpenApiDoc {
     openapi: string;
+    info: { license?: { name: string } };
+    servers?: Array<{ url: string }>;
     paths: Record<string, Record<string, Operation>>;
-    components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    components: {
+      schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+      securitySchemes?: Record<string, { type: string; scheme?: string; description?: string }>;
+    };
   }
 
   let doc: OpenApiDoc;
@@ -334,18 +342,37 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get']);
   });
 
+  it('names every operation, for client generators', () => {
+    const operationIds = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
+    expect(operationIds.sort()).toEqual(['getPaper', 'health', 'searchPapers', 'similarToPaper', 'similarToText']);
+  });
+
+  it('declares the bearer token on every /api operation, and leaves /health open', () => {
+    expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringMatching(/only when the server has one/) });
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const operation of Object.values(methods)) {
+        expect(operation.security, path).toEqual(path.startsWith('/api/') ? [{ bearerAuth: [] }] : []);
+        if (path.startsWith('/api/')) expect(operation.responses, path).toHaveProperty('401');
+      }
+    }
+  });
+
+  it('says where the server runs and under which license', () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: 'http://127.0.0.1:3000' })]);
+    expect(doc.info.license?.name).toBe('MIT');
+  });
+
   it('documents the parameters of each route', () => {
     expect(parameters('/api/search', 'get')).toEqual({ 'query:q': true, 'query:k': false, 'query:mode': false });
     expect(parameters('/api/papers/{id}', 'get')).toEqual({ 'path:id': true });
     expect(parameters('/api/papers/{id}/similar', 'get')).toEqual({ 'path:id': true, 'query:k': false });
   });
 
-  it('documents the JSON body of POST /api/similar', () => {
-    const ref = doc.paths['/api/similar']?.post?.requestBody?.content['application/json']?.schema.$ref;
-    expect(ref).toBeDefined();
-    const schema = doc.components.schemas[ref!.replace('#/components/schemas/', '')];
+  it('documents the JSON body of POST /api/similar inline, so generators keep k and mode optional', () => {
+    const schema = doc.paths['/api/similar']?.post?.requestBody?.content['application/json']?.schema;
+    expect(schema?.$ref).toBeUndefined();
     expect(Object.keys(schema?.properties ?? {}).sort()).toEqual(['k', 'mode', 'text']);
-    expect(schema?.required).toContain('text');
+    expect(schema?.required).toEqual(['text']);
   });
 
   it('documents the answer and error shapes', () => {

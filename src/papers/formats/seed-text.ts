@@ -1,5 +1,18 @@
-import { MAX_ABSTRACT_CHARS, normaliseWhitespace } from './fields.js';
-import type { SkippedLine } from './types.js';
+import { readFile } from 'node:fs/promises';
+import { MAX_ABSTRACT_CHARS, normaliseWhitespace } from '../fields.js';
+import type { PaperFormat, ReadResult, SkippedLine } from '../types.js';
+
+/** The seed dumps in seeds/: paper-listing pages copied as text, a title line then an abstract line. */
+export const seedText: PaperFormat = {
+  name: 'seed text dump',
+  extensions: ['.txt'],
+  looksLike: (head) => !/^\uFEFF?\s*[<{[@]/.test(head),
+  async *read(file: string): AsyncGenerator<ReadResult> {
+    const parsed = parseSeedText(await readFile(file, 'utf8'), file);
+    for (const skipped of parsed.skipped) yield { skipped };
+    for (const record of parsed.records) yield { record };
+  },
+};
 
 /**
  * Page chrome found in the seed dumps (paper-listing pages copied as text). A line equal to

@@ -1,11 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace } from './fields.js';
-import { paperId } from './id.js';
-import type { Paper, SkippedLine } from './types.js';
-
-export type JsonLineResult = { paper: Paper } | { skipped: SkippedLine };
+import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace, typedFields } from '../fields.js';
+import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** JSON.parse messages can quote the offending input, which may be megabytes long. */
@@ -37,11 +34,19 @@ const paperLine = z.looseObject(
   { error: 'line is not a JSON object' },
 );
 
+/** JSON Lines written by hand or by a script: one `{"title", "abstract", ...}` object per line. */
+export const jsonLines: PaperFormat = {
+  name: 'JSON Lines',
+  extensions: ['.jsonl'],
+  looksLike: (head) => /^\uFEFF?\s*(\{|$)/.test(head),
+  read: readJsonLines,
+};
+
 /**
  * Streams a JSON Lines file, one paper per line. Bad lines are yielded as `skipped` (never
  * thrown) so one corrupt record cannot abort a long import; blank lines are ignored.
  */
-export async function* readJsonLines(file: string): AsyncGenerator<JsonLineResult> {
+export async function* readJsonLines(file: string): AsyncGenerator<ReadResult> {
   const input = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
@@ -59,8 +64,8 @@ export async function* readJsonLines(file: string): AsyncGenerator<JsonLineResul
   }
 }
 
-function parseJsonLine(line: string, source: string, lineNumber: number): JsonLineResult {
-  const skip = (reason: string): JsonLineResult => ({ skipped: { source, line: lineNumber, reason } });
+function parseJsonLine(line: string, source: string, lineNumber: number): ReadResult {
+  const skip = (reason: string): ReadResult => ({ skipped: { source, line: lineNumber, reason } });
 
   // The decoder turns invalid UTF-8 into U+FFFD; such a line would index mangled text.
   if (line.includes('\uFFFD')) return skip('line is not valid UTF-8');
@@ -77,9 +82,11 @@ function parseJsonLine(line: string, source: string, lineNumber: number): JsonLi
   if (!parsed.success) return skip(parsed.error.issues.map((issue) => issue.message).join('; '));
 
   const { id, title, abstract, ...extra } = parsed.data;
-  const paper: Paper = { id: id ?? paperId(title), title, abstract };
-  if (Object.keys(extra).length > 0) paper.metadata = extra;
-  return { paper };
+  // Fields the record knows (authors, year, doi, ...) become typed fields; the rest stays metadata.
+  const { fields, rest } = typedFields(extra);
+  const record: PaperRecord = { ...(id ? { id } : {}), title, abstract, ...fields };
+  if (Object.keys(rest).length > 0) record.metadata = rest;
+  return { record };
 }
 
 function truncate(text: string, maxChars: number): string {
