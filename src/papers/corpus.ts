@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { FORMATS, formatForExtension } from './formats/index.js';
+import { FORMATS, formatForFile, formatsForExtension } from './formats/index.js';
 import { PaperMerger } from './merge.js';
 import type { CorpusReadResult, PaperFormat, SkippedLine } from './types.js';
 
@@ -24,13 +24,15 @@ export async function readCorpus(inputs: string[], onSkip?: (skipped: SkippedLin
   };
 
   for (const source of sources) {
-    const format = formatForExtension(extensionOf(source))!;
-    const counts = { source, format: format.name, records: 0, skipped: 0 };
+    const extension = extensionOf(source);
+    const head = await headOf(source);
+    // Several formats may claim one extension; the file's content picks among them.
+    const format = formatForFile(extension, head);
+    const counts = { source, format: format?.name ?? formatNames(formatsForExtension(extension)), records: 0, skipped: 0 };
     perSource.push(counts);
-    const mismatch = contentMismatch(format, await headOf(source));
-    if (mismatch) {
+    if (!format) {
       counts.skipped++;
-      addSkipped({ source, line: 1, reason: mismatch });
+      addSkipped({ source, line: 1, reason: contentMismatch(formatsForExtension(extension), head) });
       continue;
     }
     for await (const result of format.read(source)) {
@@ -57,12 +59,17 @@ export async function readCorpus(inputs: string[], onSkip?: (skipped: SkippedLin
   };
 }
 
-/** Why a file is not what its extension says (naming what it looks like instead), or undefined. */
-function contentMismatch(format: PaperFormat, head: string): string | undefined {
-  if (format.looksLike(head)) return undefined;
-  if (/^\uFEFF?\s*<(!doctype html|html)/i.test(head)) return `file is an HTML page, not ${format.name}; save the export itself, not the page that offers it`;
-  const other = FORMATS.find((candidate) => candidate !== format && candidate.looksLike(head) && candidate.extensions[0] !== '.txt');
-  return other ? `file looks like ${other.name}, not ${format.name}; rename it to ${other.extensions[0]}` : `file is not ${format.name}`;
+/** Why a file is none of the formats its extension claims, naming what it looks like instead. */
+function contentMismatch(claimants: PaperFormat[], head: string): string {
+  const expected = formatNames(claimants);
+  // Browsers save XHTML pages with an XML declaration first.
+  if (/^\uFEFF?\s*(<\?xml[^>]*>\s*)?<(!doctype html|html)/i.test(head)) return `file is an HTML page, not ${expected}; save the export itself, not the page that offers it`;
+  const other = FORMATS.find((candidate) => !claimants.includes(candidate) && candidate.looksLike(head) && candidate.extensions[0] !== '.txt');
+  return other ? `file looks like ${other.name}, not ${expected}; rename it to ${other.extensions[0]}` : `file is not ${expected}`;
+}
+
+function formatNames(formats: PaperFormat[]): string {
+  return formats.map((format) => format.name).join(' or ');
 }
 
 async function headOf(file: string): Promise<string> {
@@ -83,7 +90,7 @@ async function resolveInputs(inputs: string[]): Promise<string[]> {
     if (!info) throw new Error(`Corpus input not found: ${input}`);
     if (info.isDirectory()) {
       files.push(...(await corpusFilesIn(input)));
-    } else if (formatForExtension(extensionOf(input))) {
+    } else if (formatsForExtension(extensionOf(input)).length > 0) {
       files.push(input);
     } else {
       const known = FORMATS.map((format) => `${format.extensions.join('/')} (${format.name})`).join(', ');
@@ -96,7 +103,7 @@ async function resolveInputs(inputs: string[]): Promise<string[]> {
 async function corpusFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && formatForExtension(extensionOf(entry.name)) !== undefined)
+    .filter((entry) => entry.isFile() && formatsForExtension(extensionOf(entry.name)).length > 0)
     .map((entry) => entry.name)
     // Code-unit order, not localeCompare, so the reading order is the same on every machine.
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -5,8 +5,14 @@ import { seedText } from './seed-text.js';
 /** Every input format, one module each; a new reader is a sibling file plus a line here. */
 export const FORMATS: readonly PaperFormat[] = [jsonLines, seedText];
 
-export function formatForExtension(extension: string): PaperFormat | undefined {
-  return FORMATS.find((format) => format.extensions.includes(extension));
+/** The formats claiming an extension, in registry order: several may (".json" is CSL-JSON or an arXiv snapshot). */
+export function formatsForExtension(extension: string): PaperFormat[] {
+  return FORMATS.filter((format) => format.extensions.includes(extension));
+}
+
+/** A file's format: the first format claiming its extension whose `looksLike` accepts the file's head. */
+export function formatForFile(extension: string, head: string): PaperFormat | undefined {
+  return formatsForExtension(extension).find((format) => format.looksLike(head));
 }
 
 export { readJsonLines } from './jsonl.js';
