@@ -19,6 +19,17 @@ describe('access token', () => {
     expect((await app.request('/health')).status).toBe(200);
   });
 
+  it('answers a malformed Authorization header like a missing token: 401 unauthorized', async () => {
+    const app = createApp(await seedEngine(), { accessToken: TOKEN });
+    for (const authorization of ['Bearer', 'Bearer ', `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN} extra`, `Bearer  ${TOKEN}x`]) {
+      const answer = await app.request('/api/search?q=robots', { headers: { authorization } });
+      expect(answer.status, authorization).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await answer.json()).toEqual({ error: { code: 'unauthorized', message: 'missing or invalid access token; send Authorization: Bearer <token>' } });
+    }
+    expect((await app.request('/api/search?q=robots', { headers: { authorization: `bearer ${TOKEN}` } })).status, 'the scheme is case-insensitive').toBe(200);
+  });
+
   it('is required to listen beyond loopback', () => {
     expect(() => checkExposure(loadSettings({}, { HOST: '0.0.0.0' }))).toThrow(/refusing to listen on 0\.0\.0\.0 without an access token/);
     expect(() => checkExposure(loadSettings({}, { HOST: '0.0.0.0', ACCESS_TOKEN: TOKEN }))).not.toThrow();
@@ -50,5 +61,19 @@ describe('CORS', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     const other = await app.request('/api/search?q=robots', { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a preflight before asking for the access token, which it lets the browser send', async () => {
+    const app = createApp(await seedEngine(), { corsOrigins: ['http://localhost:5173'], accessToken: TOKEN });
+    const preflight = await app.request('/api/search?q=robots', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    const call = await app.request('/api/search?q=robots', { headers: { origin: 'http://localhost:5173', authorization: `Bearer ${TOKEN}` } });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 });
