@@ -41,7 +41,7 @@ export function loadSettings(flags: Partial<Record<string, string>> = {}, enviro
   const settings: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(SETTINGS)) {
     const { env, flag, schema } = setting;
-    const raw = flags[flag] ?? emptyToUndefined(environment[env]);
+    const raw = emptyToUndefined(flags[flag]) ?? emptyToUndefined(environment[env]);
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const source = flags[flag] !== undefined ? `--${flag}` : env;
@@ -70,8 +70,9 @@ export function checkExposure(settings: Settings): void {
   }
 }
 
+/** A blank variable or flag is unset (a blank PORT must not become port 0). */
 function emptyToUndefined(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** node:util parseArgs `options` for every setting's flag (the measurement tools parse their flags this way). */

@@ -33,12 +33,16 @@ export class DenseIndex {
     return this.graph.getCurrentCount();
   }
 
-  /** The `k` nearest papers, best first, leaving out `exclude` (a query paper itself). */
-  nearest(vector: Float32Array, k: number, exclude?: number): Neighbour[] {
-    const count = Math.min(k + (exclude === undefined ? 0 : 1), this.size);
+  /**
+   * The `k` nearest papers, best first, leaving out `exclude` (a query paper itself); with `allow`,
+   * only papers it accepts (hnswlib's filtered traversal, which keeps walking past rejected ones).
+   */
+  nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[] {
+    const count = Math.min(k + (exclude === undefined || allow ? 0 : 1), this.size);
     if (count === 0) return [];
     this.graph.setEf(Math.max(this.efSearch, count));
-    const { neighbors, distances } = this.graph.searchKnn(Array.from(vector), count);
+    const filter = allow ? (ordinal: number) => ordinal !== exclude && allow(ordinal) : undefined;
+    const { neighbors, distances } = this.graph.searchKnn(Array.from(vector), count, filter);
     return neighbors
       .map((ordinal, i) => ({ ordinal, similarity: 1 - distances[i]! }))
       .filter((n) => n.ordinal !== exclude)

@@ -55,9 +55,9 @@ export class PaperIndex {
     return vector;
   }
 
-  /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`. */
-  nearest(vector: Float32Array, k: number, exclude?: number): Neighbour[] {
-    return this.graph.nearest(vector, k, exclude);
+  /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */
+  nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[] {
+    return this.graph.nearest(vector, k, exclude, allow);
   }
 
   /** Closes the paper and vector files; the index cannot be read afterwards. */

@@ -35,7 +35,7 @@ export function httpUrl(value: unknown): string | undefined {
 /** The year and ISO date in a date-like value: 2024, "2024", "2024-05-17", "2024/05", "May 2024". */
 export function dateOf(value: unknown): { year?: number; date?: string } {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  const iso = text.match(/^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?/);
+  const iso = text.match(/^(\d{4})(?!\d)(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?/);
   if (iso) {
     const [, year, month, day] = iso;
     const parts = [year!, month?.padStart(2, '0'), day?.padStart(2, '0')].filter(Boolean);
@@ -45,9 +45,20 @@ export function dateOf(value: unknown): { year?: number; date?: string } {
   return anywhere ? { year: Number(anywhere[1]), date: anywhere[1] } : {};
 }
 
-/** Authors from a string ("A and B", "A; B"), a list of names, or CSL-style `{family, given}` objects. */
+/**
+ * Authors from a string, a list of names, or CSL-style `{family, given}` objects. In a string, "and"
+ * and ";" separate names; within a piece, one comma next to a one-word part is "Family, Given"
+ * ("Lovelace, Ada", "van der Berg, Jan"), while other commas separate display names
+ * ("C. Balázs, E. L. Berger" as arXiv lists them).
+ */
 export function authorList(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(/\s+and\s+|;/).map((name) => displayName(name)).filter(Boolean);
+  if (typeof value === 'string') {
+    return normaliseWhitespace(value).split(/\s+and\s+|;/).flatMap((piece) => {
+      const parts = piece.split(',').map((part) => part.trim()).filter(Boolean);
+      const familyGiven = parts.length === 2 && (!parts[0]!.includes(' ') || !parts[1]!.includes(' '));
+      return familyGiven ? [displayName(piece)] : parts;
+    });
+  }
   if (!Array.isArray(value)) return [];
   return value.map((author) => {
     if (typeof author === 'string') return displayName(author);

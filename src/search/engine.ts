@@ -4,6 +4,7 @@ import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
+import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
@@ -12,6 +13,8 @@ import { Snippets } from './snippet.js';
 export interface SearchRequest {
   k?: number;
   mode?: Mode;
+  /** Only papers this keeps are ranked; k results still come back when k papers pass it. */
+  filter?: PaperFilter;
 }
 
 /** One paper of an answer, with why it is there. */
@@ -66,6 +69,7 @@ export class SearchEngine {
   private readonly queryVectors: LRUCache<string, Float32Array>;
   private readonly snippets: Snippets;
   private readonly context: ModeContext;
+  private readonly filters: FilterIndex;
 
   constructor(readonly index: SearchableIndex, readonly encoder: Encoder, options: Partial<SearchOptions> = {}) {
     this.options = { ...DEFAULT_SEARCH, ...options };
@@ -75,6 +79,7 @@ export class SearchEngine {
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.snippets = new Snippets((term) => index.lexical.idf(term));
     this.context = { index, options: this.options, queryVector: (query) => this.queryVector(query) };
+    this.filters = new FilterIndex(index);
   }
 
   describe(): Description {
@@ -108,7 +113,8 @@ export class SearchEngine {
     const mode = request.mode ?? DEFAULT_MODE;
     const terms = analyze(text);
     const query: Query = { text, termCount: terms.length, self };
-    const ranking = await RANKERS[mode](this.context, query, k);
+    const allowed = this.filters.allowed(request.filter);
+    const ranking = await RANKERS[mode](allowed ? { ...this.context, allowed } : this.context, query, k);
     const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
     const queryTerms = new Set(terms);
     const hits = ranking.hits.map(({ ordinal, score }): Hit => {

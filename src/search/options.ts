@@ -18,6 +18,8 @@ export interface SearchOptions {
   queryCacheSize: number;
   /** Query expansion for lookups and questions (not passages). */
   feedback: ExpansionOptions;
+  /** A filter keeping at most this many papers is searched by exact scoring instead of the HNSW graph. */
+  exactFilterLimit: number;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -27,4 +29,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
   feedback: { documents: 3, weight: 1 },
+  exactFilterLimit: 2000,
 };

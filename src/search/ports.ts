@@ -21,14 +21,14 @@ export interface PaperStore {
   vectorOf(ordinal: number): Float32Array;
 }
 
-/** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`. */
+/** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */
 export interface DenseRetriever {
-  nearest(vector: Float32Array, k: number, exclude?: number): Neighbour[];
+  nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[];
 }
 
-/** BM25 hits, best first, and the idf of an analyzed term (for snippets). */
+/** BM25 hits, best first, only those `allow` accepts, and the idf of an analyzed term (for snippets). */
 export interface LexicalRetriever {
-  query(text: string, limit: number, titleBoost: number): LexicalHit[];
+  query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
   idf(term: string): number;
 }
 

@@ -2,7 +2,8 @@ import { stemmer } from 'stemmer';
 import { eng } from 'stopword';
 
 const STOP_WORDS = new Set(eng);
-const TOKEN_SEPARATOR = /[\n\r\p{Z}\p{P}\p{S}]+/u;
+// \s has tabs and form feeds (control characters, not \p{Z}); NEL (U+0085) is in neither.
+const TOKEN_SEPARATOR = /[\s\u0085\p{Z}\p{P}\p{S}]+/u;
 
 /**
  * Stems of tokens seen so far. A corpus has a vocabulary of tens of thousands of words but millions of

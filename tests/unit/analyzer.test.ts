@@ -44,3 +44,10 @@ describe('analyze', () => {
     expect(analyze('the of and')).toEqual([]);
   });
 });
+
+describe('control-character whitespace', () => {
+  it('splits on tabs, vertical tabs, form feeds and NEL like on spaces', () => {
+    expect(tokenize('robot\tlearning\vfrom\fvideo\u0085now')).toEqual(['robot', 'learning', 'from', 'video', 'now']);
+    expect(analyze('robot\tlearning')).toEqual(['robot', 'learn']);
+  });
+});

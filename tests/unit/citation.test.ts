@@ -60,3 +60,21 @@ describe('paperLink', () => {
     expect(linkOf({ link: 'HTTP://EXAMPLE.ORG/p' })).toBe('HTTP://EXAMPLE.ORG/p');
   });
 });
+
+describe('author lists in strings', () => {
+  const authors = (value: string) => typedFields({ authors: value }).fields.authors;
+  it('reads arXiv-style comma lists of display names', () => {
+    expect(authors('C. Balázs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan')).toEqual(['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan']);
+    expect(authors('Ada Lovelace, Alan Turing')).toEqual(['Ada Lovelace', 'Alan Turing']);
+  });
+  it('reads BibTeX/RIS "Family, Given and ..." lists', () => {
+    expect(authors('Smith, John and Doe, Jane')).toEqual(['John Smith', 'Jane Doe']);
+    expect(authors('Lovelace, Ada')).toEqual(['Ada Lovelace']);
+    expect(authors('Ada Lovelace, Alan Turing and Grace Hopper')).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    expect(authors('van der Berg, Jan; Hopper, Grace')).toEqual(['Jan van der Berg', 'Grace Hopper']);
+  });
+  it('takes a year only from exactly four digits', () => {
+    expect(typedFields({ year: 12345 }).fields.year).toBeUndefined();
+    expect(typedFields({ date: '2024-05-17' }).fields).toMatchObject({ year: 2024, date: '2024-05-17' });
+  });
+});

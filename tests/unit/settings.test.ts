@@ -96,3 +96,11 @@ describe('checkExposure', () => {
     }
   });
 });
+
+describe('blank values', () => {
+  it('treat a blank variable or flag as unset, never as port 0', () => {
+    expect(loadSettings({}, { PORT: ' ' }).port).toBe(3000);
+    expect(loadSettings({ port: '' }, {}).port).toBe(3000);
+    expect(loadSettings({ port: ' ' }, { PORT: '8080' }).port).toBe(8080);
+  });
+});

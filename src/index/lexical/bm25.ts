@@ -38,8 +38,11 @@ export class LexicalIndex {
     const df = n === undefined ? 0 : this.postings.documentFrequency[n]!;
     return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
   }
-  /** BM25 hits, best first (ties by ordinal); `titleBoost` weighs a title match relative to an abstract match. */
-  query(text: string, limit: number, titleBoost: number): LexicalHit[] {
+  /**
+   * BM25 hits, best first (ties by ordinal); `titleBoost` weighs a title match relative to an abstract
+   * match; with `allow`, only papers it accepts are collected.
+   */
+  query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[] {
     const terms = analyze(text);
     const distinctTerms = new Set(terms).size;
     if (distinctTerms === 0) return [];
@@ -73,7 +76,7 @@ export class LexicalIndex {
       });
     }
     const best = new TopK(limit);
-    for (const ordinal of touched) best.offer(ordinal, scores[ordinal]! * matchedTerms[ordinal]!);
+    for (const ordinal of touched) if (!allow || allow(ordinal)) best.offer(ordinal, scores[ordinal]! * matchedTerms[ordinal]!);
     const hits = best.sorted().map(({ ordinal, score }) => ({ ordinal, score, coverage: matchedTerms[ordinal]! / distinctTerms }));
     for (const ordinal of touched) {
       scores[ordinal] = 0;

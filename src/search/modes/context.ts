@@ -1,5 +1,6 @@
-import type { LexicalHit } from '../../index/index.js';
+import { TopK, type LexicalHit, type Neighbour } from '../../index/index.js';
 import type { Evidence } from '../confidence.js';
+import type { Allowed } from '../filter.js';
 import type { SearchOptions } from '../options.js';
 import type { SearchableIndex } from '../ports.js';
 
@@ -17,6 +18,8 @@ export interface ModeContext {
   index: SearchableIndex;
   options: SearchOptions;
   queryVector(query: Query): Promise<Float32Array>;
+  /** The papers a filter keeps; absent when the search is not filtered. */
+  allowed?: Allowed;
 }
 
 export interface Ranking {
@@ -31,9 +34,31 @@ export function poolSize(options: SearchOptions, k: number): number {
   return Math.max(options.candidatePool, k);
 }
 
-/** BM25 hits for the query, without the query paper itself. */
+/** BM25 hits for the query, without the query paper itself, within the filter. */
 export function lexicalHits(context: ModeContext, query: Query, limit: number): LexicalHit[] {
-  return context.index.lexical.query(query.text, limit + 1, context.options.lexical.titleBoost).filter((hit) => hit.ordinal !== query.self);
+  return context.index.lexical.query(query.text, limit + 1, context.options.lexical.titleBoost, context.allowed?.has).filter((hit) => hit.ordinal !== query.self);
+}
+
+/**
+ * The `k` papers nearest to `vector` within the filter, best first. A small allowed set is scored
+ * exactly (every allowed paper's stored vector), a large one through the HNSW graph's filtered
+ * traversal; `options.exactFilterLimit` is where exact scoring stops paying (see the bench).
+ */
+export function denseNeighbours(context: ModeContext, vector: Float32Array, k: number, self: number | undefined): Neighbour[] {
+  const { index, allowed, options } = context;
+  if (!allowed) return index.nearest(vector, k, self);
+  if (allowed.ordinals.length > options.exactFilterLimit) return index.nearest(vector, k, self, allowed.has);
+  const best = new TopK(k);
+  for (const ordinal of allowed.ordinals) {
+    if (ordinal !== self) best.offer(ordinal, dot(vector, index.vectorOf(ordinal)));
+  }
+  return best.sorted().map(({ ordinal, score }) => ({ ordinal, similarity: score }));
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 export function bestCoverage(hits: readonly LexicalHit[]): number {

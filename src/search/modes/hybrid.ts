@@ -1,6 +1,6 @@
 import type { Neighbour } from '../../index/index.js';
 import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
-import { bestCoverage, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
+import { bestCoverage, denseNeighbours, dot, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
 import { expandedQueryVector, shouldExpand } from './expansion.js';
 
 /**
@@ -12,7 +12,7 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   const { index, options } = context;
   const pool = poolSize(options, k);
   const vector = await context.queryVector(query);
-  const dense = index.nearest(vector, pool, query.self);
+  const dense = denseNeighbours(context, vector, pool, query.self);
   const weight = lexicalWeight(query.termCount, options.fusion);
 
   const candidates = new Map<number, Candidate>();
@@ -42,17 +42,11 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   let fused = scoreWith(vector);
   if (shouldExpand(options.feedback, query.termCount, options.fusion.passageTerms)) {
     const expanded = expandedQueryVector(vector, fused, vectorOf, options.feedback);
-    addDense(index.nearest(expanded, pool, query.self));
+    addDense(denseNeighbours(context, expanded, pool, query.self));
     fused = scoreWith(expanded);
   }
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
     evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
   };
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

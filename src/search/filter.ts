@@ -1,0 +1,88 @@
+import type { Paper } from '../papers/index.js';
+import type { PaperStore } from './ports.js';
+
+/** What a search may be narrowed to; every field is optional and they combine with AND. */
+export interface PaperFilter {
+  yearMin?: number;
+  yearMax?: number;
+  /** Part of an author's name ("lovelace", "Ada Lovelace"), case- and accent-insensitive. */
+  author?: string;
+  /** Part of the venue ("neurips", "robotics and automation"), case- and accent-insensitive. */
+  venue?: string;
+  /** A whole tag (keyword, arXiv category, MeSH term), case- and accent-insensitive. */
+  tag?: string;
+}
+
+/** The papers a filter keeps, as a membership test and a list, by ordinal. */
+export interface Allowed {
+  has(ordinal: number): boolean;
+  readonly ordinals: Uint32Array;
+}
+
+/** Lower-case, accents removed, whitespace collapsed: how filter values and paper fields are compared. */
+export function foldForMatch(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+export function isEmptyFilter(filter: PaperFilter | undefined): boolean {
+  return !filter || Object.values(filter).every((value) => value === undefined || value === '');
+}
+
+interface Facets {
+  years: Int32Array;
+  authors: string[];
+  venues: string[];
+  tags: string[][];
+}
+
+const NO_YEAR = -0x80000000;
+
+/**
+ * The fields filters look at, folded once for every paper, so a filter is a scan of small arrays
+ * rather than of the paper records. Built on the first filtered query: one pass over the records
+ * (about a second at 100,000 papers), then kept.
+ */
+export class FilterIndex {
+  private facets: Facets | undefined;
+
+  constructor(private readonly store: PaperStore) {}
+
+  /** The papers `filter` keeps (undefined when it keeps every paper). */
+  allowed(filter: PaperFilter | undefined): Allowed | undefined {
+    if (isEmptyFilter(filter)) return undefined;
+    const { years, authors, venues, tags } = this.load();
+    const author = filter!.author ? foldForMatch(filter!.author) : undefined;
+    const venue = filter!.venue ? foldForMatch(filter!.venue) : undefined;
+    const tag = filter!.tag ? foldForMatch(filter!.tag) : undefined;
+    const { yearMin, yearMax } = filter!;
+    const kept = new Uint8Array(years.length);
+    const ordinals: number[] = [];
+    for (let ordinal = 0; ordinal < years.length; ordinal++) {
+      const year = years[ordinal]!;
+      if (yearMin !== undefined && (year === NO_YEAR || year < yearMin)) continue;
+      if (yearMax !== undefined && (year === NO_YEAR || year > yearMax)) continue;
+      if (author !== undefined && !authors[ordinal]!.includes(author)) continue;
+      if (venue !== undefined && !venues[ordinal]!.includes(venue)) continue;
+      if (tag !== undefined && !tags[ordinal]!.includes(tag)) continue;
+      kept[ordinal] = 1;
+      ordinals.push(ordinal);
+    }
+    return { has: (ordinal) => kept[ordinal] === 1, ordinals: Uint32Array.from(ordinals) };
+  }
+
+  private load(): Facets {
+    if (this.facets) return this.facets;
+    const size = this.store.size;
+    const facets: Facets = { years: new Int32Array(size).fill(NO_YEAR), authors: [], venues: [], tags: [] };
+    for (let ordinal = 0; ordinal < size; ordinal++) {
+      const paper: Paper = this.store.paper(ordinal);
+      if (paper.year !== undefined) facets.years[ordinal] = paper.year;
+      // Authors joined by a separator no name contains, so "lovelace" matches within one name only.
+      facets.authors.push((paper.authors ?? []).map(foldForMatch).join('\u0000'));
+      facets.venues.push(paper.venue ? foldForMatch(paper.venue) : '');
+      facets.tags.push((paper.tags ?? []).map(foldForMatch));
+    }
+    this.facets = facets;
+    return facets;
+  }
+}
