@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Settings } from '../config/index.js';
-import { buildIndex, type BuildSummary, type LibraryChange } from '../index/index.js';
+import { buildIndex, type BuildPlan, type BuildSummary, type LibraryChange } from '../index/index.js';
 import type { Embedder } from '../model/index.js';
 import { confirm } from './confirm.js';
 import { shownPath } from './engine.js';
@@ -33,9 +33,23 @@ export async function runBuild(settings: Settings, request: BuildRequest, embedd
       onEmbedProgress: (done) => reporter.advance(done),
     },
   }).finally(() => reporter.stop());
-  for (const { source, format, records, skipped } of summary.perSource) say(`  ${shownPath(source)} (${format}): ${records} records${skipped ? `, ${skipped} skipped` : ''}`);
+  sayPerSource(summary.perSource);
   say(describe(summary));
   return summary;
+}
+
+function sayPerSource(perSource: BuildSummary['perSource']): void {
+  for (const { source, format, records, skipped } of perSource) say(`  ${shownPath(source)} (${format}): ${records} records${skipped ? `, ${skipped} skipped` : ''}`);
+}
+
+/** What a dry run found: per source, then what the index would become. Nothing was embedded or written. */
+export function describePlan(plan: BuildPlan): string {
+  sayPerSource(plan.corpus.perSource);
+  const { added, removed, updated, after } = plan.change;
+  const { recordsRead, duplicatesMerged, skipped, titleOnly } = plan.corpus;
+  return `Dry run: the index would hold ${after} papers (+${added}, −${removed}${updated ? `, ${updated} updated` : ''}) from ${recordsRead} records, `
+    + `${duplicatesMerged} duplicates merged, ${skipped.length} skipped${titleOnly ? `, ${titleOnly} with no abstract (indexed by title only)` : ''}.`
+    + `${plan.shrinks ? ' Writing it would need --allow-shrink (it empties the index or drops most of it).' : ''} Nothing was embedded or written.`;
 }
 
 function shrinkQuestion(change: LibraryChange): string {

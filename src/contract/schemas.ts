@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CONFIDENCE_LEVELS, DEFAULT_MODE, LIMITS, MODES, RESULT_COUNT } from './values.js';
+import { CONFIDENCE_LEVELS, DEFAULT_MODE, EXPORT_FORMATS, LIMITS, MODES, PAGE_SIZE, RESULT_COUNT } from './values.js';
 
 /**
  * The wire contract: requests and answers of the JSON API (and of the CLI's --json), defined once.
@@ -18,6 +18,21 @@ const k = z.preprocess(numberFromText, z.number({ error: givenOnce('k', 'a whole
 const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default(DEFAULT_MODE)
   .openapi({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
 
+const year = (field: string) => z.preprocess(numberFromText, z.number({ error: givenOnce(field, 'a year') }).int(`${field} must be a year`).min(0, `${field} must be a year`).max(9999, `${field} must be a year`)).optional();
+const filterText = (field: string, description: string) => z.string({ error: givenOnce(field, 'text') }).trim().min(1, `${field} must not be empty`).max(200, `${field} must be at most 200 characters`).optional().openapi({ description });
+
+/** Filters every search-like request and the paper list take; they combine with AND. */
+const filters = {
+  year_min: year('year_min').openapi({ description: 'Only papers from this year on' }),
+  year_max: year('year_max').openapi({ description: 'Only papers up to this year' }),
+  author: filterText('author', 'Only papers with an author whose name contains this (case and accents ignored)'),
+  venue: filterText('venue', 'Only papers whose venue contains this (case and accents ignored)'),
+  tag: filterText('tag', 'Only papers with this tag: keyword, arXiv category or MeSH term (case and accents ignored)'),
+};
+
+const format = z.enum(EXPORT_FORMATS, { error: givenOnce('format', `one of ${EXPORT_FORMATS.join(', ')}`) }).optional()
+  .openapi({ description: 'Answer with the papers as a bibliography file instead of JSON' });
+
 /** An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it. */
 function closedObject<T extends z.ZodRawShape>(shape: T, what: string) {
   const accepted = Object.keys(shape).join(', ');
@@ -31,6 +46,8 @@ export const SearchQuerySchema = closedObject({
     .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
   k,
   mode,
+  ...filters,
+  format,
 }, 'parameter');
 
 /**
@@ -42,13 +59,26 @@ export const SimilarBodySchema = closedObject({
     .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
   k,
   mode,
+  ...filters,
 }, 'field');
 
 export const PaperParamsSchema = z.object({
   id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
 });
 
-export const SimilarPaperQuerySchema = closedObject({ k }, 'parameter');
+export const SimilarPaperQuerySchema = closedObject({ k, ...filters, format }, 'parameter');
+
+export const PaperQuerySchema = closedObject({ format }, 'parameter');
+
+export const PaperListQuerySchema = closedObject({
+  offset: z.preprocess(numberFromText, z.number({ error: givenOnce('offset', 'a whole number') }).int('offset must be a whole number').min(0, 'offset must be at least 0')).default(0),
+  limit: z.preprocess(numberFromText, z.number({ error: givenOnce('limit', 'a whole number') }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(PAGE_SIZE.max, `limit must be at most ${PAGE_SIZE.max}`)).default(PAGE_SIZE.default),
+  ...filters,
+  format,
+}, 'parameter');
+
+/** The filter fields of a parsed request. */
+export type WireFilter = { [K in keyof typeof filters]?: z.output<(typeof filters)[K]> };
 
 const ResultSchema = z.object({
   id: z.string(),

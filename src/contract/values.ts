@@ -33,3 +33,10 @@ export const LIMITS = {
   passageChars: 20_000,
   bodyBytes: 64 * 1024,
 } as const;
+
+/** Formats a list of papers can be exported in, besides the JSON answer itself. */
+export const EXPORT_FORMATS = ['bibtex', 'csl-json', 'ris'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Paging of the paper list (GET /api/papers). */
+export const PAGE_SIZE = { max: 1000, default: 50 } as const;

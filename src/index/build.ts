@@ -104,16 +104,20 @@ export async function isIndexCurrent(dir: string, manifest: Manifest): Promise<b
   return corpusHash((await readCorpus(inputs)).papers) === manifest.corpusHash;
 }
 
-/**
- * The offline job: read the library (remembered inputs plus new ones) and dedupe papers, refuse to
- * shrink it silently, embed what the vector cache lacks, write the index atomically.
- */
-export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
-  const started = performance.now();
-  const { embedder, outDir, progress = {} } = options;
-  const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  createIndexFolder(outDir);
+/** What a build would read and change, found without embedding or writing anything (`build --dry-run`). */
+export interface BuildPlan {
+  /** Every input the library would have, as absolute paths. */
+  inputs: string[];
+  corpus: Awaited<ReturnType<typeof readCorpus>>;
+  change: LibraryChange;
+  /** True when writing would empty the index or drop more than half of it (a build asks first). */
+  shrinks: boolean;
+  previous: Manifest | undefined;
+}
 
+/** Reads the library a build of `outDir` would index (remembered inputs plus new ones) and what it would change. */
+export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace' | 'outDir' | 'progress'>): Promise<BuildPlan> {
+  const { outDir } = options;
   const previous = readManifestIfAny(outDir);
   const inputs = libraryInputs(outDir, previous, options.inputs, options.replace ?? false);
   const missing = inputs.filter((input) => !existsSync(input));
@@ -124,10 +128,24 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       throw new Error(`${forgotten[0]} (an input the index in ${outDir} remembers) is missing: restore it, or rebuild with --replace and every input the library should keep`);
     }
   }
-  const corpus = await readCorpus(inputs, progress.onSkip);
+  const corpus = await readCorpus(inputs, options.progress?.onSkip);
+  const change = await libraryChange(outDir, previous, corpus.papers);
+  return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous };
+}
+
+/**
+ * The offline job: read the library (remembered inputs plus new ones) and dedupe papers, refuse to
+ * shrink it silently, embed what the vector cache lacks, write the index atomically.
+ */
+export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
+  const started = performance.now();
+  const { embedder, outDir, progress = {} } = options;
+  const hnsw = options.hnsw ?? DEFAULT_HNSW;
+  createIndexFolder(outDir);
+
+  const { inputs, corpus, change, shrinks, previous } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
-  const change = await libraryChange(outDir, previous, corpus.papers);
   const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number): BuildSummary => ({
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
@@ -149,7 +167,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
     return summaryOf(false, previous, 0, 0);
   }
-  const shrinks = change.after === 0 || change.removed * 2 > change.before;
   if (shrinks && !(await options.confirmShrink?.(change))) throw new ShrinkRefusedError(change, outDir);
   if (previous && !builtWith(previous, model)) {
     progress.onNote?.(`Switching the index from ${describeModel(previous.model)} to ${describeModel(model)}: vectors come from that model's cache where present and are computed otherwise.`);

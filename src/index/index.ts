@@ -1,4 +1,4 @@
-export { buildIndex, corpusHash, embeddingText, isIndexCurrent, libraryInputs, ShrinkRefusedError, type BuildOptions, type BuildProgress, type BuildSummary, type LibraryChange } from './build.js';
+export { buildIndex, planBuild, type BuildPlan, corpusHash, embeddingText, isIndexCurrent, libraryInputs, ShrinkRefusedError, type BuildOptions, type BuildProgress, type BuildSummary, type LibraryChange } from './build.js';
 export { type Neighbour } from './dense.js';
 export { type LexicalHit } from './lexical/index.js';
 export { TopK } from './lexical/top-k.js';

@@ -41,6 +41,8 @@ export const ManifestSchema = z.object({
   inputs: z.array(z.string()).optional(),
   /** The files those inputs expanded to, in reading order. */
   sources: z.array(z.string()),
+  /** Papers in the index by the file each was first read from. */
+  papersPerSource: z.record(z.string(), z.number().int().nonnegative()).optional(),
   hnsw: HnswParamsSchema,
   files: z.object({ hnsw: FileEntrySchema, papers: FileEntrySchema, ids: FileEntrySchema, vectors: FileEntrySchema, lexical: FileEntrySchema }),
 });

@@ -47,6 +47,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     builtAt: new Date().toISOString(),
     inputs: contents.inputs,
     sources: contents.sources,
+    papersPerSource: countBySource(contents.papers),
     hnsw: contents.hnsw,
     files,
   };
@@ -58,4 +59,10 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     if ((DATA_FILE.test(name) && !keep.has(name)) || name.startsWith(`${MANIFEST}.tmp-`)) rmSync(join(dir, name), { force: true });
   }
   return manifest;
+}
+
+function countBySource(papers: readonly Paper[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const paper of papers) if (paper.source) counts[paper.source] = (counts[paper.source] ?? 0) + 1;
+  return counts;
 }

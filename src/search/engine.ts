@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_MODE, RESULT_COUNT, type Confidence, type Mode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
@@ -43,6 +44,8 @@ export interface Description {
   model: string;
   precision: string;
   builtAt: string;
+  /** Papers by the file each was first read from (file names only). */
+  sources: Array<{ source: string; papers: number }>;
 }
 
 export class PaperNotFoundError extends Error {
@@ -84,7 +87,14 @@ export class SearchEngine {
 
   describe(): Description {
     const { manifest } = this.index;
-    return { papers: manifest.paperCount, model: manifest.model.name, precision: manifest.model.precision, builtAt: manifest.builtAt };
+    const sources = Object.entries(manifest.papersPerSource ?? {}).map(([source, papers]) => ({ source: basename(source), papers }));
+    return { papers: manifest.paperCount, model: manifest.model.name, precision: manifest.model.precision, builtAt: manifest.builtAt, sources };
+  }
+
+  /** A page of the papers a filter keeps, newest first, then by title; `total` counts them all. */
+  listPapers(request: { filter?: PaperFilter; offset: number; limit: number }): { total: number; papers: Paper[] } {
+    const ordinals = this.filters.listed(request.filter);
+    return { total: ordinals.length, papers: ordinals.slice(request.offset, request.offset + request.limit).map((ordinal) => this.index.paper(ordinal)) };
   }
 
   paper(id: string): Paper | undefined {

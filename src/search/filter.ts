@@ -29,6 +29,7 @@ export function isEmptyFilter(filter: PaperFilter | undefined): boolean {
 }
 
 interface Facets {
+  titles: string[];
   years: Int32Array;
   authors: string[];
   venues: string[];
@@ -70,12 +71,20 @@ export class FilterIndex {
     return { has: (ordinal) => kept[ordinal] === 1, ordinals: Uint32Array.from(ordinals) };
   }
 
+  /** Ordinals of the papers `filter` keeps, newest first, then by title (papers without a year last). */
+  listed(filter: PaperFilter | undefined): number[] {
+    const { years, titles } = this.load();
+    const ordinals = this.allowed(filter)?.ordinals ?? Uint32Array.from({ length: years.length }, (_, i) => i);
+    return [...ordinals].sort((a, b) => years[b]! - years[a]! || (titles[a]! < titles[b]! ? -1 : titles[a]! > titles[b]! ? 1 : a - b));
+  }
+
   private load(): Facets {
     if (this.facets) return this.facets;
     const size = this.store.size;
-    const facets: Facets = { years: new Int32Array(size).fill(NO_YEAR), authors: [], venues: [], tags: [] };
+    const facets: Facets = { titles: [], years: new Int32Array(size).fill(NO_YEAR), authors: [], venues: [], tags: [] };
     for (let ordinal = 0; ordinal < size; ordinal++) {
       const paper: Paper = this.store.paper(ordinal);
+      facets.titles.push(foldForMatch(paper.title));
       if (paper.year !== undefined) facets.years[ordinal] = paper.year;
       // Authors joined by a separator no name contains, so "lovelace" matches within one name only.
       facets.authors.push((paper.authors ?? []).map(foldForMatch).join('\u0000'));

@@ -35,5 +35,5 @@ export interface LexicalRetriever {
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
 export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
-  readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount'>;
+  readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource'>;
 }

@@ -1,6 +1,6 @@
-import type { WireAnswer, WirePaper } from '../contract/schemas.js';
+import type { WireAnswer, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
-import type { Answer } from '../search/index.js';
+import type { Answer, PaperFilter } from '../search/index.js';
 
 /** The JSON form of an answer, shared by the API and the CLI's --json. */
 export function answerToWire(answer: Answer): WireAnswer {
@@ -33,4 +33,9 @@ export function paperToWire(paper: Paper): WirePaper {
 function round(value: number, decimals: number): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
+}
+
+/** The filter fields of a request, as the engine takes them. */
+export function filterFromWire(wire: WireFilter): PaperFilter {
+  return { yearMin: wire.year_min, yearMax: wire.year_max, author: wire.author, venue: wire.venue, tag: wire.tag };
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { readManifestIfAny } from '../../index/index.js';
-import { runBuild } from '../build-runner.js';
+import { planBuild, readManifestIfAny } from '../../index/index.js';
+import { describePlan, runBuild } from '../build-runner.js';
+import { say } from '../main.js';
 import { loadEmbedder } from '../engine.js';
 import { settingsFrom, withSettings } from '../options.js';
 
@@ -13,6 +14,7 @@ interface BuildFlags {
   input?: string[];
   replace?: boolean;
   allowShrink?: boolean;
+  dryRun?: boolean;
 }
 
 export function buildCommand(): Command {
@@ -24,13 +26,15 @@ export function buildCommand(): Command {
     .option('--input <file|folder>', 'papers to add (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--out <folder>', 'the index folder (same as --index) [env INDEX_DIR, default index]')
     .option('--replace', 'make the given inputs the whole library (forget remembered inputs not given again)')
-    .option('--allow-shrink', 'write even if the build empties the index or drops more than half of its papers');
+    .option('--allow-shrink', 'write even if the build empties the index or drops more than half of its papers')
+    .option('--dry-run', 'read and merge the papers and report what would be indexed, per source, without embedding or writing');
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
   command.addHelpText('after', `
 Examples:
   npx paper-search build --input my-papers.jsonl --out my-index     # create, or add to, my-index
   npx paper-search build --out my-index                             # re-read every remembered input
-  npx paper-search build --input library.jsonl --out my-index --replace`);
+  npx paper-search build --input library.jsonl --out my-index --replace
+  npx paper-search build --input My-Library.bib --out my-index --dry-run   # what would be indexed`);
   return command.action(async (flags: BuildFlags & { out?: string; index?: string }) => {
     const settings = settingsFrom({ ...command.opts(), ...(flags.out ? { index: flags.out } : {}) });
     const previous = readManifestIfAny(settings.indexDir);
@@ -40,6 +44,11 @@ Examples:
       inputs = SEED_INPUTS;
     }
     if (flags.replace && !flags.input?.length) throw new Error('--replace needs the inputs that make up the library: give them with --input');
+    if (flags.dryRun) {
+      const plan = await planBuild({ inputs, replace: flags.replace, outDir: settings.indexDir, progress: { onSkip: (line) => say(`skipped ${line.source}:${line.line}: ${line.reason}`) } });
+      say(describePlan(plan));
+      return;
+    }
     const embedder = await loadEmbedder(settings, previous);
     await runBuild(settings, { inputs, replace: flags.replace, allowShrink: flags.allowShrink }, embedder);
   });

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { z } from 'zod';
 import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
 import { MODES, RESULT_COUNT } from '../../contract/values.js';
-import { answerToWire } from '../../server/index.js';
+import { answerToWire, filterFromWire } from '../../server/index.js';
 import { openEngine } from '../engine.js';
 import { formatAnswer } from '../format.js';
 import { settingsFrom, withSettings } from '../options.js';
@@ -14,6 +14,11 @@ interface SearchFlags {
   json?: boolean;
   similar?: string;
   paper?: string;
+  yearMin?: string;
+  yearMax?: string;
+  author?: string;
+  venue?: string;
+  tag?: string;
 }
 
 export function searchCommand(): Command {
@@ -25,14 +30,20 @@ export function searchCommand(): Command {
     .option('--mode <mode>', `${MODES.join(', ')} [default ${MODES[0]}]`)
     .option('--similar <file|->', 'papers similar to the text in a file, or on standard input with -')
     .option('--paper <id>', 'papers similar to this paper of the index')
-    .option('--json', 'print the same JSON the API returns (and nothing else) on stdout');
+    .option('--json', 'print the same JSON the API returns (and nothing else) on stdout')
+    .option('--year-min <year>', 'only papers from this year on')
+    .option('--year-max <year>', 'only papers up to this year')
+    .option('--author <name>', 'only papers with an author whose name contains this (case and accents ignored)')
+    .option('--venue <name>', 'only papers whose venue contains this')
+    .option('--tag <tag>', 'only papers with this keyword, arXiv category or MeSH term');
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
   command.addHelpText('after', `
 Examples:
   npx paper-search search "how do robots learn from demonstrations?"
   npx paper-search search "Unitree G1" -k 3 --mode lexical
   pbpaste | npx paper-search search --similar -
-  npx paper-search search "sim-to-real transfer" --json | jq '.results[].title'`);
+  npx paper-search search "sim-to-real transfer" --json | jq '.results[].title'
+  npx paper-search search "diffusion policies" --year-min 2023 --author chi --tag cs.RO`);
   return command.action(async (words: string[], flags: SearchFlags) => {
     const query = words.join(' ').trim();
     const given = [query !== '', flags.similar !== undefined, flags.paper !== undefined].filter(Boolean).length;
@@ -40,18 +51,20 @@ Examples:
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const options = { ...(flags.k === undefined ? {} : { k: flags.k }), ...(flags.mode === undefined ? {} : { mode: flags.mode }) };
+    const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+    const filterFlags = present({ year_min: flags.yearMin, year_max: flags.yearMax, author: flags.author, venue: flags.venue, tag: flags.tag });
+    const options = { ...present({ k: flags.k, mode: flags.mode }), ...filterFlags };
     let answer;
     if (flags.paper !== undefined) {
       if (flags.mode !== undefined) throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
-      const { k } = parse(SimilarPaperQuerySchema, options);
-      answer = await (await openEngine(settings)).similarToPaper(flags.paper, { k });
+      const { k, ...wire } = parse(SimilarPaperQuerySchema, options);
+      answer = await (await openEngine(settings)).similarToPaper(flags.paper, { k, filter: filterFromWire(wire) });
     } else if (flags.similar !== undefined) {
-      const { text, k, mode } = parse(SimilarBodySchema, { text: readPassage(flags.similar), ...options });
-      answer = await (await openEngine(settings)).search(text, { k, mode });
+      const { text, k, mode, ...wire } = parse(SimilarBodySchema, { text: readPassage(flags.similar), ...options });
+      answer = await (await openEngine(settings)).search(text, { k, mode, filter: filterFromWire(wire) });
     } else {
-      const { q, k, mode } = parse(SearchQuerySchema, { q: query, ...options });
-      answer = await (await openEngine(settings)).search(q, { k, mode });
+      const { q, k, mode, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
+      answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
     }
     const wire = answerToWire(answer);
     process.stdout.write(flags.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
@@ -67,6 +80,6 @@ function readPassage(source: string): string {
 /** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^k /, '-k ').replace(/^mode /, '--mode '));
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^(k|mode|year_min|year_max|author|venue|tag) /, (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `));
   return parsed.data;
 }
