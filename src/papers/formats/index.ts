@@ -1,5 +1,6 @@
 import type { PaperFormat } from '../types.js';
 import { arxivSnapshot } from './arxiv.js';
+import { bibtex } from './bibtex.js';
 import { cslJson } from './csl-json.js';
 import { jsonLines } from './jsonl.js';
 import { ris } from './ris.js';
@@ -8,7 +9,7 @@ import { pubmedXml } from './pubmed.js';
 import { seedText } from './seed-text.js';
 
 /** Every input format, one module each; a new reader is a sibling file plus a line here. */
-export const FORMATS: readonly PaperFormat[] = [jsonLines, seedText, cslJson, arxivSnapshot, ris, pubmedXml, medline];
+export const FORMATS: readonly PaperFormat[] = [jsonLines, seedText, cslJson, arxivSnapshot, ris, pubmedXml, medline, bibtex];
 
 /** The formats claiming an extension, in registry order: several may (".json" is CSL-JSON or an arXiv snapshot). */
 export function formatsForExtension(extension: string): PaperFormat[] {
