@@ -236,7 +236,7 @@ function commandsToText(text: string): string {
   if (!text.includes('\\')) return text;
   let result = text
     // Accented letters: \"o, \"{o}, \'{\i}, \c{c}, \v s.
-    .replace(/\\(["'`^~=.])\s*\{?\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}?/g, (_, accent: string, letter: string) => accented(letter, accent))
+    .replace(/\\(["'`^~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))/g, (_, accent: string, braced: string | undefined, bare: string | undefined) => accented(braced ?? bare!, accent))
     .replace(/\\([uvHckrdb])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+([A-Za-z]))/g, (_, accent: string, braced: string | undefined, spaced: string | undefined) => accented(braced ?? spaced!, accent));
   // Font commands, innermost first so nested ones unwrap too.
   let previous: string;
@@ -246,14 +246,15 @@ function commandsToText(text: string): string {
   } while (result !== previous);
   return result
     .replace(/\\\\/g, ' ')
-    .replace(/\\[,;: ]/g, ' ')
-    .replace(/\\!/g, '')
     .replace(/\\([A-Za-z]+)(\s*)(?=(\{?))/g, (_, name: string, space: string, argument: string) => {
       if (DECLARATIONS.has(name) || TEXT_COMMANDS.has(name)) return '';
       if (LETTERS[name] !== undefined) return LETTERS[name];
       // An unknown command stays as its name, apart from its argument: `\foo{bar}` → "foo bar".
       return (SYMBOLS[name] ?? name) + (space || (argument ? ' ' : ''));
     })
+    // After control words, so `\AA\ bump` keeps its explicit space.
+    .replace(/\\[,;: ]/g, ' ')
+    .replace(/\\!/g, '')
     .replace(/\\([%&#_])/g, '$1');
 }
 
