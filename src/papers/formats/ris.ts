@@ -136,7 +136,8 @@ function risRecord(fields: Map<string, string[]>): PaperRecord | string {
     for (const tag of ['PY', 'Y1', 'DA']) used.add(tag);
   }
   if (date !== undefined && date.length > 4) record.date = date;
-  const venue = first('T2', 'JF', 'JO', 'JA', 'BT');
+  // A conference paper may have only its proceedings title, which Zotero writes as C3.
+  const venue = first('T2', 'JF', 'JO', 'JA', 'BT') || (/^C(ONF|PAPER)$/.test(fields.get('TY')![0]!) ? first('C3') : '');
   if (venue) record.venue = venue;
   // Zotero's importer, too, splits a KW value at semicolons.
   const tags = [...new Set(values('KW').flatMap((keyword) => keyword.split(';')).map(normaliseWhitespace).filter(Boolean))];
