@@ -30,7 +30,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use(securityHeaders());
   app.use(allowedMethodsOnly(app));
   if (options.corsOrigins?.length) app.use('/api/*', corsFor(options.corsOrigins));
-  if (options.accessToken) app.use('/api/*', accessToken(options.accessToken)).use('/openapi.json', accessToken(options.accessToken));
+  if (options.accessToken) {
+    const requireToken = accessToken(options.accessToken);
+    app.use('/api/*', requireToken).use('/openapi.json', requireToken);
+  }
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
 
   app.openapi(routes.searchPapers, async (c) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { API_ERRORS, type ErrorCode } from '../../src/server/errors.js';
 import { createApp } from '../../src/server/index.js';
 import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
@@ -32,8 +33,11 @@ async function expectContractAnswer(response: Response) {
   expect(response.status, `status ${response.status}`).toBeLessThan(500);
   const type = response.headers.get('content-type') ?? '';
   expect(type).toMatch(/application\/json/);
-  if (response.status >= 400) expect(await response.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-  else await response.json();
+  if (response.status >= 400) {
+    const { error } = (await response.json()) as { error: { code: ErrorCode; message: string } };
+    expect(error).toEqual({ code: expect.any(String), message: expect.any(String) });
+    expect(API_ERRORS[error.code]?.status, `${error.code} answered with ${response.status}`).toBe(response.status);
+  } else await response.json();
 }
 
 describe('hostile requests never produce a 5xx (property-based)', () => {

@@ -5,9 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, loadIndex, type PaperIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import type { Paper } from '../../src/papers/index.js';
-import { SearchAnswerSchema, type WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
+import type { z } from '@hono/zod-openapi';
+import {
+  SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema, type WireAnswer as SearchAnswer,
+} from '../../src/contract/schemas.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
+import { API_ERRORS, type ErrorCode } from '../../src/server/errors.js';
+import { routes } from '../../src/server/routes.js';
 import { paperToWire } from '../../src/server/wire.js';
 import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';
 
@@ -110,6 +115,7 @@ async function expectError(response: Response, status: number): Promise<ApiError
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   const body = (await response.json()) as ApiError;
   expect(Object.keys(body)).toEqual(['error']);
+  expect(API_ERRORS[body.error.code as ErrorCode]?.status, `the status of ${body.error.code}`).toBe(status);
   expect(typeof body.error.code).toBe('string');
   expect(body.error.code.length).toBeGreaterThan(0);
   expect(typeof body.error.message).toBe('string');
@@ -338,6 +344,9 @@ describe('GET /openapi.json', () => {
 
   const parameters = (path: string, method: string) =>
     Object.fromEntries((doc.paths[path]?.[method]?.parameters ?? []).map((p) => [`${p.in}:${p.name}`, p.required ?? false]));
+  /** The fields a request schema checks, as `in:name` → whether a request must give it. */
+  const validated = (where: string, schema: unknown) =>
+    Object.fromEntries(Object.entries((schema as z.ZodObject | undefined)?.shape ?? {}).map(([name, field]) => [`${where}:${name}`, !field.safeParse(undefined).success]));
 
   it('is an OpenAPI 3 document listing every route', () => {
     expect(doc.openapi).toMatch(/^3\./);
@@ -368,16 +377,22 @@ describe('GET /openapi.json', () => {
     expect(doc.info.license?.name).toBe('MIT');
   });
 
-  it('documents the parameters of each route', () => {
-    expect(parameters('/api/search', 'get')).toEqual({ 'query:q': true, 'query:k': false, 'query:mode': false });
-    expect(parameters('/api/papers/{id}', 'get')).toEqual({ 'path:id': true });
-    expect(parameters('/api/papers/{id}/similar', 'get')).toEqual({ 'path:id': true, 'query:k': false });
+  it('documents the parameters of each route, exactly those it validates', () => {
+    for (const route of Object.values(routes)) {
+      const request: { params?: unknown; query?: unknown; body?: unknown } = 'request' in route ? route.request : {};
+      expect(parameters(route.path, route.method), `${route.method} ${route.path}`).toEqual({ ...validated('path', request.params), ...validated('query', request.query) });
+    }
+    expect(parameters('/api/search', 'get')).toMatchObject({ 'query:q': true, 'query:k': false, 'query:mode': false });
+    expect(parameters('/api/papers/{id}', 'get')).toMatchObject({ 'path:id': true });
+    expect(parameters('/api/papers/{id}/similar', 'get')).toMatchObject({ 'path:id': true, 'query:k': false });
   });
 
   it('documents the JSON body of POST /api/similar inline, so generators keep k and mode optional', () => {
     const schema = doc.paths['/api/similar']?.post?.requestBody?.content['application/json']?.schema;
     expect(schema?.$ref).toBeUndefined();
-    expect(Object.keys(schema?.properties ?? {}).sort()).toEqual(['k', 'mode', 'text']);
+    expect(Object.keys(schema?.properties ?? {}).sort()).toEqual(Object.keys(SimilarBodySchema.shape).sort());
+    expect(schema?.properties).toHaveProperty('k');
+    expect(schema?.properties).toHaveProperty('mode');
     expect(schema?.required).toEqual(['text']);
   });
 
@@ -392,6 +407,8 @@ describe('GET /openapi.json', () => {
 });
 
 describe('errors', () => {
+  const accepted = (schema: z.ZodObject) => Object.keys(schema.shape).join(', ');
+
   it.each([
     ['missing q', '', 'q'],
     ['empty q', 'q=', 'q'],
@@ -424,17 +441,20 @@ describe('errors', () => {
     ['offset=10', 'offset'],
   ])('GET /api/search with an unknown %s is a 400 naming it and the accepted ones', async (extra, name) => {
     const error = await expectError(await get(`/api/search?q=robots&${extra}`), 400);
-    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown parameter "${name}"; accepted: q, k, mode` });
+    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown parameter "${name}"; accepted: ${accepted(SearchQuerySchema)}` });
+    expect(error.message).toMatch(/accepted: q, k, mode\b/);
   });
 
   it('GET /api/papers/:id/similar with a mode is a 400: similar papers are always hybrid', async () => {
     const error = await expectError(await get(`/api/papers/${encodeURIComponent(papers[0]!.id)}/similar?mode=dense`), 400);
-    expect(error).toEqual({ code: 'invalid_parameter', message: 'unknown parameter "mode"; accepted: k' });
+    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown parameter "mode"; accepted: ${accepted(SimilarPaperQuerySchema)}` });
+    expect(error.message).toMatch(/accepted: k\b/);
   });
 
   it('POST /api/similar with an unknown body field is a 400 naming it and the accepted ones', async () => {
     const error = await expectError(await postSimilar(JSON.stringify({ text: 'robots', limit: 3 })), 400);
-    expect(error).toEqual({ code: 'invalid_parameter', message: 'unknown field "limit"; accepted: text, k, mode' });
+    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown field "limit"; accepted: ${accepted(SimilarBodySchema)}` });
+    expect(error.message).toMatch(/accepted: text, k, mode\b/);
   });
 
   it('POST /api/similar with malformed JSON is a 400', async () => {
