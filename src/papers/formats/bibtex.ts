@@ -242,8 +242,9 @@ function syntaxProblem(message: string): string {
   if (/^Unterminated quote-value/.test(message)) return 'a " is never closed (the entry is cut off?)';
   if (/^Unclosed math section/.test(message)) return 'a $ is never closed';
   if (/^Runaway key/.test(message)) return 'the file ends inside the entry';
-  const mismatch = message.match(/^Token mismatch, expected (.+?), found (".*?")\.\.\./);
-  if (mismatch) return `expected ${mismatch[1]} but found ${mismatch[2]} (a missing comma or brace?)`;
+  const mismatch = message.match(/^Token mismatch, expected (.+?), found "(.*?)"\.\.\./);
+  if (mismatch && /^(@|$)/.test(mismatch[2]!)) return 'not closed before the next entry or the end of the file (unbalanced braces?)';
+  if (mismatch) return `expected ${mismatch[1]} but found "${mismatch[2]}" (a missing comma or brace?)`;
   const missingEquals = message.match(/^(\S+) = value expected/);
   if (missingEquals) return `field "${missingEquals[1]}" has no "=" (a missing comma or brace?)`;
   return `cannot be read: ${message.replace(/ at line \d+, column \d+.*$/, '').replace(/ @ \{.*$/, '')}`;
@@ -290,14 +291,15 @@ function entryRecord(entry: Entry): PaperRecord | string {
   // Google Scholar names arXiv preprints in `journal`; Zotero puts the id in `number` or `note`.
   const arxiv = eprintArxiv ?? labelledArxivId(url) ?? [fields.journal, fields.number, fields.note, fields.howpublished].map(labelledArxivId).find(Boolean);
   if (arxiv) record.arxiv = arxiv;
-  const eprintPmid = eprintType === 'pubmed' ? eprint : undefined;
+  const eprintPmid = eprintType === 'pubmed' || eprintType === 'pmid' ? eprint : undefined;
   const pmid = [fields.pmid, eprintPmid].find((value) => value !== undefined && /^\d{1,9}$/.test(value.trim()))?.trim();
   if (pmid) record.pmid = pmid;
   if (eprintArxiv || eprintPmid) for (const field of ['eprint', 'eprinttype', 'archiveprefix']) rest.delete(field);
   if (url) record.url = url;
   if (entry.key) record.key = entry.key;
 
-  const metadata: Record<string, string> = { type: entry.type };
+  // Not `type`: BibLaTeX has a `type` field of its own (@thesis with type = {phdthesis}).
+  const metadata: Record<string, string> = { entryType: entry.type };
   for (const [field, value] of rest) metadata[field] = entry.mode[field] === 'verbatim' ? String(value) : fieldText(value);
   record.metadata = metadata;
   return record;
@@ -342,9 +344,10 @@ function fieldText(value: string | string[] | Creator[]): string {
 }
 
 /**
- * The parser's output as plain text: it renders \emph, \textbf, \url, paragraphs and the like as
- * HTML tags, and math letters as Mathematical Alphanumeric Symbols ({$\mu$} → 𝜇), which would
- * not match a search for "μ". Text `<` and `>` never reach here as such: LaTeX renders them ¡ ¿.
+ * The parser's output as plain, composed (NFC) text, as other formats give it: the parser renders
+ * \emph, \textbf, \url, paragraphs and the like as HTML tags, accents as combining marks, and math
+ * letters as Mathematical Alphanumeric Symbols ({$\mu$} → 𝜇, which a search for "μ" would miss).
+ * Text that literally contains one of those tags (`a\textless{}b\textgreater{}c`) loses it.
  */
 function plainText(text: string): string {
   const withoutMarkup = text
@@ -352,7 +355,13 @@ function plainText(text: string): string {
     .replace(/<\/?(?:i|b|code|sup|sub)>|<span[^>]*>|<\/span>|<a href="[^"]*">|<\/a>/g, '')
     // \LaTeX is rendered with a raised A and lowered E.
     .replace(/LᴬTEX/g, 'LaTeX');
-  return normaliseWhitespace(withoutMarkup.replace(/[\u{1D400}-\u{1D7FF}]/gu, (letter) => letter.normalize('NFKC')));
+  const letters = withoutMarkup
+    .replace(/[\u{1D400}-\u{1D7FF}]/gu, (letter) => letter.normalize('NFKC'))
+    // Accents come as combining marks, and {\"\i} puts one on a dotless i: composed, that is ï.
+    .replace(/ı(?=\p{M})/gu, 'i')
+    .replace(/ȷ(?=\p{M})/gu, 'j')
+    .normalize('NFC');
+  return normaliseWhitespace(letters);
 }
 
 /**
