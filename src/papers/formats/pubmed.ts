@@ -71,6 +71,13 @@ function captureFor(name: string, parent: string | undefined, grandparent: strin
   }
 }
 
+/**
+ * Inline markup is flattened to its text, except super- and subscripts, which PubMed's own text
+ * formats write in brackets ("Ca<sup>2+</sup>" → "Ca(2+)"): the XML and MEDLINE exports of an
+ * article then give the same title and abstract.
+ */
+const SCRIPTS = new Set(['sup', 'sub']);
+
 interface ArticleDraft {
   line: number;
   fields: PubmedFields;
@@ -120,6 +127,7 @@ class ArticleReader {
       return;
     }
     if (tag.name === 'PubmedBookArticle') this.skip(this.parser.line, 'PubmedBookArticle (a book chapter) is not read; only journal articles are');
+    if (this.capture && SCRIPTS.has(tag.name)) this.capture.text += '(';
     if (!this.draft || this.capture) return;
     const depth = this.path.length;
     const parent = this.path[depth - 2];
@@ -144,6 +152,8 @@ class ArticleReader {
     if (this.capture?.depth === depth) {
       this.store(draft, tag.name, this.path.at(-1), this.capture);
       this.capture = undefined;
+    } else if (this.capture && SCRIPTS.has(tag.name)) {
+      this.capture.text += ')';
     } else if (tag.name === 'Author' && draft.author) {
       const name = authorName(draft.author.parts);
       if (draft.author.valid && name) draft.fields.authors.push(name);
