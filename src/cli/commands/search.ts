@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { z } from 'zod';
 import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
-import { MODES, RESULT_COUNT } from '../../contract/values.js';
+import { EXPORT_FORMATS, MODES, RESULT_COUNT } from '../../contract/values.js';
+import { exportPapers } from '../../papers/index.js';
 import { answerToWire, filterFromWire } from '../../server/index.js';
 import { openEngine } from '../engine.js';
 import { formatAnswer } from '../format.js';
@@ -19,6 +20,7 @@ interface SearchFlags {
   author?: string;
   venue?: string;
   tag?: string;
+  format?: string;
 }
 
 export function searchCommand(): Command {
@@ -31,6 +33,7 @@ export function searchCommand(): Command {
     .option('--similar <file|->', 'papers similar to the text in a file, or on standard input with -')
     .option('--paper <id>', 'papers similar to this paper of the index')
     .option('--json', 'print the same JSON the API returns (and nothing else) on stdout')
+    .option('--format <format>', `print the result papers as ${EXPORT_FORMATS.join(', ')} on stdout`)
     .option('--year-min <year>', 'only papers from this year on')
     .option('--year-max <year>', 'only papers up to this year')
     .option('--author <name>', 'only papers with an author whose name contains this (case and accents ignored)')
@@ -54,6 +57,8 @@ Examples:
     const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
     const filterFlags = present({ year_min: flags.yearMin, year_max: flags.yearMax, author: flags.author, venue: flags.venue, tag: flags.tag });
     const options = { ...present({ k: flags.k, mode: flags.mode }), ...filterFlags };
+    if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
+    const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
     let answer;
     if (flags.paper !== undefined) {
       if (flags.mode !== undefined) throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
@@ -65,6 +70,10 @@ Examples:
     } else {
       const { q, k, mode, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
       answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
+    }
+    if (format) {
+      process.stdout.write(exportPapers(answer.hits.map((hit) => hit.paper), format).body);
+      return;
     }
     const wire = answerToWire(answer);
     process.stdout.write(flags.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
@@ -80,6 +89,6 @@ function readPassage(source: string): string {
 /** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^(k|mode|year_min|year_max|author|venue|tag) /, (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `));
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^(k|mode|format|year_min|year_max|author|venue|tag) /, (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `));
   return parsed.data;
 }
