@@ -23,8 +23,8 @@ const ARRAY_START = /^\uFEFF?[ \t\r\n]*\[[ \t\r\n]*(\]|\{)/;
 const CSL_KEY = /"(id|type|title|author|issued|container-title|DOI)"[ \t\r\n]*:/;
 const ITEMS_OBJECT_START = /^\uFEFF?[ \t\r\n]*\{[ \t\r\n]*"items"[ \t\r\n]*:[ \t\r\n]*\[/;
 
-/** CSL fields that become the paper's typed fields; every other field stays in `metadata`, verbatim. */
-const TYPED_FIELDS = new Set(['id', 'citation-key', 'title', 'abstract', 'author', 'issued', 'container-title', 'DOI', 'URL', 'PMID', 'keyword']);
+/** CSL fields that become the paper's typed fields; every other field (and `id` when not the key) stays in `metadata`, verbatim. */
+const TYPED_FIELDS = new Set(['citation-key', 'title', 'abstract', 'author', 'issued', 'container-title', 'DOI', 'URL', 'PMID', 'keyword']);
 
 /** Zotero's and Better BibTeX's "CSL JSON" export: an array of CSL items. */
 export const cslJson: PaperFormat = {
@@ -122,7 +122,7 @@ function cslItemRecord(item: unknown): PaperRecord | string {
   const url = httpUrl(item.URL);
   if (url) record.url = url;
   if (key) record.key = key;
-  const metadata = Object.fromEntries(Object.entries(item).filter(([field]) => !TYPED_FIELDS.has(field)));
+  const metadata = Object.fromEntries(Object.entries(item).filter(([field]) => !TYPED_FIELDS.has(field) && !(field === 'id' && textOf(item.id) === key)));
   if (Object.keys(metadata).length > 0) record.metadata = metadata;
   return record;
 }
