@@ -9,7 +9,7 @@ import { corsFor } from './middleware/cors.js';
 import { allowedMethodsOnly } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { DOCUMENT, routes, SECURITY_SCHEMES } from './routes.js';
-import { answerToWire, paperToWire } from './wire.js';
+import { answerToWire, filterFromWire, paperToWire } from './wire.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
@@ -37,13 +37,13 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
 
   app.openapi(routes.searchPapers, async (c) => {
-    const { q, k, mode } = c.req.valid('query');
-    return c.json(answerToWire(await engine.search(q, { k, mode })), 200);
+    const query = c.req.valid('query');
+    return c.json(answerToWire(await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) })), 200);
   });
 
   app.openapi(routes.similarToText, async (c) => {
-    const { text, k, mode } = c.req.valid('json');
-    return c.json(answerToWire(await engine.search(text, { k, mode })), 200);
+    const body = c.req.valid('json');
+    return c.json(answerToWire(await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) })), 200);
   });
 
   app.openapi(routes.getPaper, (c) => {
@@ -55,7 +55,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.similarToPaper, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(answerToWire(await engine.similarToPaper(id, { k: c.req.valid('query').k })), 200);
+    const query = c.req.valid('query');
+    return c.json(answerToWire(await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) })), 200);
   });
 
   app.openapi(routes.health, (c) => {

@@ -528,7 +528,7 @@ describe('errors', () => {
   });
 });
 
-describe('authors, year and link', () => {
+describe('authors, year and link, and filters on them', () => {
   const cited = {
     id: 'tactile-pretraining',
     title: 'Contrastive pretraining for tactile sensing',
@@ -573,6 +573,22 @@ describe('authors, year and link', () => {
     expect(second).not.toHaveProperty('authors');
     expect(second).not.toHaveProperty('year');
     expect(second).not.toHaveProperty('url');
+  });
+
+  it('narrow every search-like route when given as filters', async () => {
+    const ids = async (response: Response) => {
+      expect(response.status, await response.clone().text()).toBe(200);
+      return ((await response.json()) as SearchAnswer).results.map((result) => result.id);
+    };
+    const similarText = (body: object) => citedApp.request('/api/similar', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(await ids(await citedApp.request('/api/search?q=robot+learning'))).toHaveLength(2);
+    expect(await ids(await citedApp.request('/api/search?q=robot+learning&year_min=2023'))).toEqual([cited.id]);
+    expect(await ids(await citedApp.request('/api/search?q=robot+learning&author=lov%C3%A9lace&mode=dense'))).toEqual([cited.id]);
+    expect(await ids(await citedApp.request('/api/search?q=robot+learning&year_max=2022'))).toEqual([]);
+    expect(await ids(await similarText({ text: 'Robots learn from touch.', author: 'Turing' }))).toEqual([cited.id]);
+    expect(await ids(await similarText({ text: 'Robots learn from touch.', author: 'Nobody' }))).toEqual([]);
+    expect(await ids(await citedApp.request(`/api/papers/${bare.id}/similar?year_min=2020`))).toEqual([cited.id]);
+    expect(await ids(await citedApp.request(`/api/papers/${cited.id}/similar?year_min=2020`))).toEqual([]);
   });
 
   it('are part of the paper', async () => {
