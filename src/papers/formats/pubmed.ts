@@ -199,7 +199,8 @@ class ArticleReader {
   private fail(error: Error): void {
     if (this.stopped) return;
     this.stopped = true;
-    const message = error.message.replace(/^\d+:\d+: /, '');
+    // saxes prefixes line:column (given below in words) and ends some messages with a full stop.
+    const message = error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     const where = `line ${this.parser.line}, column ${this.parser.column}`;
     if (this.closing && this.draft) this.skip(this.draft.line, `file ends in the middle of this PubmedArticle (${message}); it was cut short`);
     else if (this.closing) this.skip(this.parser.line, `file ends before the XML is complete (${message}); it may be cut short`);
