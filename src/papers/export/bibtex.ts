@@ -58,14 +58,15 @@ function bibtexEntry(paper: Paper, key: string): string {
     ['month', month === undefined ? undefined : MONTH_MACROS[month - 1]],
     // BibLaTeX reads `date` before year and month; BibTeX ignores it. Only worth writing with the day.
     ['date', paper.date && paper.date.length >= 10 ? paper.date : undefined],
-    [venueField, venue ? latexText(venue, { protectCapitals: true }) : undefined],
-    ['doi', paper.doi],
+    // Styles print journal and proceedings names as written, so they need no protection.
+    [venueField, venue ? latexText(venue) : undefined],
+    ['doi', paper.doi && verbatim(paper.doi)],
     ['eprint', paper.arxiv],
     ['archiveprefix', paper.arxiv ? 'arXiv' : undefined],
     ['pmid', paper.pmid],
-    ['url', paper.url?.replace(/[{}]/g, encodeURIComponent)],
-    // Keywords are verbatim for the parsers that read them back; braces would unbalance the entry.
-    ['keywords', paper.tags?.length ? paper.tags.map((tag) => tag.replace(/[{}]/g, '')).join(', ') : undefined],
+    // A brace or backslash in a link is percent-encoded: it would unbalance the entry.
+    ['url', paper.url && verbatim(paper.url.replace(/[{}\\]/g, encodeURIComponent))],
+    ['keywords', paper.tags?.length ? paper.tags.map((tag) => verbatim(tag.replace(/[{}\\]/g, ''))).join(', ') : undefined],
     ['abstract', paper.abstract ? latexText(paper.abstract) : undefined],
   ];
   const lines = fields.flatMap(([name, value]) => {
@@ -85,7 +86,19 @@ function latexText(text: string, { protectCapitals = false } = {}): string {
   const escaped = normaliseWhitespace(text)
     .replace(/[\\{}&%$#_~^<>]/g, (character) => LATEX_ESCAPES[character]!)
     .replace(/([-`',?!])(?=[-`',])/g, '$1{}');
-  return protectCapitals ? escaped.replace(/[\p{L}\p{N}]*\p{Lu}[\p{L}\p{N}]*/gu, '{$&}') : escaped;
+  if (!protectCapitals) return escaped;
+  // As Zotero does, except that a title's first word keeps a plain initial capital: styles capitalise it anyway.
+  return escaped.replace(/[\p{L}\p{N}]*\p{Lu}[\p{L}\p{N}]*/gu, (word, offset: number) =>
+    offset === 0 && /^\p{Lu}[^\p{Lu}]*$/u.test(word) ? word : `{${word}}`,
+  );
+}
+
+/**
+ * A verbatim field (doi, url, keywords) is not LaTeX, but parsers still pair its `$` signs as math:
+ * a lone one is escaped, and readers drop the backslash again.
+ */
+function verbatim(value: string): string {
+  return value.replace(/\$/g, '\\$');
 }
 
 /**

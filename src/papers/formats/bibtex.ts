@@ -279,7 +279,7 @@ function entryRecord(entry: Entry): PaperRecord | string {
     record.venue = venue;
     if (venue === howPublished) rest.delete('howpublished');
   }
-  const tags = tagList(fields.keywords);
+  const tags = tagList(fields.keywords?.map((keyword) => unescapeVerbatim(keyword)));
   if (tags.length > 0) record.tags = tags;
   const url = httpUrl(unescapeVerbatim(fields.url));
   const doi = normaliseDoi(unescapeVerbatim(fields.doi)) ?? normaliseDoi(url);
@@ -333,7 +333,7 @@ function labelledArxivId(value: string | undefined): string | undefined {
   return match ? normaliseArxivId(match[1] ?? match[2]) : undefined;
 }
 
-/** Verbatim fields (doi, url, eprint) keep LaTeX escapes hand-made files add: `10.1000/a\_b`. */
+/** Verbatim fields (doi, url, eprint, keywords) keep LaTeX escapes hand-made files add: `10.1000/a\_b`. */
 function unescapeVerbatim(value: string | undefined): string | undefined {
   return value?.replace(/\\([_%&#$~])/g, '$1').replace(/[{}]/g, '');
 }
