@@ -129,7 +129,8 @@ function snapshotLine(index: number, nextId: ReturnType<typeof idGenerator>): st
     title: hardWrap(prose(between(50, 140)).replace(/\.$/, ''), 72).join('\n  '),
     comments: random() < 0.7 ? `${between(4, 60)} pages, ${between(1, 15)} figures` : null,
     'journal-ref': hasDoi && random() < 0.8 ? `Phys. Rev. D ${between(50, 110)}, ${between(1, 99999)} (${year + 1})` : null,
-    doi: hasDoi ? `10.1103/PhysRevD.${between(50, 110)}.${between(10_000, 99_999)}` : null,
+    // From the line number: random DOIs would collide, and the merger would rightly take them for one paper.
+    doi: hasDoi ? `10.1103/PhysRevD.${year - 1900}.${index}` : null,
     'report-no': random() < 0.1 ? `CERN-TH-${year}-${between(1, 300)}` : null,
     categories,
     license: random() < 0.5 ? 'http://arxiv.org/licenses/nonexclusive-distrib/1.0/' : null,
