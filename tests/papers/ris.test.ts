@@ -167,10 +167,10 @@ describe('one library exported as CSL JSON and as RIS', () => {
 });
 
 describe('readRis edge cases', () => {
-  it('reads old Mac line ends (CR), a one-space tag separator, and prefers AU to A1', async () => {
+  it('reads old Mac line ends (CR), a one-space tag separator, indented tags, and prefers AU to A1', async () => {
     const { records, skipped } = await collectText(
       'cr.ris',
-      ['TY - JOUR', 'TI - Carriage returns', 'A1 - Duplicate, Author', 'AU - Lovelace, Ada', 'AU - King, Martin Luther, Jr.', 'PY - 1843///', 'ER -', ''].join('\r'),
+      ['TY - JOUR', 'TI - Carriage returns', 'A1 - Duplicate, Author', 'AU - Lovelace, Ada', 'AU - King, Martin Luther, Jr.', '  PY - 1843///', 'ER -', ''].join('\r'),
     );
     expect(skipped).toEqual([]);
     expect(records).toEqual([{ title: 'Carriage returns', abstract: '', authors: ['Ada Lovelace', 'Martin Luther King Jr.'], year: 1843, metadata: { TY: 'JOUR', A1: 'Duplicate, Author' } }]);

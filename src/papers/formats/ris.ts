@@ -55,7 +55,8 @@ export async function* readRis(file: string): AsyncGenerator<ReadResult> {
     let lineNumber = 0;
     for await (const rawLine of lines) {
       lineNumber += 1;
-      const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trimEnd();
+      // Trimmed at both ends: some tools indent tags, as Zotero's importer allows.
+      const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trim();
       const tagged = TAG_LINE.exec(line);
       const tag = tagged?.[1];
       const value = tagged?.[2]?.trim() ?? '';
@@ -70,10 +71,10 @@ export async function* readRis(file: string): AsyncGenerator<ReadResult> {
       } else if (tag === 'ER') {
         yield finishRecord(record, file);
         record = undefined;
-      } else if (line.trim() !== '') {
+      } else if (line !== '') {
         if (line.includes('\uFFFD')) record.badLine ??= lineNumber;
         record.chars += line.length;
-        if (record.chars <= MAX_RECORD_CHARS) addLine(record, tag, tag ? value : line.trim());
+        if (record.chars <= MAX_RECORD_CHARS) addLine(record, tag, tag ? value : line);
       }
     }
     if (record) yield skip(record.line, 'record has no ER line: the file ends inside it (cut off?)');
@@ -105,7 +106,11 @@ function finishRecord(record: OpenRecord, source: string): ReadResult {
 function risRecord(fields: Map<string, string[]>): PaperRecord | string {
   // Tags that become typed fields; the others stay in `metadata`, verbatim.
   const used = new Set<string>();
-  const values = (tag: string) => (fields.get(tag) ?? []).map(normaliseWhitespace).filter(Boolean);
+  const normalised = new Map<string, string[]>();
+  const values = (tag: string): string[] => {
+    if (!normalised.has(tag)) normalised.set(tag, (fields.get(tag) ?? []).map(normaliseWhitespace).filter(Boolean));
+    return normalised.get(tag)!;
+  };
   const first = (...tags: string[]) => {
     const tag = tags.find((candidate) => values(candidate).length > 0);
     if (tag === undefined) return '';
