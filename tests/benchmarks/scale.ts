@@ -52,14 +52,14 @@ function folderBytes(dir: string): number {
   return readdirSync(dir).filter((name) => name !== 'cache').reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-/** The compiled server that `npm start` runs; `npm run bench` builds it before measuring. */
-const SERVER_ENTRY = resolve('.build/cli/serve.js');
+/** The compiled command and arguments `npm start` runs; `npm run bench` builds it before measuring. */
+const SERVE = [resolve('.build/cli/paper-search.js'), 'serve'];
 
 /** Starts the real server on the index and reports seconds to "listening" and its resident memory then. */
 function serverStartup(indexDir: string, modelsDir: string): Promise<{ seconds: number; rssMegabytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
+    const child = spawn(process.execPath, SERVE, {
       env: { ...process.env, INDEX_DIR: indexDir, MODELS_DIR: modelsDir, PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -73,7 +73,10 @@ function serverStartup(indexDir: string, modelsDir: string): Promise<{ seconds: 
       resolve({ seconds: round(seconds), rssMegabytes: round(status / 1024, 0) });
     });
     child.on('exit', (code) => {
-      if (!stderr.includes('listening on')) reject(new Error(`server did not start on ${indexDir} (exit ${code}): ${stderr.trim().split('\n').at(-1)}`));
+      if (stderr.includes('listening on')) return;
+      // A one-line refusal starts with "error:"; a crash prints a stack whose message line names the error.
+      const reason = stderr.split('\n').find((line) => /error/i.test(line)) ?? stderr.trim().split('\n').at(-1);
+      reject(new Error(`server did not start on ${indexDir} (exit ${code}): ${reason}`));
     });
   });
 }
