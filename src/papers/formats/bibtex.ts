@@ -55,8 +55,9 @@ export const bibtex: PaperFormat = {
 
 function looksLikeBibtex(head: string): boolean {
   const text = head.replace(/^\uFEFF/, '');
-  // Empty, or only `%` comments: a library with nothing in it yet.
-  if (/^(\s*%[^\n]*)*\s*$/.test(text)) return true;
+  // Empty, or only `%` comments: a library with nothing in it yet. (Line by line: one regular expression
+  // over all lines backtracks exponentially on a banner line of %%%%.)
+  if (text.split('\n').every((line) => /^\s*(%.*)?$/.test(line))) return true;
   // Markup or JSON is never BibTeX, even when a CSS `@page {` or an email address follows.
   if (/^\s*[<{[]/.test(text)) return false;
   return /^[ \t]*@[A-Za-z]+[ \t]*[{(]/m.test(text);
@@ -166,7 +167,21 @@ async function* readChunk(segments: Segment[], context: FileContext): AsyncGener
   const text = context.stringDefinitions + body + parents;
   const bodyStart = context.stringDefinitions.length;
   const bodyEnd = bodyStart + body.length;
-  const library = await parseAsync(text, PARSE_OPTIONS);
+  let library: Awaited<ReturnType<typeof parseAsync>>;
+  try {
+    library = await parseAsync(text, PARSE_OPTIONS);
+  } catch (error) {
+    // The parser throws, instead of reporting, for some LaTeX in an @string or @preamble (a bare
+    // \newcommand). Parsed one directive at a time, the chunk loses only the one at fault.
+    if (segments.length > 1) {
+      for (const segment of segments) yield* readChunk([segment], context);
+    } else {
+      const [segment] = segments;
+      const reason = `cannot be read: ${error instanceof Error ? error.message.split('\n', 1)[0]!.replace(/ @ \{.*$/, '') : String(error)}; skipped`;
+      yield { skipped: { source: context.file, line: segment!.line, reason: `${segmentLabel(segment!)}: ${reason}` } };
+    }
+    return;
+  }
 
   // The parser gives entries and errors without positions; each carries its raw text, found in order.
   const located: Located[] = [];
@@ -212,7 +227,7 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** A parsed entry as a record, a skipped line, or nothing for entries that are not papers. */
 function entryResult(entry: Entry, line: number, context: FileContext): ReadResult | undefined {
-  const label = entry.key ? `@${entry.type}{${entry.key}}` : `@${entry.type} entry`;
+  const label = segmentLabel({ directive: entry.type, key: entry.key });
   const skip = (reason: string): ReadResult => ({ skipped: { source: context.file, line, reason: `${label}: ${reason}` } });
 
   if (entry.key) {
@@ -231,9 +246,13 @@ function entryResult(entry: Entry, line: number, context: FileContext): ReadResu
 }
 
 function failureResult(failure: { input: string; message: string }, line: number, source: string): ReadResult {
-  const start = failure.input.match(/^@\s*([A-Za-z]+)\s*[{(]?\s*([^\s,{}()"#%'=\\]*)/);
-  const label = start?.[2] ? `@${start[1]!.toLowerCase()}{${start[2]}}` : `@${start?.[1]?.toLowerCase() ?? ''} entry`;
+  const start = failure.input.match(ENTRY_START);
+  const label = start ? segmentLabel({ directive: start[1]!.toLowerCase(), key: start[2]! }) : 'entry';
   return { skipped: { source, line, reason: `${label}: ${syntaxProblem(failure.message)}; skipped` } };
+}
+
+function segmentLabel({ directive, key }: Pick<Segment, 'directive' | 'key'>): string {
+  return key ? `@${directive}{${key}}` : directive ? `@${directive}` : 'text before the first entry';
 }
 
 /** The parser's message as one line for people: what is wrong, without its internal position. */
