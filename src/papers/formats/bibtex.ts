@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { type Creator, type Entry, type Options, parseAsync } from '@retorquere/bibtex-parser';
+import { type Creator, type Entry, type Library, type Options, parseAsync } from '@retorquere/bibtex-parser';
 import {
   MAX_ABSTRACT_CHARS,
   MAX_TITLE_CHARS,
@@ -17,8 +17,9 @@ import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
 /**
  * The parser needs a whole text, and takes several times its size in memory, so a file is parsed in
  * chunks of about this many characters, cut where a line starts a new entry. A library of a few MB
- * (the usual size) is one chunk, read whole; a 200 MB file is many, one at a time. `@string` macros
- * and crossref parents are carried into every chunk that needs them, so chunking changes no result.
+ * (the usual size) is one chunk, read whole; a 200 MB file is many, one at a time. `@string` macros,
+ * `@preamble` commands and crossref parents are carried into every chunk that needs them, so the
+ * papers read do not depend on chunking.
  */
 const CHUNK_CHARS = 4 * 1024 * 1024;
 
@@ -76,8 +77,8 @@ interface Segment {
 /** What every chunk of one file shares. */
 interface FileContext {
   file: string;
-  /** The raw `@string` directives of the chunks read so far, replayed before each later chunk. */
-  stringDefinitions: string;
+  /** The raw `@string`s (macros) and `@preamble`s (\newcommand) of the chunks read so far, replayed before each later chunk. */
+  definitions: string;
   /** Crossref targets (upper-cased, as BibTeX compares keys) and, in a file of several chunks, their raw text. */
   crossrefTargets: Set<string>;
   crossrefParents: Map<string, string>;
@@ -92,7 +93,7 @@ interface FileContext {
  * `chunkChars` is only lowered by tests, to cross chunk boundaries in small files.
  */
 export async function* readBibtex(file: string, { chunkChars = CHUNK_CHARS } = {}): AsyncGenerator<ReadResult> {
-  const context: FileContext = { file, stringDefinitions: '', crossrefTargets: new Set(), crossrefParents: new Map(), keyLines: new Map() };
+  const context: FileContext = { file, definitions: '', crossrefTargets: new Set(), crossrefParents: new Map(), keyLines: new Map() };
   // Crossref parents may follow their children by any distance; a file of several chunks is scanned for them first.
   if ((await stat(file)).size > chunkChars) Object.assign(context, await crossrefParents(file));
 
@@ -157,17 +158,17 @@ interface Located {
 }
 
 /**
- * Parses one chunk, with the `@string`s defined before it and the crossref parents it needs around
- * it, and yields its entries and failures in file order.
+ * Parses one chunk, with the `@string`s and `@preamble`s before it and the crossref parents it needs
+ * around it, and yields its entries and failures in file order.
  */
 async function* readChunk(segments: Segment[], context: FileContext): AsyncGenerator<ReadResult> {
   const body = segments.map((segment) => segment.text).join('');
   const parentKeys = new Set(segments.flatMap((segment) => segment.crossrefs));
   const parents = [...parentKeys].map((key) => context.crossrefParents.get(key) ?? '').join('');
-  const text = context.stringDefinitions + body + parents;
-  const bodyStart = context.stringDefinitions.length;
+  const text = context.definitions + body + parents;
+  const bodyStart = context.definitions.length;
   const bodyEnd = bodyStart + body.length;
-  let library: Awaited<ReturnType<typeof parseAsync>>;
+  let library: Library;
   try {
     library = await parseAsync(text, PARSE_OPTIONS);
   } catch (error) {
@@ -216,7 +217,7 @@ async function* readChunk(segments: Segment[], context: FileContext): AsyncGener
     if (result) yield result;
   }
 
-  for (const segment of segments) if (segment.directive === 'string') context.stringDefinitions += segment.text;
+  for (const segment of segments) if (segment.directive === 'string' || segment.directive === 'preamble') context.definitions += segment.text;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
