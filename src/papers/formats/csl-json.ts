@@ -76,8 +76,7 @@ export async function* readCslJson(file: string): AsyncGenerator<ReadResult> {
     return;
   }
 
-  const wrapped = isObject(document) && Array.isArray(document.items);
-  const items = Array.isArray(document) ? document : wrapped ? (document as { items: unknown[] }).items : undefined;
+  const items: unknown[] | undefined = Array.isArray(document) ? document : isObject(document) && Array.isArray(document.items) ? document.items : undefined;
   if (!items) {
     yield skip(1, 'file is JSON but not CSL JSON: expected an array of items or {"items": [...]}');
     return;
