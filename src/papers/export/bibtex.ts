@@ -3,8 +3,9 @@ import type { Paper } from '../types.js';
 
 /** Preprint servers: their papers are @misc with the server in `howpublished`. */
 const PREPRINT_VENUE = /arxiv|biorxiv|medrxiv|chemrxiv|psyarxiv|ssrn|preprint|research square/i;
-/** Proceedings are @inproceedings with a `booktitle`; these journals merely have "Proceedings" in their name. */
+/** Proceedings: their papers are @inproceedings with a `booktitle`. */
 const CONFERENCE_VENUE = /\b(proc\.|proceedings|conference|workshop|symposium|congress|meeting)\b|neural information processing systems/i;
+/** Journals that merely have "Proceedings" in their name. */
 const JOURNAL_NAMED_PROCEEDINGS = /proceedings of the (national academy|royal society|ieee\b)/i;
 
 /** Authors that are organisations, written `{Name}` so BibTeX does not split them into given and family names. */
@@ -46,7 +47,7 @@ export function toBibtex(papers: Paper[]): string {
 
 function bibtexEntry(paper: Paper, key: string): string {
   const venue = paper.venue ? normaliseWhitespace(paper.venue) : '';
-  const type = !venue ? 'misc' : PREPRINT_VENUE.test(venue) ? 'misc' : CONFERENCE_VENUE.test(venue) && !JOURNAL_NAMED_PROCEEDINGS.test(venue) ? 'inproceedings' : 'article';
+  const type = entryTypeFor(venue);
   const venueField = type === 'article' ? 'journal' : type === 'inproceedings' ? 'booktitle' : 'howpublished';
   const year = paper.year ?? (paper.date ? Number(paper.date.slice(0, 4)) : undefined);
   const month = paper.date && paper.date.length >= 7 ? Number(paper.date.slice(5, 7)) : undefined;
@@ -75,6 +76,12 @@ function bibtexEntry(paper: Paper, key: string): string {
     return name === 'month' ? [`  month = ${value},`] : [`  ${name} = {${value}},`];
   });
   return `@${type}{${key},\n${lines.join('\n')}\n}\n`;
+}
+
+/** Any venue that is not a preprint server or proceedings is taken for a journal, as most are. */
+function entryTypeFor(venue: string): 'article' | 'inproceedings' | 'misc' {
+  if (venue === '' || PREPRINT_VENUE.test(venue)) return 'misc';
+  return CONFERENCE_VENUE.test(venue) && !JOURNAL_NAMED_PROCEEDINGS.test(venue) ? 'inproceedings' : 'article';
 }
 
 /**
