@@ -4,6 +4,7 @@ import { PRECISIONS } from '../contract/values.js';
 
 const portNumber = 'expected a port number 0-65535';
 const threadCount = 'expected a thread count 1-256';
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Every setting: its environment variable, its command-line flag, what it is for, its rule and
@@ -19,7 +20,9 @@ export const SETTINGS = {
   model: { env: 'MODEL', flag: 'model', value: 'name', help: 'model folder under the models folder (default: the one that built the index, else all-MiniLM-L6-v2)', schema: z.string().regex(/^[\w.-]+$/, 'a folder name under the models folder').optional() },
   precision: { env: 'PRECISION', flag: 'precision', value: PRECISIONS.join('|'), help: 'model precision (default: the one that built the index, else int8)', schema: z.enum(PRECISIONS, { error: `expected ${PRECISIONS.join(' or ')}` }).optional() },
   threads: { env: 'THREADS', flag: 'threads', value: 'n', help: 'ONNX Runtime threads (default: all cores)', schema: z.coerce.number({ error: threadCount }).int(threadCount).min(1, threadCount).max(256, threadCount).optional() },
-  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', value: 'token', help: 'access token (16+ characters) required by the API; needed to listen beyond loopback', secret: true, schema: z.string().min(16, 'an access token needs at least 16 characters').optional() },
+  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', value: 'token', help: 'access token (16+ characters) required by the API; needed to listen beyond loopback', secret: true, schema: z.string().min(16, 'an access token needs at least 16 characters')
+      // A Bearer token must be token68 (RFC 7235) or no client can send it as written, and every request is refused.
+      .regex(TOKEN68, 'an access token may hold only letters, digits and - . _ ~ + / (then = padding at the end)').optional() },
   corsOrigins: {
     env: 'CORS_ORIGINS',
     flag: 'cors-origins',
