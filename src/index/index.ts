@@ -3,5 +3,5 @@ export { type Neighbour } from './dense.js';
 export { type LexicalHit } from './lexical/index.js';
 export { TopK } from './lexical/top-k.js';
 export { builtWith, DEFAULT_HNSW, describeModel, FORMAT_VERSION, IndexError, readManifest, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
-export { loadIndex, PaperIndex } from './reader.js';
+export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export { writeIndex, type IndexContents } from './writer.js';

@@ -1,10 +1,27 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/index.js';
 import { hashFile, sha256 } from '../storage/index.js';
 import { DenseIndex, type Neighbour } from './dense.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
 import { IndexError, MANIFEST, readManifest, type FileEntry, type Manifest } from './manifest.js';
+
+/**
+ * A data file changed under a running server (truncated, say): its bytes no longer match what the
+ * manifest promised at load time, so nothing read from it can be trusted.
+ */
+export class IndexUnreadableError extends Error {
+  constructor(dir: string, fileName: string) {
+    super(`index in ${dir} became unreadable: ${fileName} is shorter than its manifest says; rebuild or restart`);
+  }
+}
+
+/** An open data file of a loaded index, named for the error that reports it damaged. */
+interface OpenFile {
+  fd: number;
+  dir: string;
+  name: string;
+}
 
 /**
  * A loaded index, checked against the manifest that describes it. Only what every query needs lives
@@ -21,8 +38,8 @@ export class PaperIndex {
     /** BM25 over the same papers, in the same ordinals. */
     readonly lexical: LexicalIndex,
     ids: readonly string[],
-    private readonly papersFile: { fd: number; lineStarts: Float64Array },
-    private readonly vectorsFile: { fd: number },
+    private readonly papersFile: OpenFile & { lineStarts: Float64Array },
+    private readonly vectorsFile: OpenFile,
   ) {
     this.ordinals = new Map(ids.map((id, i) => [id, i]));
   }
@@ -36,10 +53,9 @@ export class PaperIndex {
   }
 
   paper(ordinal: number): Paper {
-    const { fd, lineStarts } = this.papersFile;
+    const { lineStarts } = this.papersFile;
     const start = lineStarts[ordinal]!;
-    const line = Buffer.allocUnsafe(lineStarts[ordinal + 1]! - start - 1);
-    readSync(fd, line, 0, line.length, start);
+    const line = readExactly(this.papersFile, Buffer.alloc(lineStarts[ordinal + 1]! - start - 1), start);
     return JSON.parse(line.toString('utf8')) as Paper;
   }
 
@@ -51,7 +67,7 @@ export class PaperIndex {
   /** The paper's stored unit vector. */
   vectorOf(ordinal: number): Float32Array {
     const vector = new Float32Array(this.manifest.model.dimensions);
-    readSync(this.vectorsFile.fd, new Uint8Array(vector.buffer), 0, vector.byteLength, ordinal * vector.byteLength);
+    readExactly(this.vectorsFile, new Uint8Array(vector.buffer), ordinal * vector.byteLength);
     return vector;
   }
 
@@ -97,23 +113,50 @@ export function loadIndex(dir: string): PaperIndex {
   }
   if (lexical.documentCount !== paperCount) throw inconsistent(`its lexical index covers ${lexical.documentCount}`);
 
-  return new PaperIndex(manifest, graph, lexical, ids, { fd: openSync(join(dir, files.papers.name), 'r'), lineStarts: Float64Array.from(lineStarts) }, { fd: openSync(join(dir, files.vectors.name), 'r') });
+  return new PaperIndex(manifest, graph, lexical, ids, { ...openFile(dir, files.papers.name), lineStarts: Float64Array.from(lineStarts) }, openFile(dir, files.vectors.name));
+}
+
+function openFile(dir: string, name: string): OpenFile {
+  return { fd: openSync(join(dir, name), 'r'), dir, name };
+}
+
+/**
+ * Fills `buffer` from `position`, or throws IndexUnreadableError: a file truncated after loading
+ * reads short, and a half-filled buffer would be served as zeros (or, unzeroed, as stale memory).
+ */
+function readExactly<T extends Uint8Array>(file: OpenFile, buffer: T, position: number): T {
+  for (let filled = 0; filled < buffer.length; ) {
+    const read = readSync(file.fd, buffer, filled, buffer.length - filled, position + filled);
+    if (read === 0) throw new IndexUnreadableError(file.dir, file.name);
+    filled += read;
+  }
+  return buffer;
 }
 
 function verifyFile(dir: string, entry: FileEntry, onChunk?: (chunk: Buffer, position: number) => void): void {
-  const path = join(dir, entry.name);
-  if (!existsSync(path)) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is missing; rebuild it with "npx paper-search build --out ${dir}"`);
+  const path = checkedPath(dir, entry);
   const actual = hashFile(path, onChunk);
   if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) throw damaged(dir, entry);
 }
 
 /** A small file's bytes, read once and checked against the manifest. */
 function verifiedBytes(dir: string, entry: FileEntry): Buffer {
-  const path = join(dir, entry.name);
-  if (!existsSync(path)) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is missing; rebuild it with "npx paper-search build --out ${dir}"`);
-  const bytes = readFileSync(path);
+  const bytes = readFileSync(checkedPath(dir, entry));
   if (bytes.length !== entry.bytes || sha256(bytes) !== entry.sha256) throw damaged(dir, entry);
   return bytes;
+}
+
+/**
+ * The path of a data file, once it is known to be a regular file of the recorded size: a device or
+ * FIFO named by a tampered manifest would otherwise be read for ever.
+ */
+function checkedPath(dir: string, entry: FileEntry): string {
+  const path = join(dir, entry.name);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is missing; rebuild it with "npx paper-search build --out ${dir}"`);
+  if (!info.isFile()) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is not a regular file; rebuild it with "npx paper-search build --out ${dir}"`);
+  if (info.size !== entry.bytes) throw damaged(dir, entry);
+  return path;
 }
 
 function damaged(dir: string, entry: FileEntry): IndexError {
