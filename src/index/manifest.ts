@@ -18,7 +18,10 @@ export type HnswParams = z.infer<typeof HnswParamsSchema>;
 
 export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction: 200, efSearch: 128 };
 
-const FileEntrySchema = z.object({ name: z.string(), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
+/** The only names a data file has: a plain name inside the index folder, never a path out of it. */
+export const DATA_FILE = /^(hnsw|papers|ids|vectors|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
+
+const FileEntrySchema = z.object({ name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
 export const ManifestSchema = z.object({

@@ -5,9 +5,7 @@ import type { Paper } from '../papers/index.js';
 import { hashFile, replaceFileAtomically, writeFileDurably, type FileDigest } from '../storage/index.js';
 import { writeHnsw } from './dense.js';
 import { Postings } from './lexical/index.js';
-import { FORMAT_VERSION, MANIFEST, readManifestIfAny, type FileEntry, type HnswParams, type Manifest } from './manifest.js';
-
-const DATA_FILE = /^(hnsw|papers|ids|vectors|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
+import { DATA_FILE, FORMAT_VERSION, MANIFEST, readManifestIfAny, type FileEntry, type HnswParams, type Manifest } from './manifest.js';
 
 export interface IndexContents {
   papers: Paper[];

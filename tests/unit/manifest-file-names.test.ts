@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HNSW, IndexError, loadIndex, writeIndex } from '../../src/index/index.js';
+
+const model = { name: 'm', precision: 'int8', checksum: '0'.repeat(64), dimensions: 4, maxTokens: 8 } as const;
+const papers = ['alpha', 'beta', 'gamma'].map((word, i) => ({ id: `${word}-${i}`, title: `The ${word} paper`, abstract: `All about ${word}.` }));
+const vectors = [Float32Array.of(1, 0, 0, 0), Float32Array.of(0, 1, 0, 0), Float32Array.of(0, 0, 1, 0)];
+
+let root: string;
+let dir: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'paper-search-manifest-names-'));
+  dir = join(root, 'a', 'b', 'index');
+  mkdirSync(dir, { recursive: true });
+  writeIndex(dir, { papers, vectors, model, hnsw: DEFAULT_HNSW, corpusHash: 'x', sources: [] });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const editManifest = (edit: (manifest: { files: Record<string, { name: string; bytes: number; sha256: string }> }) => void) => {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+};
+
+/** The one-line IndexError loading `dir` gives; fails the test if it loads. */
+function loadRefusal(): string {
+  try {
+    loadIndex(dir).close();
+  } catch (error) {
+    expect(error).toBeInstanceOf(IndexError);
+    return (error as Error).message;
+  }
+  throw new Error('the tampered index loaded');
+}
+
+describe('data file names in a manifest', () => {
+  it('are confined to the index folder: a name reaching outside is refused, though the file there matches', () => {
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    editManifest((manifest) => {
+      writeFileSync(join(outside, 'ids.json'), readFileSync(join(dir, manifest.files.ids!.name)));
+      manifest.files.ids!.name = '../../../outside/ids.json';
+    });
+    const message = loadRefusal();
+    expect(message).toMatch(/is not a format-\d+ manifest \(files\.ids\.name: not a data file name of an index folder\)/);
+    expect(message).not.toContain('\n');
+  });
+
+  it('must be regular files of the recorded size: /dev/zero is refused, not read for ever', () => {
+    editManifest((manifest) => {
+      manifest.files.hnsw!.name = '../../../../dev/zero';
+    });
+    expect(loadRefusal()).toMatch(/files\.hnsw\.name: not a data file name/);
+
+    // A plausible name that is a link to a device passes the name check, not the file check.
+    symlinkSync('/dev/zero', join(dir, 'hnsw-zero.bin'));
+    editManifest((manifest) => {
+      manifest.files.hnsw!.name = 'hnsw-zero.bin';
+    });
+    expect(loadRefusal()).toMatch(/damaged: hnsw-zero\.bin is not a regular file/);
+  });
+
+  it('must hold exactly the recorded bytes before they are read', () => {
+    editManifest((manifest) => {
+      manifest.files.papers!.bytes += 1;
+    });
+    expect(loadRefusal()).toMatch(/damaged: papers-.*does not match its checksum/);
+  });
+});
