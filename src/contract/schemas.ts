@@ -119,12 +119,23 @@ export const PaperSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the export had, verbatim' }),
 }).openapi('Paper');
 
+export const PaperListSchema = z.object({
+  total: z.number().int().openapi({ description: 'Papers the filters keep, over every page' }),
+  offset: z.number().int().openapi({ description: 'Papers skipped before this page' }),
+  limit: z.number().int().openapi({ description: 'Largest number of papers on this page' }),
+  papers: z.array(PaperSchema).openapi({ description: 'Newest first, then by title; papers without a year last' }),
+}).openapi('PaperList');
+
 export const HealthSchema = z.object({
   status: z.literal('ok'),
   papers: z.number().int(),
   model: z.string(),
   precision: z.string(),
   built_at: z.string().openapi({ description: 'ISO time the index was built' }),
+  sources: z.array(z.object({
+    source: z.string().openapi({ description: 'File name of an input, without its folder' }),
+    papers: z.number().int().openapi({ description: 'Papers first read from it' }),
+  })).openapi({ description: 'Papers per input file of the library' }),
 }).openapi('Health');
 
 export const ErrorSchema = z.object({
@@ -136,4 +147,5 @@ export const ErrorSchema = z.object({
 
 export type WireAnswer = z.infer<typeof SearchAnswerSchema>;
 export type WirePaper = z.infer<typeof PaperSchema>;
+export type WirePaperList = z.infer<typeof PaperListSchema>;
 export type Health = z.infer<typeof HealthSchema>;

@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { LIMITS } from '../contract/values.js';
+import type { Context } from 'hono';
+import { LIMITS, type ExportFormat } from '../contract/values.js';
+import { exportPapers, type Paper } from '../papers/index.js';
 import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
@@ -38,7 +40,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
-    return c.json(answerToWire(await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) })), 200);
+    const answer = await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) });
+    return query.format ? bibliography(c, answer.hits.map((hit) => hit.paper), query.format, 'papers') : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.similarToText, async (c) => {
@@ -48,20 +51,28 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.getPaper, (c) => {
     const { id } = c.req.valid('param');
+    const { format } = c.req.valid('query');
     const paper = engine.paper(id);
     if (!paper) throw new PaperNotFoundError(id);
-    return c.json(paperToWire(paper), 200);
+    return format ? bibliography(c, [paper], format, fileNameOf(paper.id)) : c.json(paperToWire(paper), 200);
+  });
+
+  app.openapi(routes.listPapers, (c) => {
+    const { offset, limit, format, ...filter } = c.req.valid('query');
+    const { total, papers } = engine.listPapers({ filter: filterFromWire(filter), offset, limit });
+    return format ? bibliography(c, papers, format, 'papers') : c.json({ total, offset, limit, papers: papers.map(paperToWire) }, 200);
   });
 
   app.openapi(routes.similarToPaper, async (c) => {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
-    return c.json(answerToWire(await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) })), 200);
+    const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) });
+    return query.format ? bibliography(c, answer.hits.map((hit) => hit.paper), query.format, 'papers') : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.health, (c) => {
-    const { papers, model, precision, builtAt } = engine.describe();
-    return c.json({ status: 'ok' as const, papers, model, precision, built_at: builtAt }, 200);
+    const { papers, model, precision, builtAt, sources } = engine.describe();
+    return c.json({ status: 'ok' as const, papers, model, precision, built_at: builtAt, sources }, 200);
   });
 
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
@@ -73,4 +84,15 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.notFound(answerNotFound);
   app.onError(answerError);
   return app;
+}
+
+/** Papers as a bibliography file to download: the exporter's text and media type, named `<name><extension>`. */
+function bibliography(c: Context, papers: Paper[], format: ExportFormat, name: string): Response {
+  const file = exportPapers(papers, format);
+  return c.body(file.body, 200, { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${name}${file.extension}"` });
+}
+
+/** A paper id as a file name: ids read from JSON Lines may hold any character, a header's quoted name may not. */
+function fileNameOf(id: string): string {
+  return id.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100) || 'paper';
 }

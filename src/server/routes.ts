@@ -1,8 +1,10 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import {
-  ErrorSchema, HealthSchema, PaperParamsSchema, PaperSchema, SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema,
-  SimilarPaperQuerySchema,
+  ErrorSchema, HealthSchema, PaperListQuerySchema, PaperListSchema, PaperParamsSchema, PaperQuerySchema, PaperSchema,
+  SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema,
 } from '../contract/schemas.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../contract/values.js';
+import { exportPapers } from '../papers/index.js';
 import { errorResponses } from './errors.js';
 
 /**
@@ -11,6 +13,31 @@ import { errorResponses } from './errors.js';
  */
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+
+type BibliographyMediaType = `application/x-${string}` | `application/vnd.${string}`;
+
+const BIBLIOGRAPHY_SCHEMAS: Record<ExportFormat, z.ZodType> = {
+  bibtex: z.string().openapi({ description: 'BibTeX entries (format=bibtex)' }),
+  'csl-json': z.array(z.record(z.string(), z.unknown())).openapi({ description: 'CSL JSON items (format=csl-json)' }),
+  ris: z.string().openapi({ description: 'RIS records (format=ris)' }),
+};
+
+/**
+ * A 200 answer that is JSON, or with `format` the same papers as a bibliography file. The media types
+ * are the exporters' own (asked with no papers), so the document names exactly what is sent.
+ */
+function jsonOrBibliography<T extends z.ZodType>(schema: T, description: string) {
+  const files = Object.fromEntries(EXPORT_FORMATS.map((format) => [exportPapers([], format).contentType.split(';')[0]!, { schema: BIBLIOGRAPHY_SCHEMAS[format] }]));
+  // Typed apart from the JSON answer, so a handler may return the file as a plain Response.
+  const content: { 'application/json': { schema: T } } & Record<BibliographyMediaType, { schema: z.ZodType }> = { 'application/json': { schema }, ...files };
+  return {
+    description: `${description}; with \`format\`, its papers as a bibliography file to download`,
+    headers: z.object({
+      'Content-Disposition': z.string().optional().openapi({ description: 'With `format` only: `attachment; filename="papers.bib"` (or .json, .ris; one paper is named by its id)', example: 'attachment; filename="papers.bib"' }),
+    }),
+    content,
+  };
+}
 
 /** The name the OpenAPI document gives the access token. */
 export const BEARER_AUTH = 'bearerAuth';
@@ -23,7 +50,7 @@ export const routes = {
     security: tokenIfConfigured,
     request: { query: SearchQuerySchema },
     responses: {
-      200: json(SearchAnswerSchema, 'Papers best matching the query, best first'),
+      200: jsonOrBibliography(SearchAnswerSchema, 'Papers best matching the query, best first'),
       ...errorResponses('invalid_parameter', 'unauthorized', 'busy'),
     },
   }),
@@ -39,12 +66,22 @@ export const routes = {
   }),
   getPaper: createRoute({
     operationId: 'getPaper', method: 'get', path: '/api/papers/{id}', summary: 'One paper',
-    description: 'A paper of the index with its authors, year and link when its metadata has them, and the rest of its metadata.',
+    description: 'A paper of the index with its authors, year and link when its metadata has them, and the rest of its metadata; with `format`, its citation as a bibliography file.',
     security: tokenIfConfigured,
-    request: { params: PaperParamsSchema },
+    request: { params: PaperParamsSchema, query: PaperQuerySchema },
     responses: {
-      200: json(PaperSchema, 'The paper'),
-      ...errorResponses('unauthorized', 'paper_not_found'),
+      200: jsonOrBibliography(PaperSchema, 'The paper'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'paper_not_found'),
+    },
+  }),
+  listPapers: createRoute({
+    operationId: 'listPapers', method: 'get', path: '/api/papers', summary: 'The papers of the index, a page at a time',
+    description: 'Papers the filters keep, newest first, then by title (papers without a year last), `limit` at a time from `offset`; `total` counts them all.',
+    security: tokenIfConfigured,
+    request: { query: PaperListQuerySchema },
+    responses: {
+      200: jsonOrBibliography(PaperListSchema, 'A page of papers and how many the filters keep'),
+      ...errorResponses('invalid_parameter', 'unauthorized'),
     },
   }),
   similarToPaper: createRoute({
@@ -53,7 +90,7 @@ export const routes = {
     security: tokenIfConfigured,
     request: { params: PaperParamsSchema, query: SimilarPaperQuerySchema },
     responses: {
-      200: json(SearchAnswerSchema, 'Most similar papers, best first'),
+      200: jsonOrBibliography(SearchAnswerSchema, 'Most similar papers, best first'),
       ...errorResponses('invalid_parameter', 'unauthorized', 'paper_not_found', 'busy'),
     },
   }),

@@ -298,7 +298,7 @@ describe('GET /health', () => {
     const response = await get('/health');
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'precision', 'status']);
+    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'precision', 'sources', 'status']);
     expect(body.precision).toBe(engine.index.manifest.model.precision);
     expect(body.status).toBe('ok');
     expect(body.papers).toBe(237);
@@ -308,6 +308,12 @@ describe('GET /health', () => {
     expect((body.model as string).length).toBeGreaterThan(0);
     expect(typeof body.built_at).toBe('string');
     expect(new Date(body.built_at as string).toISOString()).toBe(body.built_at);
+    // Papers per input file, by file name only: the seed library is one folder of files.
+    const sources = body.sources as Array<{ source: string; papers: number }>;
+    expect(sources).toEqual(engine.describe().sources);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const { source } of sources) expect(source).not.toMatch(/[/\\]/);
+    expect(sources.reduce((sum, { papers: count }) => sum + count, 0)).toBe(237);
   });
 });
 
@@ -354,12 +360,13 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths['/api/similar'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/papers/{id}'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/papers/{id}/similar'] ?? {})).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/papers'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get']);
   });
 
   it('names every operation, for client generators', () => {
     const operationIds = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
-    expect(operationIds.sort()).toEqual(['getPaper', 'health', 'searchPapers', 'similarToPaper', 'similarToText']);
+    expect(operationIds.sort()).toEqual(['getPaper', 'health', 'listPapers', 'searchPapers', 'similarToPaper', 'similarToText']);
   });
 
   it('declares the bearer token on every /api operation, and leaves /health open', () => {
@@ -403,6 +410,8 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('413');
     expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('415');
     expect(doc.paths['/api/papers/{id}']?.get?.responses).toHaveProperty('404');
+    expect(doc.paths['/api/papers']?.get?.responses).toHaveProperty('400');
+    expect(Object.keys(doc.components.schemas.PaperList?.properties ?? {})).toEqual(['total', 'offset', 'limit', 'papers']);
   });
 });
 
@@ -494,6 +503,7 @@ describe('errors', () => {
     ['GET', '/api/similar', 'POST'],
     ['PUT', '/api/similar', 'POST'],
     ['POST', '/api/papers/some-id', 'GET, HEAD'],
+    ['PUT', '/api/papers', 'GET, HEAD'],
     ['DELETE', '/api/papers/some-id/similar', 'GET, HEAD'],
     ['POST', '/health', 'GET, HEAD'],
     ['POST', '/openapi.json', 'GET, HEAD'],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Health, WireAnswer, WirePaper } from '../../src/contract/schemas.js';
+import type { Health, WireAnswer, WirePaper, WirePaperList } from '../../src/contract/schemas.js';
 import type { Paper } from '../../src/papers/index.js';
 import type { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
@@ -22,13 +22,15 @@ import type { components, paths } from './api.js';
 
 type SearchAnswer = components['schemas']['SearchAnswer'];
 type Paper = components['schemas']['Paper'];
+type PaperList = components['schemas']['PaperList'];
 type Health = components['schemas']['Health'];
 type ApiError = components['schemas']['Error'];
 
-export type Client = ReturnType<typeof createClient<paths>>;
+// Routes that can answer with a bibliography file list its media types too; this client reads JSON.
+export type Client = ReturnType<typeof createClient<paths, 'application/json'>>;
 
 export function apiClient(fetch: (request: Request) => Promise<Response>): Client {
-  return createClient<paths>({ baseUrl: 'http://127.0.0.1:3000', fetch });
+  return createClient<paths, 'application/json'>({ baseUrl: 'http://127.0.0.1:3000', fetch });
 }
 
 export interface Answers {
@@ -37,6 +39,8 @@ export interface Answers {
   similarToText: SearchAnswer | undefined;
   paper: Paper | undefined;
   similarToPaper: SearchAnswer | undefined;
+  list: PaperList | undefined;
+  citation: string | undefined;
   health: Health | undefined;
   unknownPaper: ApiError | undefined;
   badK: ApiError | undefined;
@@ -50,6 +54,8 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
   const similarToText = await client.POST('/api/similar', { body: { text: 'Humanoid robots learn whole-body skills by imitating human motion.', k: 4 } });
   const paper = await client.GET('/api/papers/{id}', { params: { path: { id: paperId } } });
   const similarToPaper = await client.GET('/api/papers/{id}/similar', { params: { path: { id: paperId }, query: { k: 5 } } });
+  const list = await client.GET('/api/papers', { params: { query: { offset: 2, limit: 3 } } });
+  const citation = await client.GET('/api/papers/{id}', { params: { path: { id: paperId }, query: { format: 'bibtex' } }, parseAs: 'text' });
   const health = await client.GET('/health');
   const unknownPaper = await client.GET('/api/papers/{id}', { params: { path: { id: 'no-such-paper-00000000' } } });
   const badK = await client.GET('/api/search', { params: { query: { q: 'robots', k: 0 } } });
@@ -57,6 +63,8 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
   const matchedWords: string[] | undefined = search.data?.results[0]?.matched_words;
   const year: number | undefined = paper.data?.year;
   const precision: string | undefined = health.data?.precision;
+  const sourcePapers: number | undefined = health.data?.sources[0]?.papers;
+  const total: number | undefined = list.data?.total;
   const code: string | undefined = unknownPaper.error?.error.code;
   return {
     search: search.data,
@@ -64,10 +72,12 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
     similarToText: similarToText.data,
     paper: paper.data,
     similarToPaper: similarToPaper.data,
+    list: list.data,
+    citation: citation.data,
     health: health.data,
     unknownPaper: unknownPaper.error,
     badK: badK.error,
-    statuses: [search, searchDefaults, similarToText, paper, similarToPaper, health, unknownPaper, badK].map((answer) => answer.response.status),
+    statuses: [search, searchDefaults, similarToText, paper, similarToPaper, list, citation, health, unknownPaper, badK].map((answer) => answer.response.status),
   };
 }
 
@@ -82,7 +92,11 @@ export async function wrongCalls(client: Client): Promise<void> {
   // @ts-expect-error similar papers take no mode: they are always hybrid
   await client.GET('/api/papers/{id}/similar', { params: { path: { id: 'x' }, query: { mode: 'dense' } } });
   // @ts-expect-error no such route
-  await client.GET('/api/papers');
+  await client.GET('/api/paper');
+  // @ts-expect-error format is one of bibtex, csl-json or ris
+  await client.GET('/api/papers', { params: { query: { format: 'pdf' } } });
+  // @ts-expect-error the paper list is not ranked: it takes no k
+  await client.GET('/api/papers', { params: { query: { k: 3 } } });
   const answer = await client.GET('/health');
   // @ts-expect-error papers is a number
   const papers: string | undefined = answer.data?.papers;
@@ -106,6 +120,8 @@ interface GeneratedClient {
     similarToText?: WireAnswer;
     paper?: WirePaper;
     similarToPaper?: WireAnswer;
+    list?: WirePaperList;
+    citation?: string;
     health?: Health;
     unknownPaper?: unknown;
     badK?: unknown;
@@ -146,7 +162,7 @@ describe('a client generated from /openapi.json', () => {
     const app = createApp(engine);
     const answers = await callEveryOperation(apiClient((request) => Promise.resolve(app.fetch(request))), paper.id);
 
-    expect(answers.statuses).toEqual([200, 200, 200, 200, 200, 200, 404, 400]);
+    expect(answers.statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 404, 400]);
     expect(answers.search).toMatchObject({ query: 'robot imitation from video', mode: 'lexical' });
     expect(answers.search?.results).toHaveLength(3);
     expect(answers.search?.results[0]?.matched_words.length).toBeGreaterThan(0);
@@ -157,7 +173,10 @@ describe('a client generated from /openapi.json', () => {
     expect(answers.similarToPaper).toMatchObject({ query: paper.id, mode: 'hybrid' });
     expect(answers.similarToPaper?.results.map((result) => result.id)).toHaveLength(5);
     expect(answers.similarToPaper?.results.map((result) => result.id)).not.toContain(paper.id);
-    expect(answers.health).toMatchObject({ status: 'ok', papers: 237, model: engine.describe().model, precision: engine.describe().precision });
+    expect(answers.list).toMatchObject({ total: 237, offset: 2, limit: 3 });
+    expect(answers.list?.papers.map((listed) => listed.id)).toEqual(engine.listPapers({ offset: 2, limit: 3 }).papers.map((listed) => listed.id));
+    expect(answers.citation).toMatch(/^@\w+\{[^,]+,\n {2}title = \{/);
+    expect(answers.health).toMatchObject({ status: 'ok', papers: 237, model: engine.describe().model, precision: engine.describe().precision, sources: engine.describe().sources });
     expect(answers.unknownPaper).toEqual({ error: { code: 'paper_not_found', message: 'no paper with id "no-such-paper-00000000"' } });
     expect(answers.badK).toEqual({ error: { code: 'invalid_parameter', message: 'k must be at least 1' } });
   });
