@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Embedder } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
-import { sha256 } from '../storage/index.js';
+import { acquireLock, sha256 } from '../storage/index.js';
 import { builtWith, DEFAULT_HNSW, describeModel, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
 import { readPapersById } from './reader.js';
 import { contentKey, VectorCache } from './vector-cache.js';
@@ -139,10 +139,20 @@ export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace'
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
+  const { outDir } = options;
+  createIndexFolder(outDir);
+  // One writer per index folder: two builds at once would delete each other's data files.
+  const lock = acquireLock(outDir, 'index');
+  try {
+    return await buildLocked(options, started);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildLocked(options: BuildOptions, started: number): Promise<BuildSummary> {
   const { embedder, outDir, progress = {} } = options;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  createIndexFolder(outDir);
-
   const { inputs, corpus, change, shrinks, previous } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
