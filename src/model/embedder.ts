@@ -132,8 +132,9 @@ export class Embedder {
   }
 
   /**
-   * Embeds a query of any length: sentences are packed into passages that fit the model, and the
-   * passage vectors are averaged (weighted by length) — nothing after the token limit is dropped.
+   * Embeds a query of any length: it is cut into passages that fit the model (whole sentences where
+   * the text has them, word boundaries where it does not), and the passage vectors are averaged
+   * (weighted by length) — nothing after the token limit is dropped.
    * Concurrent calls share forward passes through a bounded queue (BusyError when it is full).
    */
   async embedLong(text: string): Promise<Float32Array> {
@@ -148,20 +149,26 @@ export class Embedder {
     return normalize(pooled);
   }
 
+  /** Tokens the model sees for a text, [CLS] and [SEP] included. */
   countTokens(text: string): number {
     return this.extractor.tokenizer.encode(text).length;
   }
 
-  private passages(text: string): string[] {
-    const budget = this.info.maxTokens - 2;
-    if (this.countTokens(text) <= this.info.maxTokens) return [text];
+  /**
+   * The text cut into passages of at most `maxTokens` tokens each: sentences packed greedily, and a
+   * sentence too long for the model (pasted text without sentence ends: lower-case, comma-separated)
+   * first cut into pieces that fit, so the model's own truncation never silently drops its tail.
+   */
+  passages(text: string): string[] {
+    const fits = (piece: string) => this.countTokens(piece) <= this.info.maxTokens;
+    if (fits(text)) return [text];
     const passages: string[] = [];
     let current = '';
-    for (const sentence of splitSentences(text)) {
-      const candidate = current ? `${current} ${sentence}` : sentence;
-      if (current && this.countTokens(candidate) > budget) {
+    for (const piece of splitSentences(text).flatMap((sentence) => this.piecesThatFit(sentence, fits))) {
+      const candidate = current ? `${current} ${piece}` : piece;
+      if (current && !fits(candidate)) {
         passages.push(current);
-        current = sentence;
+        current = piece;
       } else {
         current = candidate;
       }
@@ -169,6 +176,36 @@ export class Embedder {
     if (current) passages.push(current);
     return passages;
   }
+
+  /**
+   * Halves a text at the word boundary nearest its middle until every piece fits (tokenizing each
+   * level once, so a 100k-character paste costs a few tokenizer passes, not one per word). A single
+   * "word" too long for the model (say, a run of comma-joined terms without spaces) is halved by characters.
+   */
+  private piecesThatFit(text: string, fits: (piece: string) => boolean): string[] {
+    if (fits(text)) return [text];
+    const middle = text.length >> 1;
+    const before = nearestSpace(text, middle, -1);
+    const after = nearestSpace(text, middle, 1);
+    const cut = before > 0 && (after === -1 || middle - before <= after - middle) ? before
+      : after > 0 ? after
+      : codePointBoundary(text, middle);
+    return [text.slice(0, cut).trim(), text.slice(cut).trim()]
+      .filter((piece) => piece.length > 0)
+      .flatMap((piece) => this.piecesThatFit(piece, fits));
+  }
+}
+
+/** The first whitespace from `index` going in `step`'s direction, or -1. */
+function nearestSpace(text: string, index: number, step: 1 | -1): number {
+  for (let i = index; i >= 0 && i < text.length; i += step) if (/\s/.test(text[i]!)) return i;
+  return -1;
+}
+
+/** `index`, moved back off the second half of a surrogate pair, so a cut never splits a character. */
+function codePointBoundary(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff ? index - 1 : index;
 }
 
 export function normalize(vector: Float32Array): Float32Array {
