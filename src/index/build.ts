@@ -182,7 +182,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     progress.onNote?.(`Switching the index from ${describeModel(previous.model)} to ${describeModel(model)}: vectors come from that model's cache where present and are computed otherwise.`);
   }
 
-  const cache = new VectorCache(join(outDir, 'cache'), model);
+  const cache = new VectorCache(join(outDir, 'cache'), model, progress.onNote);
   const keys = corpus.papers.map((paper) => contentKey(embeddingText(paper)));
   const uncached = [...new Set(keys.filter((key) => !cache.get(key)))];
   const textByKey = new Map(corpus.papers.map((paper, i) => [keys[i]!, embeddingText(paper)]));
@@ -197,7 +197,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     cache.append(chunk.map((key, i) => [key, vectors[i]!]));
   }
   const embedSeconds = (performance.now() - embedStarted) / 1000;
-  cache.retainOnly(new Set(keys));
+  cache.prune(new Set(keys));
 
   const manifest = writeIndex(outDir, {
     papers: corpus.papers,
