@@ -4,6 +4,15 @@ import { analyzeTerm, analyze, splitSentences, tokenize } from '../text/index.js
 
 const TARGET_CHARS = 320;
 
+/**
+ * Memory for analyzed abstracts. Counted in bytes, not entries: abstracts run from a few hundred
+ * characters to 100k (a pasted full text), so a count of entries bounds nothing.
+ */
+export const SNIPPET_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Rough heap cost of a JavaScript value besides its characters (object header, Set slot, array slot). */
+const OVERHEAD_BYTES = 64;
+
 interface AnalyzedAbstract {
   sentences: string[];
   terms: Array<Set<string>>;
@@ -16,9 +25,16 @@ interface AnalyzedAbstract {
  * stemming every sentence of every result on every query would cost more than the search.
  */
 export class Snippets {
-  private readonly analyzed = new LRUCache<string, AnalyzedAbstract>({ max: 5000 });
+  private readonly analyzed: LRUCache<string, AnalyzedAbstract>;
 
-  constructor(private readonly idf: (term: string) => number) {}
+  constructor(private readonly idf: (term: string) => number, cacheBytes = SNIPPET_CACHE_BYTES) {
+    this.analyzed = new LRUCache({ maxSize: cacheBytes, sizeCalculation: analyzedBytes });
+  }
+
+  /** Estimated bytes the cache of analyzed abstracts holds now (at most its budget). */
+  get cachedBytes(): number {
+    return this.analyzed.calculatedSize;
+  }
 
   best(abstract: string, queryTerms: ReadonlySet<string>): string {
     const { sentences, terms } = this.analyze(abstract);
@@ -61,4 +77,12 @@ export class Snippets {
     }
     return analyzed;
   }
+}
+
+/** Estimated heap bytes of a cache entry: the abstract (the key), its sentences and their terms, two bytes a character. */
+function analyzedBytes(analyzed: AnalyzedAbstract, abstract: string): number {
+  let bytes = OVERHEAD_BYTES + abstract.length * 2;
+  for (const sentence of analyzed.sentences) bytes += OVERHEAD_BYTES + sentence.length * 2;
+  for (const terms of analyzed.terms) for (const term of terms) bytes += OVERHEAD_BYTES + term.length * 2;
+  return bytes;
 }
