@@ -48,6 +48,8 @@ export interface BuildSummary {
   recordsRead: number;
   papers: number;
   duplicatesMerged: number;
+  /** Papers kept under a suffixed id because a different paper had their id. */
+  idCollisions: number;
   skipped: number;
   embedded: number;
   reused: number;
@@ -160,6 +162,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
     duplicatesMerged: corpus.duplicatesMerged,
+    idCollisions: corpus.idCollisions,
     skipped: corpus.skipped.length,
     embedded,
     reused: corpus.papers.length - embedded,

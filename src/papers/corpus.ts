@@ -52,6 +52,7 @@ export async function readCorpus(inputs: string[], onSkip?: (skipped: SkippedLin
     papers,
     recordsRead,
     duplicatesMerged: merger.merged,
+    idCollisions: merger.idCollisions,
     skipped,
     sources,
     perSource,

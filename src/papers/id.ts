@@ -3,8 +3,18 @@ import { createHash } from 'node:crypto';
 const SLUG_MAX_WORDS = 4;
 const SLUG_MAX_CHARS = 40;
 const HASH_HEX_CHARS = 8;
-/** Used when a title has no ASCII letters or digits to build a readable slug from. */
+/** Used when a title has no letters or digits a slug can spell, even transliterated. */
 const FALLBACK_SLUG = 'paper';
+
+/** Latin spellings of Greek and Cyrillic letters (lower case), so titles in those scripts get readable, distinct slugs. */
+const TRANSLITERATION: Record<string, string> = Object.fromEntries([
+  ...zip('αβγδεζηθικλμνξοπρσςτυφχψω', ['a', 'b', 'g', 'd', 'e', 'z', 'i', 'th', 'i', 'k', 'l', 'm', 'n', 'x', 'o', 'p', 'r', 's', 's', 't', 'y', 'f', 'ch', 'ps', 'o']),
+  ...zip('абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ', ['a', 'b', 'v', 'g', 'd', 'e', 'e', 'zh', 'z', 'i', 'y', 'k', 'l', 'm', 'n', 'o', 'p', 'r', 's', 't', 'u', 'f', 'kh', 'ts', 'ch', 'sh', 'shch', '', 'y', '', 'e', 'yu', 'ya', 'i', 'yi', 'ye', 'g']),
+]);
+
+function zip(letters: string, spellings: string[]): Array<[string, string]> {
+  return [...letters].map((letter, i) => [letter, spellings[i]!]);
+}
 
 /**
  * The form of a title that identifies a paper: cosmetic differences (Unicode compatibility
@@ -39,14 +49,21 @@ export function titleKey(title: string): string {
   return normaliseTitle(title).normalize('NFKD').replace(/\p{M}+/gu, '');
 }
 
+/**
+ * The slug of a title: its first ASCII words. A title with none (Greek, Cyrillic) is transliterated
+ * first; titles that have some keep their slug as it always was, so existing ids do not change.
+ */
 function slugOf(normalisedTitle: string): string {
-  const words = normalisedTitle
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  const plain = normalisedTitle.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return slugFrom(plain) ?? slugFrom([...plain].map((char) => TRANSLITERATION[char] ?? char).join('')) ?? FALLBACK_SLUG;
+}
+
+function slugFrom(plainTitle: string): string | undefined {
+  const words = plainTitle
     .split(' ')
     .map((word) => word.replace(/[^a-z0-9]+/g, ''))
     .filter((word) => word !== '')
     .slice(0, SLUG_MAX_WORDS);
   const slug = words.join('-').slice(0, SLUG_MAX_CHARS).replace(/-+$/, '');
-  return slug === '' ? FALLBACK_SLUG : slug;
+  return slug === '' ? undefined : slug;
 }

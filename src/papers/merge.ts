@@ -11,14 +11,21 @@ export class PaperMerger {
   private readonly papers: Paper[] = [];
   private readonly byKey = new Map<string, number>();
   merged = 0;
+  /** Papers whose id was already taken by a different paper, kept under a suffixed id (`<id>-2`). */
+  idCollisions = 0;
 
   add(record: PaperRecord): void {
-    const id = record.id ?? paperId(record.title, record);
-    const keys = identityKeys({ ...record, id });
-    const existing = keys.map((key) => this.byKey.get(key)).find((index) => index !== undefined);
+    let id = record.id ?? paperId(record.title, record);
+    let existing = this.matchOf(record, id);
+    if (existing !== undefined && !isSamePaper(this.papers[existing]!, record)) {
+      // Same id, clearly another paper: keeping both beats silently losing one.
+      this.idCollisions++;
+      id = this.freeIdLike(id);
+      existing = this.matchOf(record, id);
+    }
     if (existing === undefined) {
       this.papers.push({ ...record, id });
-      for (const key of keys) this.byKey.set(key, this.papers.length - 1);
+      for (const key of identityKeys({ ...record, id })) this.byKey.set(key, this.papers.length - 1);
       return;
     }
     this.merged++;
@@ -30,6 +37,20 @@ export class PaperMerger {
   result(): Paper[] {
     return this.papers;
   }
+
+  private matchOf(record: PaperRecord, id: string): number | undefined {
+    return identityKeys({ ...record, id }).map((key) => this.byKey.get(key)).find((index) => index !== undefined);
+  }
+
+  private freeIdLike(id: string): string {
+    for (let n = 2; ; n++) if (!this.byKey.has(`id:${id}-${n}`)) return `${id}-${n}`;
+  }
+}
+
+/** One paper unless clearly not: different titles and no DOI, arXiv id or PubMed id in common. */
+function isSamePaper(kept: Paper, record: PaperRecord): boolean {
+  const shared = (field: 'doi' | 'arxiv' | 'pmid') => kept[field] !== undefined && kept[field] === record[field];
+  return titleKey(kept.title) === titleKey(record.title) || shared('doi') || shared('arxiv') || shared('pmid');
 }
 
 function identityKeys(paper: PaperRecord & { id: string }): string[] {

@@ -66,6 +66,8 @@ export interface CorpusReadResult {
   recordsRead: number;
   /** `recordsRead - papers.length`. */
   duplicatesMerged: number;
+  /** Papers whose id another, different paper already had: kept under a suffixed id (`<id>-2`). */
+  idCollisions: number;
   skipped: SkippedLine[];
   /** Files read, in reading order. */
   sources: string[];

@@ -34,7 +34,7 @@ describe('the index builder fed hostile JSON Lines', () => {
     await write(`{"title": "Huge", "abstract": "${'a'.repeat(50 * 2 ** 20)}"}\n`);               // 3: a 50 MB line
     await write('{"title": "No abstract"}\n');                                                  // 4: missing field
     await write(JSON.stringify({ ...seeds[11], id: 'dup-1' }) + '\n');                           // 5: good
-    await write(JSON.stringify({ ...seeds[12], id: 'dup-1' }) + '\n');                           // 6: duplicate id
+    await write(JSON.stringify({ ...seeds[12], id: 'dup-1' }) + '\n');                           // 6: another paper with line 5's id
     await write('{"title": "Truncated", "abstr\n');                                             // 7: truncated JSON
     await write('\n'.repeat(1_000_000));                                                       // a million empty lines
     await write(JSON.stringify(seeds[13]) + '\n');                                              // good, after them
@@ -43,7 +43,7 @@ describe('the index builder fed hostile JSON Lines', () => {
 
     const skipped: SkippedLine[] = [];
     const summary = await buildIndex({ inputs: [hostile], outDir: out, embedder, progress: { onSkip: (s) => skipped.push(s) } });
-    console.log(`hostile JSONL: ${summary.recordsRead} records read, ${summary.skipped} lines skipped, ${summary.duplicatesMerged} duplicate merged, ${summary.papers} papers indexed`);
+    console.log(`hostile JSONL: ${summary.recordsRead} records read, ${summary.skipped} lines skipped, ${summary.duplicatesMerged} duplicates merged, ${summary.idCollisions} id collisions, ${summary.papers} papers indexed`);
 
     expect(skipped.map((s) => [s.line, s.reason])).toEqual([
       [2, 'line is not valid UTF-8'],
@@ -51,9 +51,11 @@ describe('the index builder fed hostile JSON Lines', () => {
       [4, 'abstract is required'],
       [7, expect.stringMatching(/^invalid JSON/)],
     ]);
-    // The hostile file joins the library: the five good papers stay, three more come in.
-    expect(summary).toMatchObject({ papers: 8, duplicatesMerged: 1, skipped: 4, change: { added: 3, removed: 0, after: 8 } });
-    expect(loadIndex(out).allPapers().map((p) => p.title)).toEqual([...seeds.slice(0, 5), seeds[10]!, seeds[11]!, seeds[13]!].map((p) => p.title));
+    // The hostile file joins the library: the five good papers stay, four more come in; the paper
+    // whose id was taken by a different one is kept under a suffixed id, not dropped.
+    expect(summary).toMatchObject({ papers: 9, duplicatesMerged: 0, idCollisions: 1, skipped: 4, change: { added: 4, removed: 0, after: 9 } });
+    expect(loadIndex(out).allPapers().map((p) => p.title)).toEqual([...seeds.slice(0, 5), seeds[10]!, seeds[11]!, seeds[12]!, seeds[13]!].map((p) => p.title));
+    expect(loadIndex(out).allPapers().map((p) => p.id).slice(6, 8)).toEqual(['dup-1', 'dup-1-2']);
   });
 
   it('fails cleanly on unreadable input and leaves the previous index as it was', async () => {
