@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Command } from 'commander';
 import { checkExposure, type Settings } from '../../config/index.js';
@@ -10,6 +11,9 @@ import { loadEmbedder, mismatchMessage } from '../engine.js';
 import { say } from '../main.js';
 import { settingsFrom, withSettings } from '../options.js';
 import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
+
+/** Last resort on shutdown: in-flight requests normally end within seconds (the queue answers 503 when full). */
+const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export function serveCommand(): Command {
   const command = new Command('serve')
@@ -28,22 +32,38 @@ Examples:
     checkExposure(settings);
     const engine = await prepareEngine(settings);
     const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins });
+    // Without a createServer option, serve() makes a plain node:http server (its type also allows HTTP/2).
     const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
       const { papers, model, precision } = engine.describe();
       say(`paper-search: ${papers} papers, ${model} (${precision}); listening on http://${settings.host}:${info.port} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
-    });
+    }) as Server;
     server.on('error', (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? `port ${settings.port} is in use; choose another with PORT=... or --port` : error.message;
       say(`error: cannot listen on ${settings.host}:${settings.port}: ${hint}`);
       process.exit(1);
     });
+    let stopping = false;
     const shutdown = (signal: string) => {
-      say(`${signal}: shutting down`);
-      server.close(() => process.exit(0));
-      setTimeout(() => process.exit(0), 3000).unref();
+      if (stopping) {
+        say(`${signal}: stopping now, without the requests in flight`);
+        process.exit(1);
+      }
+      stopping = true;
+      say(`${signal}: shutting down: no new connections; finishing the requests in flight (a second signal stops at once)`);
+      // close() stops accepting and calls back once every connection has ended. A keep-alive
+      // connection whose request just finished would otherwise idle for its keep-alive timeout.
+      server.close(() => {
+        say(`${signal}: every request answered; stopped`);
+        process.exit(0);
+      });
+      setInterval(() => server.closeIdleConnections(), 100).unref();
+      setTimeout(() => {
+        say(`${signal}: requests still running after ${SHUTDOWN_DEADLINE_MS / 1000} s; stopping without them`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
 }
 
