@@ -1,11 +1,13 @@
 import { raw } from 'hono/html';
 import { DEFAULT_MODE, MODE_HINTS, MODES } from '../contract/values.js';
+import { FILTERS, filterFrom, type Filter } from './filters.js';
 
 /** What the URL asks for; the script reads the same URL, this only pre-fills the controls. */
 export interface PageState {
   view: 'search' | 'paste' | 'similar';
   q: string;
   mode: string;
+  filter: Filter;
 }
 
 export interface PageInfo {
@@ -17,7 +19,7 @@ export interface PageInfo {
 
 export function pageState(query: (name: string) => string | undefined): PageState {
   const view = query('similar') !== undefined ? 'similar' : query('view') === 'paste' ? 'paste' : 'search';
-  return { view, q: query('q') ?? '', mode: query('mode') ?? DEFAULT_MODE };
+  return { view, q: query('q') ?? '', mode: query('mode') ?? DEFAULT_MODE, filter: filterFrom(query) };
 }
 
 /**
@@ -83,6 +85,28 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
               <span id="mode-note" class="hint"></span>
             </fieldset>
 
+            {/* Collapsed behind the toggle on narrow screens; the note says what is in effect either way. */}
+            <section id="filters" class="filters" aria-labelledby="filters-title">
+              <button id="filters-toggle" class="filters-toggle" type="button" aria-expanded="false" aria-controls="filters-form">
+                Filters<span id="filters-count" class="count"></span>
+              </button>
+              <form id="filters-form" class="filter-fields">
+                <span id="filters-title" class="filters-title">Filters</span>
+                {FILTERS.map(({ field, label, placeholder, numeric }) => (
+                  <div class={numeric ? 'field year' : 'field'}>
+                    <label for={`filter-${field}`}>{label}</label>
+                    <input id={`filter-${field}`} name={field} type="text" value={state.filter[field] ?? ''} placeholder={placeholder}
+                      inputmode={numeric ? 'numeric' : undefined} autocomplete="off" spellcheck={false} maxlength={200} />
+                  </div>
+                ))}
+                <button type="submit" class="apply">Apply</button>
+              </form>
+              <p id="filters-note" class="filters-note" hidden>
+                <span id="filters-summary"></span>{' '}
+                <button id="clear-filters" type="button" class="link">Clear filters</button>
+              </p>
+            </section>
+
             <section id="answer" class="answer" aria-label="Results" aria-busy={loading ? 'true' : 'false'}>
               <div id="context" class="context" hidden></div>
               <p id="status" class="status" role="status" aria-live="polite">
@@ -116,6 +140,16 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 {' '}<a href="/openapi.json">/openapi.json</a>.</p>
             </noscript>
           </main>
+          {/* Where the clipboard is unavailable, "Cite" shows the entry here, selected, to copy by hand. */}
+          <dialog id="cite-dialog" class="cite-dialog" aria-labelledby="cite-label">
+            <label id="cite-label" for="cite-text">BibTeX</label>
+            <p id="cite-hint" class="hint">This browser does not let the page copy it: the entry is selected, copy it with
+              {' '}<kbd>Ctrl</kbd>+<kbd>C</kbd> (<kbd>⌘</kbd>+<kbd>C</kbd> on a Mac).</p>
+            <textarea id="cite-text" rows={9} readonly spellcheck={false} aria-describedby="cite-hint"></textarea>
+            <div class="row end">
+              <button id="cite-close" type="button">Close</button>
+            </div>
+          </dialog>
           <footer class="site">
             <p>Nothing leaves this machine. API: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a></p>
             <p id="token-note" hidden>This tab sends an access token with every search.{' '}

@@ -1,7 +1,8 @@
 import type { Confidence, Mode } from '../../contract/values.js';
+import type { Filter } from '../filters.js';
 import { accessToken } from './token.js';
 
-/** One result, as the JSON API sends it (src/server/schemas.ts). */
+/** One result, as the JSON API sends it (src/contract/schemas.ts). */
 export interface SearchResult {
   id: string;
   title: string;
@@ -12,6 +13,7 @@ export interface SearchResult {
   matched_words: string[];
   authors?: string[];
   year?: number;
+  venue?: string;
   url?: string;
 }
 
@@ -36,14 +38,15 @@ export class ApiFailure extends Error {
   }
 }
 
-export function search(q: string, mode: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
-  const params = new URLSearchParams({ q, mode, ...(k === undefined ? {} : { k }) });
+export function search(q: string, mode: string, k: string | undefined, filter: Filter, signal: AbortSignal): Promise<SearchAnswer> {
+  const params = new URLSearchParams({ q, mode, ...filter, ...(k === undefined ? {} : { k }) });
   return call(`/api/search?${params}`, {}, signal);
 }
 
-export function similarToText(text: string, mode: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
-  // k goes as a number (a URL's "abc" becomes null, which the API reports as not a whole number).
-  const body = JSON.stringify({ text, mode, ...(k === undefined ? {} : { k: Number(k) }) });
+export function similarToText(text: string, mode: string, k: string | undefined, filter: Filter, signal: AbortSignal): Promise<SearchAnswer> {
+  // k goes as a number (a URL's "abc" becomes null, which the API reports as not a whole number); a year
+  // may go as text, which the API reads as a number or reports as not a year.
+  const body = JSON.stringify({ text, mode, ...filter, ...(k === undefined ? {} : { k: Number(k) }) });
   return call('/api/similar', { method: 'POST', body, headers: { 'content-type': 'application/json' } }, signal);
 }
 
@@ -51,15 +54,29 @@ export function paper(id: string, signal: AbortSignal): Promise<Paper> {
   return call(`/api/papers/${encodeURIComponent(id)}`, {}, signal);
 }
 
-export function similarToPaper(id: string, k: string | undefined, signal: AbortSignal): Promise<SearchAnswer> {
-  const params = new URLSearchParams(k === undefined ? {} : { k });
+export function similarToPaper(id: string, k: string | undefined, filter: Filter, signal: AbortSignal): Promise<SearchAnswer> {
+  const params = new URLSearchParams({ ...filter, ...(k === undefined ? {} : { k }) });
   return call(`/api/papers/${encodeURIComponent(id)}/similar?${params}`, {}, signal);
 }
 
-/** One API call, with the session's access token when there is one; a refusal becomes an ApiFailure carrying the API's message. */
+/** A paper's BibTeX entry, as the API exports it. */
+export async function bibtex(id: string, signal: AbortSignal): Promise<string> {
+  const response = await send(`/api/papers/${encodeURIComponent(id)}?format=bibtex`, 'application/x-bibtex', {}, signal);
+  return response.text();
+}
+
+/** One JSON API call; see `send`. */
 async function call<T>(path: string, init: RequestInit, signal: AbortSignal): Promise<T> {
+  const response = await send(path, 'application/json', init, signal);
+  const body: unknown = await response.json().catch(() => undefined);
+  if (body === undefined) throw new ApiFailure(response.status, 'The server sent an answer this page cannot read.');
+  return body as T;
+}
+
+/** One API call, with the session's access token when there is one; a refusal becomes an ApiFailure carrying the API's message. */
+async function send(path: string, accept: string, init: RequestInit, signal: AbortSignal): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set('accept', 'application/json');
+  headers.set('accept', accept);
   const token = accessToken();
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
   let response: Response;
@@ -69,13 +86,12 @@ async function call<T>(path: string, init: RequestInit, signal: AbortSignal): Pr
     if (signal.aborted) throw error;
     throw new ApiFailure(0, `Could not reach the server (${error instanceof Error ? error.message : String(error)}). Is it still running?`);
   }
-  const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
+    const body: unknown = await response.json().catch(() => undefined);
     const message = errorMessage(body) ?? `${response.status} ${response.statusText || 'error'}`.trim();
     throw new ApiFailure(response.status, message, response.headers.get('retry-after'));
   }
-  if (body === undefined) throw new ApiFailure(response.status, 'The server sent an answer this page cannot read.');
-  return body as T;
+  return response;
 }
 
 function errorMessage(body: unknown): string | undefined {

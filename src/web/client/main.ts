@@ -1,14 +1,16 @@
 /**
  * paper-search's page script: a thin client of the JSON API (/api/search, /api/similar,
- * /api/papers/:id/similar), bundled by esbuild into /assets/app.js. What is shown is a State (state.ts),
- * pushed to history so the URL can be shared, reloaded and navigated with back/forward.
+ * /api/papers/:id/similar, /api/papers/:id), bundled by esbuild into /assets/app.js. What is shown is a
+ * State (state.ts), pushed to history so the URL can be shared, reloaded and navigated with back/forward.
  */
 import { DEFAULT_MODE } from '../../contract/values.js';
+import { describeFilter, FILTERS, filterFrom, type Filter } from '../filters.js';
 import * as api from './api.js';
+import { cite } from './cite.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
 import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
 import { accessToken, forgetAccessToken, keepAccessToken } from './token.js';
-import { modeRadios, ui } from './ui.js';
+import { filterInputs, modeRadios, ui } from './ui.js';
 
 /** /api/papers/:id/similar always ranks in this mode, so the page shows it and offers no choice. */
 const SIMILAR_PAPERS_MODE = 'hybrid';
@@ -58,7 +60,12 @@ async function show(state: State): Promise<boolean> {
       if (sentToken) forgetAccessToken();
       askForToken(sentToken ? `The server answered 401: ${error.message}` : null);
     } else {
-      renderFailure(error, () => void show(state));
+      const refused = error instanceof api.ApiFailure && error.status === 400 ? refusedFilter(error.message) : undefined;
+      renderFailure(error, () => void show(state), refused?.label);
+      if (refused) {
+        filterInputs[refused.field].setAttribute('aria-invalid', 'true');
+        setFiltersOpen(true);
+      }
     }
     return false;
   } finally {
@@ -67,10 +74,10 @@ async function show(state: State): Promise<boolean> {
 }
 
 async function answerTo(state: State, signal: AbortSignal): Promise<api.SearchAnswer> {
-  if (state.view === 'search') return api.search(state.q, state.mode, state.k, signal);
-  if (state.view === 'paste') return api.similarToText(state.text, state.mode, state.k, signal);
+  if (state.view === 'search') return api.search(state.q, state.mode, state.k, state.filter, signal);
+  if (state.view === 'paste') return api.similarToText(state.text, state.mode, state.k, state.filter, signal);
   if (state.title) showContext(state.title);
-  const [paper, answer] = await Promise.all([api.paper(state.id, signal), api.similarToPaper(state.id, state.k, signal)]);
+  const [paper, answer] = await Promise.all([api.paper(state.id, signal), api.similarToPaper(state.id, state.k, state.filter, signal)]);
   showContext(paper.title);
   return answer;
 }
@@ -93,9 +100,58 @@ function syncControls(state: State): void {
   ui.modeNote.textContent = similar ? `Similar papers are always found in ${SIMILAR_PAPERS_MODE} mode.` : '';
   const mode = similar ? SIMILAR_PAPERS_MODE : state.mode;
   for (const radio of modeRadios()) radio.checked = radio.value === mode;
+  syncFilters(state.filter);
 
   const label = state.view === 'search' ? state.q.trim() : pasting ? (state.text.trim() ? 'similar to a pasted text' : 'paste an abstract') : 'similar papers';
   document.title = label ? `${label} – paper-search` : 'paper-search';
+}
+
+/** The filter inputs show the filters in effect, highlighted, and the note says them in words with a way to clear them. */
+function syncFilters(filter: Filter): void {
+  for (const { field } of FILTERS) {
+    const input = filterInputs[field];
+    const value = filter[field] ?? '';
+    if (input.value.trim() !== value) input.value = value;
+    input.classList.toggle('active', value !== '');
+    input.removeAttribute('aria-invalid');
+  }
+  const active = Object.keys(filter).length;
+  ui.filtersCount.textContent = active ? ` (${active} on)` : '';
+  ui.filtersSummary.textContent = active ? `Only papers ${describeFilter(filter)}.` : '';
+  ui.filtersNote.hidden = active === 0;
+}
+
+/** The filter a 400's message is about (the API names the parameter first), to mark and open it. */
+function refusedFilter(message: string): (typeof FILTERS)[number] | undefined {
+  return FILTERS.find(({ field }) => message.startsWith(`${field} `));
+}
+
+function setFiltersOpen(open: boolean): void {
+  ui.filters.classList.toggle('open', open);
+  ui.filtersToggle.setAttribute('aria-expanded', String(open));
+}
+
+function currentFilter(): Filter {
+  return filterFrom((field) => filterInputs[field].value);
+}
+
+/**
+ * New filters for what is shown: an answer already asked for is asked again (a new history entry, like a
+ * new mode); before anything is asked, only the URL follows.
+ */
+function applyFilter(filter: Filter): void {
+  if (JSON.stringify(filter) === JSON.stringify(current.filter)) {
+    syncFilters(filter);
+    return;
+  }
+  const next: State = { ...current, filter };
+  if (askedText(current)) {
+    navigate(next);
+  } else {
+    current = next;
+    history.replaceState(next, '', urlOf(next));
+    syncFilters(filter);
+  }
 }
 
 /** The API wants an access token: ask for it in place of the answer; `refusal` says why the last one failed. */
@@ -125,7 +181,7 @@ ui.searchForm.addEventListener('submit', (event) => {
     ui.q.focus();
     return;
   }
-  navigate({ view: 'search', q, mode: currentMode(), ...currentK() });
+  navigate({ view: 'search', q, mode: currentMode(), ...currentK(), filter: currentFilter() });
 });
 
 ui.pasteForm.addEventListener('submit', (event) => {
@@ -136,7 +192,7 @@ ui.pasteForm.addEventListener('submit', (event) => {
     ui.text.focus();
     return;
   }
-  navigate({ view: 'paste', text, mode: currentMode(), ...currentK() });
+  navigate({ view: 'paste', text, mode: currentMode(), ...currentK(), filter: currentFilter() });
 });
 
 ui.text.addEventListener('keydown', (event) => {
@@ -150,12 +206,12 @@ ui.modes.addEventListener('change', () => {
   const mode = currentMode();
   if (ui.pasteForm.hidden) {
     const q = ui.q.value.trim();
-    const next: State = { view: 'search', q, mode, ...currentK() };
+    const next: State = { view: 'search', q, mode, ...currentK(), filter: current.filter };
     if (q) navigate(next);
     else history.replaceState(next, '', urlOf(next));
   } else {
     const text = ui.text.value.trim();
-    const next: State = { view: 'paste', text, mode, ...currentK() };
+    const next: State = { view: 'paste', text, mode, ...currentK(), filter: current.filter };
     // Re-run only an answer already asked for; a half-pasted text is not searched behind the user's back.
     const asked = current.view === 'paste' ? current.text : '';
     if (text && asked) navigate(next);
@@ -202,23 +258,46 @@ ui.forgetToken.addEventListener('click', () => {
 ui.viewSearch.addEventListener('click', (event) => {
   if (!plainClick(event)) return;
   event.preventDefault();
-  navigate(lastIn.search ?? { view: 'search', q: '', mode: currentMode() });
+  navigate({ ...(lastIn.search ?? { view: 'search', q: '', mode: currentMode() }), filter: current.filter });
   ui.q.focus();
 });
 
 ui.viewPaste.addEventListener('click', (event) => {
   if (!plainClick(event)) return;
   event.preventDefault();
-  navigate(lastIn.paste ?? { view: 'paste', text: '', mode: currentMode() });
+  navigate({ ...(lastIn.paste ?? { view: 'paste', text: '', mode: currentMode() }), filter: current.filter });
   ui.text.focus();
 });
 
 ui.results.addEventListener('click', (event) => {
-  const link = event.target instanceof Element ? event.target.closest('a.similar') : null;
+  const target = event.target instanceof Element ? event.target : null;
+  const citeButton = target?.closest('button.cite');
+  if (citeButton instanceof HTMLButtonElement) {
+    void cite(citeButton);
+    return;
+  }
+  const link = target?.closest('a.similar');
   if (!(link instanceof HTMLAnchorElement) || !plainClick(event)) return;
   event.preventDefault();
-  navigate({ view: 'similar', id: link.dataset.id ?? '', ...(link.dataset.title ? { title: link.dataset.title } : {}) });
+  navigate({ view: 'similar', id: link.dataset.id ?? '', ...(link.dataset.title ? { title: link.dataset.title } : {}), filter: current.filter });
   window.scrollTo({ top: 0 });
+});
+
+// A filter applies when its field is left changed, on Enter, or with "Apply".
+ui.filtersForm.addEventListener('change', () => applyFilter(currentFilter()));
+ui.filtersForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  applyFilter(currentFilter());
+});
+
+ui.clearFilters.addEventListener('click', () => {
+  applyFilter({});
+  // The button hides with the filters it cleared: keep the keyboard in the query box.
+  (ui.pasteForm.hidden ? ui.q : ui.text).focus();
+});
+
+ui.filtersToggle.addEventListener('click', () => {
+  setFiltersOpen(!ui.filters.classList.contains('open'));
 });
 
 /** A click that should stay in this page (not a new tab or window). */

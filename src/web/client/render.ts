@@ -3,6 +3,7 @@
  * textContent (never innerHTML), so "<script>" in a query or an abstract shows as text.
  */
 import { MODE_HINTS, type Mode } from '../../contract/values.js';
+import { describeFilter, type Filter } from '../filters.js';
 import { ApiFailure, type SearchAnswer, type SearchResult } from './api.js';
 import { highlighter } from './highlight.js';
 import { urlOf, type State } from './state.js';
@@ -62,7 +63,9 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
     : `${count} · ${mode}${took}`;
 
   if (results.length === 0) {
-    const hint = mode === 'lexical' ? ' Lexical mode only finds papers containing these words: try Hybrid or Dense, or other words.' : ' Try other words.';
+    const filtered = describeFilter(state.filter);
+    const hint = filtered ? ` Only papers ${filtered} are searched: widen or clear the filters.`
+      : mode === 'lexical' ? ' Lexical mode only finds papers containing these words: try Hybrid or Dense, or other words.' : ' Try other words.';
     setNotice('empty', strong('Nothing matched.'), hint);
   } else if (answer.confidence === 'low') {
     setNotice('low', strong('Low confidence.'), ' The collection probably has no paper on this; these are the closest ones, and may not be relevant.');
@@ -75,10 +78,11 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   const marked = state.view === 'search';
   const scale = scoreScale(results.map((result) => result.score), mode);
   ui.results.classList.toggle('low', answer.confidence === 'low');
-  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked)));
+  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked, state.filter)));
 }
 
-export function renderFailure(error: unknown, retry: () => void): void {
+/** Shows why a request failed; `field` names the control a refused value came from. */
+export function renderFailure(error: unknown, retry: () => void, field?: string): void {
   ui.results.replaceChildren();
   ui.more.hidden = true;
   ui.status.textContent = '';
@@ -90,7 +94,7 @@ export function renderFailure(error: unknown, retry: () => void): void {
   } else if (error.status === 0) {
     setNotice('error', strong('No answer.'), ` ${error.message} `, retryButton(retry));
   } else {
-    setNotice('error', strong(`The server answered ${error.status}:`), ` ${error.message}`);
+    setNotice('error', strong(`The server answered ${error.status}:`), ` ${error.message}${field ? ` (the “${field}” filter)` : ''}`);
   }
 }
 
@@ -117,7 +121,8 @@ function scoreScale(scores: number[], mode: Mode): (score: number) => number {
   return (score) => (top > bottom ? (score - bottom) / (top - bottom) : 1);
 }
 
-function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode, marked: boolean): HTMLLIElement {
+/** One result; its "Similar papers" link keeps the filters in effect. */
+function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode, marked: boolean, filter: Filter): HTMLLIElement {
   const mark = highlighter(marked ? result.matched_words : []);
   const item = document.createElement('li');
   item.className = 'result';
@@ -160,22 +165,32 @@ function resultItem(result: SearchResult, scale: (score: number) => number, mode
   actions.className = 'actions';
   const similar = document.createElement('a');
   similar.className = 'similar';
-  similar.href = urlOf({ view: 'similar', id: result.id });
+  similar.href = urlOf({ view: 'similar', id: result.id, filter });
   similar.dataset.id = result.id;
   similar.dataset.title = result.title;
   similar.textContent = 'Similar papers';
   similar.setAttribute('aria-label', `Papers similar to ${result.title}`);
+  const cite = document.createElement('button');
+  cite.type = 'button';
+  cite.className = 'link cite';
+  cite.dataset.id = result.id;
+  cite.textContent = 'Cite';
+  cite.setAttribute('aria-label', `Copy the BibTeX entry of ${result.title}`);
+  // Says "Copied" (or what went wrong) beside the button, and to screen readers.
+  const citeStatus = document.createElement('span');
+  citeStatus.className = 'cite-status';
+  citeStatus.setAttribute('role', 'status');
   const id = document.createElement('code');
   id.className = 'id';
   id.textContent = result.id;
-  actions.append(similar, id);
+  actions.append(similar, cite, citeStatus, id);
 
   const meta = metaLine(result);
   item.append(...(meta ? [title, meta] : [title]), score, snippet, details, actions);
   return item;
 }
 
-/** "A, B, C et al. · 2024 · paper ↗" from whichever of authors, year and url the paper has; null when none. */
+/** "A, B, C et al. · NeurIPS · 2024 · paper ↗" from whichever of authors, venue, year and url the paper has; null when none. */
 function metaLine(result: SearchResult): HTMLParagraphElement | null {
   const parts: (string | Node)[] = [];
   const authors = result.authors?.filter((author) => author.trim() !== '') ?? [];
@@ -185,6 +200,12 @@ function metaLine(result: SearchResult): HTMLParagraphElement | null {
     names.textContent = authors.slice(0, AUTHORS_SHOWN).join(', ') + (authors.length > AUTHORS_SHOWN ? ' et al.' : '');
     if (authors.length > AUTHORS_SHOWN) names.title = authors.join(', ');
     parts.push(names);
+  }
+  if (result.venue?.trim()) {
+    const venue = document.createElement('span');
+    venue.className = 'venue';
+    venue.textContent = result.venue;
+    parts.push(venue);
   }
   if (result.year !== undefined) {
     const year = document.createElement('span');
@@ -206,7 +227,9 @@ function metaLine(result: SearchResult): HTMLParagraphElement | null {
   if (parts.length === 0) return null;
   const line = document.createElement('p');
   line.className = 'meta';
-  parts.forEach((part, index) => line.append(...(index > 0 ? [' · ', part] : [part])));
+  parts.forEach((part, index) => {
+    line.append(...(index > 0 ? [' · ', part] : [part]));
+  });
   return line;
 }
 

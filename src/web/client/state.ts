@@ -1,15 +1,16 @@
 import { DEFAULT_MODE, RESULT_COUNT } from '../../contract/values.js';
+import { FILTERS, filterFrom, type Filter } from '../filters.js';
 
 /**
- * What the page shows. The URL carries it (`/?q=&mode=&k=`, `/?similar=<id>`, `/?view=paste`) so it can be
- * shared and reloaded; history.state carries it whole, including a pasted text too long for a URL, so
- * reload and back/forward bring that back as well. `mode` and `k` are kept as the URL gave them: the API
- * judges them and says what is wrong.
+ * What the page shows. The URL carries it (`/?q=&mode=&k=&year_min=...`, `/?similar=<id>`, `/?view=paste`)
+ * so it can be shared and reloaded; history.state carries it whole, including a pasted text too long for a
+ * URL, so reload and back/forward bring that back as well. `mode`, `k` and the filters are kept as the URL
+ * gave them: the API judges them and says what is wrong.
  */
 export type State =
-  | { view: 'search'; q: string; mode: string; k?: string }
-  | { view: 'paste'; text: string; mode: string; k?: string }
-  | { view: 'similar'; id: string; title?: string; k?: string };
+  | { view: 'search'; q: string; mode: string; k?: string; filter: Filter }
+  | { view: 'paste'; text: string; mode: string; k?: string; filter: Filter }
+  | { view: 'similar'; id: string; title?: string; k?: string; filter: Filter };
 
 /** How many more results "Show more" asks for. */
 const MORE_STEP = 10;
@@ -19,10 +20,11 @@ export function stateFromUrl(href: string): State {
   const k = params.get('k');
   const count = k === null ? {} : { k };
   const mode = params.get('mode') ?? DEFAULT_MODE;
+  const filter = filterFrom((field) => params.get(field));
   const similar = params.get('similar');
-  if (similar !== null) return { view: 'similar', id: similar, ...count };
-  if (params.get('view') === 'paste') return { view: 'paste', text: '', mode, ...count };
-  return { view: 'search', q: params.get('q') ?? '', mode, ...count };
+  if (similar !== null) return { view: 'similar', id: similar, ...count, filter };
+  if (params.get('view') === 'paste') return { view: 'paste', text: '', mode, ...count, filter };
+  return { view: 'search', q: params.get('q') ?? '', mode, ...count, filter };
 }
 
 export function urlOf(state: State): string {
@@ -35,6 +37,10 @@ export function urlOf(state: State): string {
     params.set('q', state.q);
     params.set('mode', state.mode);
   } else if (state.mode !== DEFAULT_MODE) params.set('mode', state.mode);
+  for (const { field } of FILTERS) {
+    const value = state.filter[field];
+    if (value !== undefined) params.set(field, value);
+  }
   if (state.k !== undefined) params.set('k', state.k);
   const search = params.toString();
   return search ? `/?${search}` : '/';
@@ -44,9 +50,16 @@ export function urlOf(state: State): string {
 export function isState(value: unknown): value is State {
   if (typeof value !== 'object' || value === null || !('view' in value)) return false;
   const fields = value as Record<string, unknown>;
+  if (!isFilter(fields.filter)) return false;
   if (fields.view === 'search') return typeof fields.q === 'string' && typeof fields.mode === 'string';
   if (fields.view === 'paste') return typeof fields.text === 'string' && typeof fields.mode === 'string';
   return fields.view === 'similar' && typeof fields.id === 'string';
+}
+
+function isFilter(value: unknown): value is Filter {
+  if (typeof value !== 'object' || value === null) return false;
+  const known = new Set<string>(FILTERS.map(({ field }) => field));
+  return Object.entries(value).every(([field, text]) => known.has(field) && typeof text === 'string');
 }
 
 /** The text the state asks about, trimmed: empty means there is nothing to ask the API. */

@@ -1,4 +1,5 @@
 /** The page's elements, rendered by src/web/page.tsx: their ids are the contract between the two. */
+import { FILTERS, type FilterField } from '../filters.js';
 
 function element<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
   const found = document.getElementById(id);
@@ -15,6 +16,13 @@ export const ui = {
   viewPaste: element('view-paste', HTMLAnchorElement),
   modes: element('modes', HTMLFieldSetElement),
   modeNote: element('mode-note', HTMLElement),
+  filters: element('filters', HTMLElement),
+  filtersToggle: element('filters-toggle', HTMLButtonElement),
+  filtersCount: element('filters-count', HTMLElement),
+  filtersForm: element('filters-form', HTMLFormElement),
+  filtersNote: element('filters-note', HTMLElement),
+  filtersSummary: element('filters-summary', HTMLElement),
+  clearFilters: element('clear-filters', HTMLButtonElement),
   answer: element('answer', HTMLElement),
   context: element('context', HTMLElement),
   status: element('status', HTMLElement),
@@ -27,7 +35,13 @@ export const ui = {
   intro: element('intro', HTMLElement),
   results: element('results', HTMLOListElement),
   more: element('more', HTMLButtonElement),
+  citeDialog: element('cite-dialog', HTMLDialogElement),
+  citeText: element('cite-text', HTMLTextAreaElement),
+  citeClose: element('cite-close', HTMLButtonElement),
 };
+
+/** The filter inputs, by the API parameter each one sets. */
+export const filterInputs = Object.fromEntries(FILTERS.map(({ field }) => [field, element(`filter-${field}`, HTMLInputElement)])) as Record<FilterField, HTMLInputElement>;
 
 export function modeRadios(): HTMLInputElement[] {
   return [...ui.modes.querySelectorAll<HTMLInputElement>('input[name="mode"]')];
