@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Command } from 'commander';
 import { checkExposure, type Settings } from '../../config/index.js';
@@ -14,6 +15,8 @@ import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
 
 /** Last resort on shutdown: in-flight requests normally end within seconds (the queue answers 503 when full). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
+/** On shutdown, how long a connection without a request in progress may still deliver one before it is closed. */
+const IDLE_CONNECTION_GRACE_MS = 1000;
 
 export function serveCommand(): Command {
   const command = new Command('serve')
@@ -42,6 +45,7 @@ Examples:
       say(`error: cannot listen on ${settings.host}:${settings.port}: ${hint}`);
       process.exit(1);
     });
+    const finishRequests = trackRequests(server);
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) {
@@ -50,13 +54,10 @@ Examples:
       }
       stopping = true;
       say(`${signal}: shutting down: no new connections; finishing the requests in flight (a second signal stops at once)`);
-      // close() stops accepting and calls back once every connection has ended. A keep-alive
-      // connection whose request just finished would otherwise idle for its keep-alive timeout.
-      server.close(() => {
+      finishRequests(() => {
         say(`${signal}: every request answered; stopped`);
         process.exit(0);
       });
-      setInterval(() => server.closeIdleConnections(), 100).unref();
       setTimeout(() => {
         say(`${signal}: requests still running after ${SHUTDOWN_DEADLINE_MS / 1000} s; stopping without them`);
         process.exit(1);
@@ -65,6 +66,46 @@ Examples:
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+}
+
+/**
+ * Graceful stop for an HTTP server; the returned function stops accepting, lets every request in
+ * flight finish, then calls back. Not http.Server.close(): it (and closeIdleConnections) destroys
+ * every connection without a request being parsed, including ones just accepted whose request is
+ * still unread, which under load dropped requests sent before the signal. Here a connection is
+ * closed once its response ends, or after a grace period if no request arrives on it.
+ */
+function trackRequests(server: Server): (onStopped: () => void) => void {
+  const responsesBySocket = new Map<Socket, Set<ServerResponse>>();
+  let stopping = false;
+  server.on('connection', (socket: Socket) => {
+    responsesBySocket.set(socket, new Set());
+    socket.once('close', () => responsesBySocket.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    const responses = responsesBySocket.get(socket);
+    responses?.add(response);
+    if (stopping) response.setHeader('Connection', 'close');
+    response.once('close', () => {
+      responses?.delete(response);
+      if (stopping) socket.end();
+    });
+  });
+  // Each step waits for setImmediate, which runs after the event loop's poll phase: a connection
+  // already queued is accepted, and a request already received is parsed, before the step drops them.
+  return (onStopped) => {
+    stopping = true;
+    setImmediate(() => {
+      NetServer.prototype.close.call(server, () => onStopped());
+      for (const responses of responsesBySocket.values()) {
+        for (const response of responses) if (!response.headersSent) response.setHeader('Connection', 'close');
+      }
+    });
+    setTimeout(() => setImmediate(() => {
+      for (const [socket, responses] of responsesBySocket) if (responses.size === 0) socket.destroy();
+    }), IDLE_CONNECTION_GRACE_MS).unref();
+  };
 }
 
 /**
