@@ -22,7 +22,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** Runs `paper-search serve` in `cwd` with the default index folder (`./index`), returns what /health says, then stops that server. */
 async function healthOfDefaultServe(): Promise<{ papers: number; log: string }> {
-  const environment = { ...process.env, PORT: '0' };
+  const environment: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
   delete environment.INDEX_DIR;
   delete environment.MODELS_DIR;
   const server = spawn(process.execPath, [CLI, 'serve'], { cwd, env: environment, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -2,10 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex, loadIndex } from '../../src/index/index.js';
 import { acquireLock, LockHeldError } from '../../src/storage/index.js';
-import { fakeEmbedder, writePapers } from './fake-embedder.js';
+import { Embedder } from '../../src/model/index.js';
+import { writePapers } from '../support/papers-file.js';
+import { MODELS_DIR } from '../support/seed-engine.js';
+
+let embedder: Embedder;
+beforeAll(async () => {
+  embedder = await Embedder.load({ modelsDir: MODELS_DIR });
+});
 
 let dir: string;
 beforeEach(() => {
@@ -50,8 +57,8 @@ describe('one build per index folder', () => {
     const library = join(dir, 'papers.jsonl');
     writePapers(library, 12);
     const out = join(dir, 'index');
-    const first = buildIndex({ inputs: [library], outDir: out, embedder: fakeEmbedder() });
-    const second = buildIndex({ inputs: [library], outDir: out, embedder: fakeEmbedder() });
+    const first = buildIndex({ inputs: [library], outDir: out, embedder });
+    const second = buildIndex({ inputs: [library], outDir: out, embedder });
     await expect(second).rejects.toThrow(/^index in .* is being written by pid \d+ since .*; wait for it or stop it$/);
     await expect(first).resolves.toMatchObject({ papers: 12, written: true });
     expect(loadIndex(out).size).toBe(12);
@@ -64,7 +71,7 @@ describe('one build per index folder', () => {
     const out = join(dir, 'index');
     mkdirSync(out);
     writeFileSync(join(out, '.lock'), JSON.stringify({ pid: deadPid(), host: hostname(), started: '2020-01-01T00:00:00.000Z' }));
-    await expect(buildIndex({ inputs: [library], outDir: out, embedder: fakeEmbedder() })).resolves.toMatchObject({ papers: 5, written: true });
+    await expect(buildIndex({ inputs: [library], outDir: out, embedder })).resolves.toMatchObject({ papers: 5, written: true });
     expect(existsSync(join(out, '.lock'))).toBe(false);
   });
 });
