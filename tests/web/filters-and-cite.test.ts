@@ -74,8 +74,8 @@ async function open(path: string, on: RunningServer = server): Promise<Watched> 
   return current;
 }
 
-/** The API's own answer to the question with these filters, to compare the page with. */
-const asked = (filter: Record<string, string> = {}) => apiAnswer(server, `/api/search?${new URLSearchParams({ q: QUESTION, ...filter })}`);
+/** The API's own answer to the question with these parameters (filters, mode), to compare the page with. */
+const asked = (params: Record<string, string> = {}) => apiAnswer(server, `/api/search?${new URLSearchParams({ q: QUESTION, ...params })}`);
 
 const filterInput = (page: Page, field: string) => page.locator(`#filter-${field}`);
 const apiRequests = (watched: Watched, path: RegExp) => watched.requests.filter((request) => path.test(new URL(request.split(' ')[1]!).pathname));
@@ -150,14 +150,15 @@ describe('filters', () => {
   it('set before a question are kept for it, without a request of their own', async () => {
     const watched = await open('/');
     const { page } = watched;
+    await page.locator('label.mode', { hasText: 'Dense' }).click();
     await filterInput(page, 'venue').fill('neurips');
     await page.getByRole('button', { name: 'Apply' }).click();
-    expect(searchParams(page)).toEqual({ venue: 'neurips' });
+    expect(searchParams(page)).toEqual({ mode: 'dense', venue: 'neurips' });
     expect(apiRequests(watched, /^\/api\//)).toEqual([]);
     await page.locator('#q').fill(QUESTION);
     await answerTo(page, /^\/api\/search$/, () => page.locator('#q').press('Enter'));
-    expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid', venue: 'neurips' });
-    expect(await titlesOn(page)).toEqual(titlesOf(await asked({ venue: 'neurips' })));
+    expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'dense', venue: 'neurips' });
+    expect(await titlesOn(page)).toEqual(titlesOf(await asked({ mode: 'dense', venue: 'neurips' })));
     expect(await page.locator('#results .result').count()).toBe(2);
     expect(await page.locator('#results .meta .venue').allTextContents()).toEqual(['NeurIPS', 'NeurIPS']);
   });

@@ -144,7 +144,8 @@ function applyFilter(filter: Filter): void {
     syncFilters(filter);
     return;
   }
-  const next: State = { ...current, filter };
+  // The mode as the radios show it: a mode chosen before any question is only in the URL, not in `current`.
+  const next: State = current.view === 'similar' ? { ...current, filter } : { ...current, mode: currentMode(), filter };
   if (askedText(current)) {
     navigate(next);
   } else {
