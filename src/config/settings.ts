@@ -31,6 +31,14 @@ export const SETTINGS = {
     schema: z.string().optional().transform((list) => (list ? list.split(',').map((origin) => origin.trim()).filter(Boolean) : []))
       .pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
   },
+  allowedHosts: {
+    env: 'ALLOWED_HOSTS',
+    flag: 'allowed-hosts',
+    value: 'hosts',
+    help: 'comma-separated host names answered besides 127.0.0.1, localhost and [::1] when there is no access token (against DNS rebinding)',
+    schema: z.string().optional().transform((list) => (list ? list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean) : []))
+      .pipe(z.array(z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/, 'each allowed host must be a host name such as papers.lan, without a port'))),
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -60,6 +60,7 @@ export const SimilarBodySchema = closedObject({
   k,
   mode,
   ...filters,
+  format,
 }, 'field');
 
 export const PaperParamsSchema = z.object({
@@ -127,7 +128,8 @@ export const PaperListSchema = z.object({
 }).openapi('PaperList');
 
 export const HealthSchema = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'unreadable']).openapi({ description: 'unreadable once a data file of the index changed under the server; until a restart' }),
+  message: z.string().optional().openapi({ description: 'With unreadable: which file, in one line' }),
   papers: z.number().int(),
   model: z.string(),
   precision: z.string(),

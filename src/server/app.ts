@@ -1,11 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
+import { IndexUnreadableError } from '../index/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
 import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
+import { admission, AdmissionQueue, DEFAULT_ADMISSION, type AdmissionLimits } from './middleware/admission.js';
+import { allowedHostsOnly } from './middleware/allowed-hosts.js';
 import { limitBody } from './middleware/body-limit.js';
 import { corsFor } from './middleware/cors.js';
 import { allowedMethodsOnly } from './middleware/method-not-allowed.js';
@@ -20,6 +23,16 @@ export interface AppOptions {
   accessToken?: string;
   /** Origins allowed to call the API from a browser (CORS); none unless configured. */
   corsOrigins?: string[];
+  /**
+   * Host names answered besides loopback ones (127.0.0.1, localhost, [::1]) when there is no access
+   * token; any other Host gets 403 `forbidden_host`. Ignored with a token, which protects every host.
+   */
+  allowedHosts?: string[];
+  /**
+   * How many searching requests (search, similar text, similar paper, paper list) work at once
+   * (default: the number of cores) and wait for a turn (default 32); beyond that, 503 `busy` at once.
+   */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /**
@@ -30,6 +43,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   const app = new OpenAPIHono({ defaultHook: (result, c) => (result.success ? undefined : answerInvalidRequest(result, c)) });
 
   app.use(securityHeaders());
+  if (!options.accessToken) app.use(allowedHostsOnly(options.allowedHosts ?? []));
   app.use(allowedMethodsOnly(app));
   if (options.corsOrigins?.length) app.use('/api/*', corsFor(options.corsOrigins));
   if (options.accessToken) {
@@ -37,6 +51,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     app.use('/api/*', requireToken).use('/openapi.json', requireToken);
   }
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
+  // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
+  const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
+  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers]) app.use(route.getRoutingPath(), admitted);
+
+  // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
+  let unreadable: string | undefined;
 
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
@@ -46,7 +66,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.similarToText, async (c) => {
     const body = c.req.valid('json');
-    return c.json(answerToWire(await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) })), 200);
+    const answer = await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) });
+    return body.format ? bibliography(c, answer.hits.map((hit) => hit.paper), body.format, 'papers') : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.getPaper, (c) => {
@@ -72,7 +93,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.health, (c) => {
     const { papers, model, precision, builtAt, sources } = engine.describe();
-    return c.json({ status: 'ok' as const, papers, model, precision, built_at: builtAt, sources }, 200);
+    const served = { papers, model, precision, built_at: builtAt, sources };
+    return unreadable === undefined
+      ? c.json({ status: 'ok' as const, ...served }, 200)
+      : c.json({ status: 'unreadable' as const, message: unreadable, ...served }, 503);
   });
 
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
@@ -82,7 +106,13 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   mountWeb(app, { papers, model, queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars });
 
   app.notFound(answerNotFound);
-  app.onError(answerError);
+  app.onError((error, c) => {
+    if (error instanceof IndexUnreadableError && unreadable === undefined) {
+      unreadable = error.message;
+      console.error(`error: ${error.message}`);
+    }
+    return answerError(error, c);
+  });
   return app;
 }
 

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ErrorSchema } from '../contract/schemas.js';
 import { LIMITS } from '../contract/values.js';
+import { IndexUnreadableError } from '../index/index.js';
 import { BusyError } from '../model/index.js';
 import { PaperNotFoundError } from '../search/index.js';
 
@@ -22,13 +23,15 @@ export const API_ERRORS = {
   invalid_parameter: { status: 400, message: 'a parameter is invalid; see /openapi.json', when: 'a parameter or body field is missing, unknown or out of range (the message names it)' },
   malformed_json: { status: 400, message: 'request body is not valid JSON; send a JSON object such as {"text": "..."}', when: 'the body is not valid JSON' },
   unauthorized: { status: 401, message: 'missing or invalid access token; send Authorization: Bearer <token>', when: 'the server has an access token and the request does not carry it' },
+  forbidden_host: { status: 403, message: 'this host name is not allowed; use 127.0.0.1 or localhost, or configure ALLOWED_HOSTS', when: 'the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS (a defence against DNS rebinding)' },
   not_found: { status: 404, message: 'no such route; see /openapi.json', when: 'no route has this path' },
   paper_not_found: { status: 404, message: 'no paper with that id', when: 'no paper of the index has this id' },
   method_not_allowed: { status: 405, message: 'method not allowed on this path', when: 'the path exists but not with this method (the Allow header lists the methods)' },
   payload_too_large: { status: 413, message: 'request body is too large', when: `the body is larger than the limit (${LIMITS.bodyBytes / 1024} KiB by default)` },
   unsupported_media_type: { status: 415, message: 'request body must be JSON; send it with Content-Type: application/json', when: 'the body is not sent as application/json' },
   internal_error: { status: 500, message: 'the server failed to answer; the error was logged', when: 'a fault of the server, never of the request' },
-  busy: { status: 503, message: 'the server is busy; retry shortly', when: 'the embedding queue is full; retry after the Retry-After header' },
+  busy: { status: 503, message: 'the server is busy; retry shortly', when: 'as many searches as the server admits are working and waiting, or the embedding queue is full; retry after the Retry-After header' },
+  index_unreadable: { status: 503, message: 'the index became unreadable; rebuild or restart the server', when: 'a data file of the index changed under the running server (truncated, say); /health says so until a restart' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof API_ERRORS;
@@ -57,6 +60,7 @@ function asApiError(error: Error): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof PaperNotFoundError) return new ApiError('paper_not_found', error.message);
   if (error instanceof BusyError) return new ApiError('busy', error.message, { 'Retry-After': '1' });
+  if (error instanceof IndexUnreadableError) return new ApiError('index_unreadable', error.message);
   const code = error instanceof HTTPException ? HONO_EXCEPTION_CODES[error.status] : undefined;
   return code && new ApiError(code);
 }

@@ -51,7 +51,7 @@ export const routes = {
     request: { query: SearchQuerySchema },
     responses: {
       200: jsonOrBibliography(SearchAnswerSchema, 'Papers best matching the query, best first'),
-      ...errorResponses('invalid_parameter', 'unauthorized', 'busy'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable'),
     },
   }),
   similarToText: createRoute({
@@ -60,8 +60,8 @@ export const routes = {
     security: tokenIfConfigured,
     request: { body: { content: { 'application/json': { schema: SimilarBodySchema } }, required: true } },
     responses: {
-      200: json(SearchAnswerSchema, 'Papers most similar to the text, best first'),
-      ...errorResponses('invalid_parameter', 'malformed_json', 'unauthorized', 'payload_too_large', 'unsupported_media_type', 'busy'),
+      200: jsonOrBibliography(SearchAnswerSchema, 'Papers most similar to the text, best first'),
+      ...errorResponses('invalid_parameter', 'malformed_json', 'unauthorized', 'forbidden_host', 'payload_too_large', 'unsupported_media_type', 'busy', 'index_unreadable'),
     },
   }),
   getPaper: createRoute({
@@ -71,7 +71,7 @@ export const routes = {
     request: { params: PaperParamsSchema, query: PaperQuerySchema },
     responses: {
       200: jsonOrBibliography(PaperSchema, 'The paper'),
-      ...errorResponses('invalid_parameter', 'unauthorized', 'paper_not_found'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'paper_not_found', 'index_unreadable'),
     },
   }),
   listPapers: createRoute({
@@ -81,7 +81,7 @@ export const routes = {
     request: { query: PaperListQuerySchema },
     responses: {
       200: jsonOrBibliography(PaperListSchema, 'A page of papers and how many the filters keep'),
-      ...errorResponses('invalid_parameter', 'unauthorized'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable'),
     },
   }),
   similarToPaper: createRoute({
@@ -91,18 +91,18 @@ export const routes = {
     request: { params: PaperParamsSchema, query: SimilarPaperQuerySchema },
     responses: {
       200: jsonOrBibliography(SearchAnswerSchema, 'Most similar papers, best first'),
-      ...errorResponses('invalid_parameter', 'unauthorized', 'paper_not_found', 'busy'),
+      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'paper_not_found', 'busy', 'index_unreadable'),
     },
   }),
   health: createRoute({
     operationId: 'health', method: 'get', path: '/health', summary: 'Liveness and what is being served',
-    description: 'Always open, even when the server has an access token, and never waits for the model.',
+    description: 'Always open, even when the server has an access token, and never waits for the model or for a turn to search.',
     security: [],
     responses: {
       200: json(HealthSchema, 'Serving'),
-      // /health takes no input and no token, so no client error is expected; listed because the
-      // linter asks every operation for one, and true of every error this server answers.
-      '4XX': json(ErrorSchema, 'Not expected from this route; every client error of this API has this shape'),
+      503: json(HealthSchema, 'The index became unreadable after start-up (status unreadable, with a message naming the file); until a restart'),
+      // /health takes no input and no token; the only client error it answers is `forbidden_host`.
+      '4XX': json(ErrorSchema, '403 `forbidden_host` when the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS; every client error of this API has this shape'),
     },
   }),
 };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkExposure, loadSettings } from '../../src/config/index.js';
 import { createApp } from '../../src/server/index.js';
 import { seedEngine } from '../support/seed-engine.js';
+import { rawRequest, serveApp } from './served-app.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -75,5 +76,61 @@ describe('CORS', () => {
     const call = await app.request('/api/search?q=robots', { headers: { origin: 'http://localhost:5173', authorization: `Bearer ${TOKEN}` } });
     expect(call.status).toBe(200);
     expect(call.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+});
+
+describe('DNS rebinding: the Host a request names', () => {
+  const FORBIDDEN = { error: { code: 'forbidden_host', message: expect.stringMatching(/^host "attacker\.example" is not allowed: without an access token only 127\.0\.0\.1, localhost, \[::1\] and ALLOWED_HOSTS are answered/) } };
+
+  it('without a token, answers only loopback names, on any port', async () => {
+    const app = createApp(await seedEngine());
+    for (const host of ['127.0.0.1', '127.0.0.1:3000', 'localhost:8080', 'LOCALHOST', '[::1]:3000']) {
+      expect((await app.request('/api/search?q=robot', { headers: { host } })).status, host).toBe(200);
+    }
+    for (const path of ['/api/search?q=robot', '/api/papers', '/health', '/openapi.json', '/']) {
+      const answer = await app.request(path, { headers: { host: 'attacker.example:3000' } });
+      expect(answer.status, path).toBe(403);
+      expect(await answer.json()).toEqual(FORBIDDEN);
+    }
+    const similar = await app.request('/api/similar', { method: 'POST', headers: { host: 'attacker.example', 'content-type': 'application/json' }, body: JSON.stringify({ text: 'robots' }) });
+    expect(similar.status).toBe(403);
+    for (const host of ['127.0.0.1.attacker.example', 'localhost.attacker.example:3000', '[::2]']) {
+      expect((await app.request('/api/search?q=robot', { headers: { host } })).status, host).toBe(403);
+    }
+  });
+
+  it('answers the names configured in allowedHosts, and no others', async () => {
+    const app = createApp(await seedEngine(), { allowedHosts: ['papers.lan', 'Search.Example:8443'] });
+    for (const host of ['papers.lan', 'papers.lan:3000', 'search.example', '127.0.0.1:3000']) {
+      expect((await app.request('/api/search?q=robot', { headers: { host } })).status, host).toBe(200);
+    }
+    expect((await app.request('/api/search?q=robot', { headers: { host: 'attacker.example' } })).status).toBe(403);
+  });
+
+  it('with a token, answers any host that carries it (the token protects it)', async () => {
+    const app = createApp(await seedEngine(), { accessToken: TOKEN });
+    expect((await app.request('/api/search?q=robot', { headers: { host: 'attacker.example', authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await app.request('/api/search?q=robot', { headers: { host: 'attacker.example' } })).status).toBe(401);
+  });
+
+  it('a served app refuses a forged Host header and an absolute-form request URI naming another host', async () => {
+    const served = await serveApp(createApp(await seedEngine()));
+    try {
+      const statusOf = async (request: string) => (await rawRequest(served.port, request)).match(/^HTTP\/1\.1 (\d{3})/)?.[1];
+      expect(await statusOf(`GET /api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`)).toBe('200');
+      expect(await statusOf('GET /api/search?q=x HTTP/1.1\r\nHost: attacker.example:3000\r\nConnection: close\r\n\r\n')).toBe('403');
+      const absolute = await rawRequest(served.port, `GET http://attacker.example/api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`);
+      expect(absolute).toMatch(/^HTTP\/1\.1 403 /);
+      expect(absolute).toContain('"code":"forbidden_host"');
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('ALLOWED_HOSTS is a comma-separated list of host names', () => {
+    expect(loadSettings({}, {}).allowedHosts).toEqual([]);
+    expect(loadSettings({}, { ALLOWED_HOSTS: 'papers.lan, Search.Example ,' }).allowedHosts).toEqual(['papers.lan', 'search.example']);
+    expect(loadSettings({ 'allowed-hosts': '[fd00::1]' }, {}).allowedHosts).toEqual(['[fd00::1]']);
+    expect(() => loadSettings({}, { ALLOWED_HOSTS: 'http://papers.lan' })).toThrow(/^invalid setting ALLOWED_HOSTS="http:\/\/papers\.lan": each allowed host must be a host name such as papers\.lan, without a port/);
   });
 });

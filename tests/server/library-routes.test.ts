@@ -135,7 +135,33 @@ describe('format=bibtex|csl-json|ris', () => {
       expect(Object.keys(ok?.content ?? {}), path).toEqual(['application/json', ...mediaTypes]);
       expect(ok?.headers, path).toHaveProperty('Content-Disposition');
     }
-    expect(Object.keys(doc.paths['/api/similar']?.post?.responses['200']?.content ?? {})).toEqual(['application/json']);
+    const similarToText = doc.paths['/api/similar']?.post?.responses['200'];
+    expect(Object.keys(similarToText?.content ?? {})).toEqual(['application/json', ...mediaTypes]);
+    expect(similarToText?.headers).toHaveProperty('Content-Disposition');
+  });
+
+  it.each(EXPORT_FORMATS)('POST /api/similar with "format": %s answers the same papers as a file that reads back as them', async (format: ExportFormat) => {
+    const post = (body: object) => app.request('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const request = { text: 'Robot hands learn to manipulate tools from demonstrations and tactile feedback.', k: 4, year_min: 2022 };
+    const answer = await post(request);
+    expect(answer.status).toBe(200);
+    const papers = idsIn((await answer.json()) as WireAnswer).map(stored);
+    expect(papers.length, 'precondition: the route returns papers').toBeGreaterThan(0);
+    const expected = exportPapers(papers, format);
+
+    const response = await post({ ...request, format });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(expected.contentType);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="papers${expected.extension}"`);
+    const body = await response.text();
+    expect(body).toBe(expected.body);
+    expect((await readBack(body, expected.extension, `similar-text-${format}`)).map(citable)).toEqual(papers.map(citable));
+  });
+
+  it('POST /api/similar refuses an unknown format, naming the accepted ones', async () => {
+    const response = await app.request('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'robots', format: 'docx' }) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'invalid_parameter', message: `format must be one of ${EXPORT_FORMATS.join(', ')}` } });
   });
 
   it('is judged like any parameter, and errors stay JSON', async () => {

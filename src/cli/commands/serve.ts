@@ -23,7 +23,7 @@ export function serveCommand(): Command {
     .summary('serve the JSON API and the web page')
     .description('Serve an index over HTTP: the JSON API (/api/*, /openapi.json), the web page (/) and /health. '
       + 'The default index is built from the seed papers on first start and kept up to date with its inputs; any other index is served as it is.');
-  withSettings(command, ['host', 'port', 'indexDir', 'modelsDir', 'model', 'precision', 'threads', 'accessToken', 'corsOrigins']);
+  withSettings(command, ['host', 'port', 'indexDir', 'modelsDir', 'model', 'precision', 'threads', 'accessToken', 'corsOrigins', 'allowedHosts']);
   command.addHelpText('after', `
 Examples:
   npx paper-search serve                                   # the seed index on http://127.0.0.1:3000
@@ -34,7 +34,7 @@ Examples:
     const settings = settingsFrom(command.opts());
     checkExposure(settings);
     const engine = await prepareEngine(settings);
-    const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins });
+    const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins, allowedHosts: settings.allowedHosts });
     // Without a createServer option, serve() makes a plain node:http server (its type also allows HTTP/2).
     const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
       const { papers, model, precision } = engine.describe();
