@@ -47,7 +47,7 @@ export async function* readArxivSnapshot(file: string): AsyncGenerator<ReadResul
   }
 }
 
-export function parseArxivLine(line: string, source: string, lineNumber: number): ReadResult {
+function parseArxivLine(line: string, source: string, lineNumber: number): ReadResult {
   const skip = (reason: string): ReadResult => ({ skipped: { source, line: lineNumber, reason } });
 
   // The decoder turns invalid UTF-8 into U+FFFD; such a line would index mangled text.
