@@ -123,3 +123,25 @@ export function typedFields(extra: Record<string, unknown>): { fields: TypedFiel
   if (url) fields.url = url;
   return { fields, rest };
 }
+
+/** An arXiv id that says it is one: "arXiv:2401.01234v2", "arXiv: hep-th/9901001" or an arxiv.org abs/pdf link. */
+export function labelledArxivId(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = value.match(/(?:^|[^\w.])arxiv\s*:\s*([\w./-]*\w)|arxiv\.org\/(?:abs|pdf)\/([\w./-]*\w)/i);
+  return match ? normaliseArxivId(match[1] ?? match[2]) : undefined;
+}
+
+/** A PubMed id that says it is one: "PMID: 32939066" or Scopus's "PubMed ID: 32939066", at the start or after a ";". */
+export function labelledPmid(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.match(/(?:^|[;\n]|<p>)\s*(?:PMID|PubMed ID)\s*:\s*(\d{1,9})\b/i)?.[1];
+}
+
+/**
+ * A title without the rich-text markup CSL processors (and Zotero's title field) use: <i>, <b>,
+ * <sup>, <sub>, <sc> and the nocase / small-caps spans. A title that literally contains one of
+ * these tags as text is indistinguishable from markup and loses it.
+ */
+export function plainTitle(title: string): string {
+  return normaliseWhitespace(title.replace(/<\/?(?:i|b|sup|sub|sc)>|<span (?:class="nocase"|style="font-variant: ?small-caps;?")>|<\/span>/g, ''));
+}

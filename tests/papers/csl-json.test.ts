@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCslJson } from '../../src/papers/export/csl-json.js';
 import { normaliseWhitespace } from '../../src/papers/fields.js';
-import { cslJson, plainTitle, readCslJson } from '../../src/papers/formats/csl-json.js';
+import { plainTitle } from '../../src/papers/fields.js';
+import { cslJson, readCslJson } from '../../src/papers/formats/csl-json.js';
 import { paperId, readCorpus, type Paper, type PaperRecord, type SkippedLine } from '../../src/papers/index.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/csl/', import.meta.url));

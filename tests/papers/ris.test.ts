@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRis } from '../../src/papers/export/ris.js';
 import { normaliseWhitespace } from '../../src/papers/fields.js';
-import { plainTitle, readCslJson } from '../../src/papers/formats/csl-json.js';
+import { plainTitle } from '../../src/papers/fields.js';
+import { readCslJson } from '../../src/papers/formats/csl-json.js';
 import { readRis, ris } from '../../src/papers/formats/ris.js';
 import { paperId, readCorpus, type Paper, type PaperRecord, type ReadResult, type SkippedLine } from '../../src/papers/index.js';
 

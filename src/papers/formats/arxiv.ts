@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseArxivId, normaliseDoi, normaliseWhitespace } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
+import { linesOf } from './lines.js';
 
 /** JSON.parse messages can quote the offending input, which may be kilobytes long. */
 const MAX_REASON_DETAIL_CHARS = 200;
@@ -30,20 +29,8 @@ export const arxivSnapshot: PaperFormat = {
  * record it yields. Bad lines are yielded as `skipped`, never thrown.
  */
 export async function* readArxivSnapshot(file: string): AsyncGenerator<ReadResult> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    let lineNumber = 0;
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      if (line.trim() === '') continue;
-      yield parseArxivLine(line, file, lineNumber);
-    }
-  } finally {
-    // Reached on early exit by the consumer too: release the file handle.
-    lines.close();
-    input.destroy();
+  for await (const { text, number } of linesOf(file)) {
+    if (text.trim() !== '') yield parseArxivLine(text, file, number);
   }
 }
 

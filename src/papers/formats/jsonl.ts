@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace, typedFields } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
+import { linesOf } from './lines.js';
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** JSON.parse messages can quote the offending input, which may be megabytes long. */
@@ -47,20 +46,8 @@ export const jsonLines: PaperFormat = {
  * thrown) so one corrupt record cannot abort a long import; blank lines are ignored.
  */
 export async function* readJsonLines(file: string): AsyncGenerator<ReadResult> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    let lineNumber = 0;
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      if (line.trim() === '') continue;
-      yield parseJsonLine(line, file, lineNumber);
-    }
-  } finally {
-    // Reached on early exit by the consumer too: release the file handle.
-    lines.close();
-    input.destroy();
+  for await (const { text, number } of linesOf(file)) {
+    if (text.trim() !== '') yield parseJsonLine(text, file, number);
   }
 }
 

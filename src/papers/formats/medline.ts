@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { displayName, normaliseDoi } from '../fields.js';
 import type { PaperFormat, ReadResult } from '../types.js';
+import { linesOf } from './lines.js';
 import { pubmedDate, pubmedRecord, type PubmedFields } from './pubmed.js';
 
 /** `FAU - Lovelace, Ada`: a tag padded to four characters, a dash, the value. */
@@ -22,40 +21,29 @@ export const medline: PaperFormat = {
 
 /** Streams a MEDLINE file a record at a time: memory holds one record's lines. */
 export async function* readMedline(file: string): AsyncGenerator<ReadResult> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let record: Array<[tag: string, value: string]> = [];
   let recordLine = 0;
-  try {
-    let lineNumber = 0;
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      if (line.trim() === '') {
-        if (record.length > 0) yield recordResult(record, file, recordLine);
-        record = [];
-        continue;
-      }
-      const continuation = line.match(CONTINUATION);
-      const last = record.at(-1);
-      if (continuation && last) {
-        last[1] = `${last[1]} ${continuation[1]}`;
-        continue;
-      }
-      const tagged = line.match(TAG_LINE);
-      if (!tagged) {
-        yield { skipped: { source: file, line: lineNumber, reason: `not a MEDLINE line ("TAG - value"): ${line.slice(0, 40)}` } };
-        continue;
-      }
-      if (record.length === 0) recordLine = lineNumber;
-      record.push([tagged[1]!, tagged[2]!.trim()]);
+  for await (const { text: line, number: lineNumber } of linesOf(file)) {
+    if (line.trim() === '') {
+      if (record.length > 0) yield recordResult(record, file, recordLine);
+      record = [];
+      continue;
     }
-    if (record.length > 0) yield recordResult(record, file, recordLine);
-  } finally {
-    // Reached on early exit by the consumer too: release the file handle.
-    lines.close();
-    input.destroy();
+    const continuation = line.match(CONTINUATION);
+    const last = record.at(-1);
+    if (continuation && last) {
+      last[1] = `${last[1]} ${continuation[1]}`;
+      continue;
+    }
+    const tagged = line.match(TAG_LINE);
+    if (!tagged) {
+      yield { skipped: { source: file, line: lineNumber, reason: `not a MEDLINE line ("TAG - value"): ${line.slice(0, 40)}` } };
+      continue;
+    }
+    if (record.length === 0) recordLine = lineNumber;
+    record.push([tagged[1]!, tagged[2]!.trim()]);
   }
+  if (record.length > 0) yield recordResult(record, file, recordLine);
 }
 
 function recordResult(lines: Array<[tag: string, value: string]>, source: string, line: number): ReadResult {

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, dateOf, httpUrl, normaliseDoi, normaliseWhitespace } from '../fields.js';
+import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, dateOf, httpUrl, labelledArxivId, labelledPmid, normaliseDoi, normaliseWhitespace, plainTitle } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
-import { labelledArxivId, labelledPmid, plainTitle } from './csl-json.js';
+import { linesOf } from './lines.js';
 
 /** "TY  - JOUR": a two-character tag, two spaces (one, from some tools), a hyphen, the value. */
 const TAG_LINE = /^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$/;
@@ -46,43 +44,33 @@ interface OpenRecord {
  * last field may be cut short, and a re-export gives it whole.
  */
 export async function* readRis(file: string): AsyncGenerator<ReadResult> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   const skip = (line: number, reason: string): ReadResult => ({ skipped: { source: file, line, reason } });
   let record: OpenRecord | undefined;
   let strayTagReported = false;
-  try {
-    let lineNumber = 0;
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      // Trimmed at both ends: some tools indent tags, as Zotero's importer allows.
-      const line = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trim();
-      const tagged = TAG_LINE.exec(line);
-      const tag = tagged?.[1];
-      const value = tagged?.[2]?.trim() ?? '';
+  for await (const { text, number: lineNumber } of linesOf(file)) {
+    // Trimmed at both ends: some tools indent tags, as Zotero's importer allows.
+    const line = text.trim();
+    const tagged = TAG_LINE.exec(line);
+    const tag = tagged?.[1];
+    const value = tagged?.[2]?.trim() ?? '';
 
-      if (tag === 'TY') {
-        if (record) yield skip(record.line, 'record has no ER line before the next TY; it may be incomplete');
-        record = { line: lineNumber, fields: new Map([['TY', [value]]]), lastTag: 'TY', chars: 0 };
-        strayTagReported = false;
-      } else if (!record) {
-        if (tag && !strayTagReported) yield skip(lineNumber, `${tag} line outside a TY … ER record (a record without its TY line?)`);
-        strayTagReported ||= tag !== undefined;
-      } else if (tag === 'ER') {
-        yield finishRecord(record, file);
-        record = undefined;
-      } else if (line !== '') {
-        if (line.includes('\uFFFD')) record.badLine ??= lineNumber;
-        record.chars += line.length;
-        if (record.chars <= MAX_RECORD_CHARS) addLine(record, tag, tag ? value : line);
-      }
+    if (tag === 'TY') {
+      if (record) yield skip(record.line, 'record has no ER line before the next TY; it may be incomplete');
+      record = { line: lineNumber, fields: new Map([['TY', [value]]]), lastTag: 'TY', chars: 0 };
+      strayTagReported = false;
+    } else if (!record) {
+      if (tag && !strayTagReported) yield skip(lineNumber, `${tag} line outside a TY … ER record (a record without its TY line?)`);
+      strayTagReported ||= tag !== undefined;
+    } else if (tag === 'ER') {
+      yield finishRecord(record, file);
+      record = undefined;
+    } else if (line !== '') {
+      if (line.includes('\uFFFD')) record.badLine ??= lineNumber;
+      record.chars += line.length;
+      if (record.chars <= MAX_RECORD_CHARS) addLine(record, tag, tag ? value : line);
     }
-    if (record) yield skip(record.line, 'record has no ER line: the file ends inside it (cut off?)');
-  } finally {
-    // Reached on early exit by the consumer too: release the file handle.
-    lines.close();
-    input.destroy();
   }
+  if (record) yield skip(record.line, 'record has no ER line: the file ends inside it (cut off?)');
 }
 
 /** A tagged line adds a value; an untagged one (EndNote) continues the previous tag's last value, or adds one to a list tag. */
