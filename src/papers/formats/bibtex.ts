@@ -214,7 +214,9 @@ async function* readChunk(segments: Segment[], context: FileContext): AsyncGener
     line += countNewlines(text, lineOffset, item.offset);
     lineOffset = item.offset;
     const result = item.entry ? entryResult(item.entry, line, context) : failureResult(item.failure!, line, context.file);
-    if (result) yield result;
+    // The parser's strings can be slices of the chunk's text, which V8 then keeps whole: the papers a
+    // build keeps would hold the entire file. A structured clone copies them out.
+    if (result) yield structuredClone(result);
   }
 
   for (const segment of segments) if (segment.directive === 'string' || segment.directive === 'preamble') context.definitions += segment.text;
@@ -234,7 +236,7 @@ function entryResult(entry: Entry, line: number, context: FileContext): ReadResu
   if (entry.key) {
     const firstLine = context.keyLines.get(entry.key);
     if (firstLine !== undefined) return skip(`duplicate key, first used at line ${firstLine}; BibTeX keeps the first entry, so this one is skipped`);
-    context.keyLines.set(entry.key, line);
+    context.keyLines.set(structuredClone(entry.key), line);
   }
   if (DATA_TYPES.has(entry.type)) return undefined;
   const isCrossrefTarget = (entry.crossref?.donated.length ?? 0) > 0 || context.crossrefTargets.has(entry.key.toUpperCase());
