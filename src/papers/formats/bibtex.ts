@@ -1,18 +1,18 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { type Creator, type Entry, type Library, type Options, parseAsync } from '@retorquere/bibtex-parser';
 import {
   MAX_ABSTRACT_CHARS,
   MAX_TITLE_CHARS,
   dateOf,
   httpUrl,
+  labelledArxivId,
   normaliseArxivId,
   normaliseDoi,
   normaliseWhitespace,
   tagList,
 } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
+import { linesOf } from './lines.js';
 
 /**
  * The parser needs a whole text, and takes several times its size in memory, so a file is parsed in
@@ -113,28 +113,17 @@ export async function* readBibtex(file: string, { chunkChars = CHUNK_CHARS } = {
 
 /** The file's lines grouped by directive. Invalid UTF-8 decodes to U+FFFD, reported per entry. */
 async function* segmentsOf(file: string): AsyncGenerator<Segment> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let segment: Segment = { text: '', line: 1, directive: '', key: '', crossrefs: [] };
-  let lineNumber = 0;
-  try {
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      const start = ENTRY_START.exec(line);
-      if (start) {
-        if (segment.text !== '') yield segment;
-        segment = { text: '', line: lineNumber, directive: start[1]!.toLowerCase(), key: start[2]!, crossrefs: [] };
-      }
-      segment.text += `${line}\n`;
-      for (const match of line.matchAll(CROSSREF_FIELD)) segment.crossrefs.push(match[1]!.toUpperCase());
+  for await (const { text: line, number } of linesOf(file)) {
+    const start = ENTRY_START.exec(line);
+    if (start) {
+      if (segment.text !== '') yield segment;
+      segment = { text: '', line: number, directive: start[1]!.toLowerCase(), key: start[2]!, crossrefs: [] };
     }
-    if (segment.text !== '') yield segment;
-  } finally {
-    // Reached on early exit by the consumer too: release the file handle.
-    lines.close();
-    input.destroy();
+    segment.text += `${line}\n`;
+    for (const match of line.matchAll(CROSSREF_FIELD)) segment.crossrefs.push(match[1]!.toUpperCase());
   }
+  if (segment.text !== '') yield segment;
 }
 
 /** Two scans of a large file: the keys crossref-ed, then the raw text of their entries. */
@@ -347,12 +336,6 @@ function monthNumber(month: string | undefined): number | undefined {
   const text = month?.trim().toLowerCase() ?? '';
   const number = /^\d{1,2}$/.test(text) ? Number(text) : MONTHS.indexOf(text.slice(0, 3)) + 1;
   return number >= 1 && number <= 12 ? number : undefined;
-}
-
-/** An arXiv id that says it is one: "arXiv:2401.01234v2", "arXiv preprint arXiv:2401.01234" or an arxiv.org link. */
-function labelledArxivId(value: string | undefined): string | undefined {
-  const match = value?.match(/(?:^|[^\w.])arxiv\s*:\s*([\w./-]*\w)|arxiv\.org\/(?:abs|pdf)\/([\w./-]*\w)/i);
-  return match ? normaliseArxivId(match[1] ?? match[2]) : undefined;
 }
 
 /** Verbatim fields (doi, url, eprint, keywords) keep LaTeX escapes hand-made files add: `10.1000/a\_b`. */
