@@ -116,12 +116,12 @@ describe('DNS rebinding: the Host a request names', () => {
   it('a served app refuses a forged Host header and an absolute-form request URI naming another host', async () => {
     const served = await serveApp(createApp(await seedEngine()));
     try {
-      const statusOf = async (request: string) => (await rawRequest(served.port, request)).match(/^HTTP\/1\.1 (\d{3})/)?.[1];
-      expect(await statusOf(`GET /api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`)).toBe('200');
-      expect(await statusOf('GET /api/search?q=x HTTP/1.1\r\nHost: attacker.example:3000\r\nConnection: close\r\n\r\n')).toBe('403');
+      const statusOf = async (request: string) => (await rawRequest(served.port, request)).status;
+      expect(await statusOf(`GET /api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`)).toBe(200);
+      expect(await statusOf('GET /api/search?q=x HTTP/1.1\r\nHost: attacker.example:3000\r\nConnection: close\r\n\r\n')).toBe(403);
       const absolute = await rawRequest(served.port, `GET http://attacker.example/api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`);
-      expect(absolute).toMatch(/^HTTP\/1\.1 403 /);
-      expect(absolute).toContain('"code":"forbidden_host"');
+      expect(absolute.status).toBe(403);
+      expect(JSON.parse(absolute.body)).toEqual(FORBIDDEN);
     } finally {
       await served.close();
     }

@@ -4,26 +4,55 @@ import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
+import { flood, serveApp } from './served-app.js';
 
-describe('overload', () => {
-  it('answers 503 with Retry-After when the embedding queue is full, keeps health answering, and recovers', async () => {
-    const embedder = await Embedder.load({ modelsDir: MODELS_DIR, maxWaiting: 4 });
+/** Distinct texts of `chars` characters made of the seed abstracts (distinct, so no query cache answers them). */
+function texts(count: number, chars: number): string[] {
+  const index = loadIndex(inject('seedIndexDir'));
+  const prose = index.allPapers().map((paper) => paper.abstract).join(' ');
+  index.close();
+  return Array.from({ length: count }, (_, i) => {
+    const start = (i * 997) % (prose.length - chars);
+    return `Request ${i}. ${prose.slice(start, start + chars)}`.slice(0, chars);
+  });
+}
+
+type Flood = Awaited<ReturnType<typeof flood>>;
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
+const postJson = (path: string, body: object) => {
+  const json = JSON.stringify(body);
+  return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`;
+};
+
+function expectBusyAnswers(result: Flood, kind: string): void {
+  const statuses = result.answers.map((answer) => answer.status);
+  const count = (status: number) => statuses.filter((s) => s === status).length;
+  console.log(`overload, ${kind}: ${count(200)} answered, ${count(503)} told to retry (503) of ${statuses.length} concurrent; /health answered ${result.health.status} in ${result.healthMs.toFixed(0)} ms during the flood`);
+  expect(result.health.status).toBe(200);
+  expect(new Set(statuses), 'every request answered 200 or 503, none dropped').toEqual(new Set([200, 503]));
+  for (const answer of result.answers.filter((a) => a.status === 503)) {
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'busy', message: expect.stringMatching(/^the server is busy \(\d+ requests working, \d+ waiting\); retry shortly$/) } });
+  }
+}
+
+describe('overload: admission control answers 503 busy before any work, in every mode, and /health keeps answering', () => {
+  it('a flood of 20,000-character pastes (POST /api/similar) and of lexical 1,000-character queries', async () => {
+    const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
     const app = createApp(new SearchEngine(loadIndex(inject('seedIndexDir')), embedder));
+    const served = await serveApp(app);
+    try {
+      const pastes = texts(60, 20_000).map((text) => postJson('/api/similar', { text, k: 5 }));
+      expectBusyAnswers(await flood(served.port, pastes), '20,000-character pastes');
 
-    const burst = Array.from({ length: 40 }, (_, i) => app.request(`/api/search?q=${encodeURIComponent(`robot learning question number ${i}`)}`));
-    const health = await app.request('/health');
-    const answers = await Promise.all(burst);
-    const statuses = answers.map((answer) => answer.status);
-    const busy = answers.filter((answer) => answer.status === 503);
-    console.log(`overload: ${statuses.filter((s) => s === 200).length} answered, ${busy.length} told to retry (503), of ${statuses.length} concurrent requests`);
+      const lexical = texts(120, 1000).map((q) => get(`/api/search?${new URLSearchParams({ q, mode: 'lexical', k: '100' })}`));
+      expectBusyAnswers(await flood(served.port, lexical), 'lexical 1,000-character queries');
 
-    expect(health.status).toBe(200);
-    expect(new Set(statuses)).toEqual(new Set([200, 503]));
-    for (const answer of busy) {
-      expect(answer.headers.get('retry-after')).toBe('1');
-      expect(await answer.json()).toEqual({ error: { code: 'busy', message: expect.stringMatching(/queue is full/) } });
+      expect(embedder.pending).toBe(0);
+      expect((await fetch(`${served.url}/api/search?q=after+the+burst`)).status).toBe(200);
+    } finally {
+      await served.close();
     }
-    expect(embedder.pending).toBe(0);
-    expect((await app.request('/api/search?q=after+the+burst')).status).toBe(200);
   });
 });

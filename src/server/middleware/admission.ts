@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 export interface AdmissionLimits {
   /** Requests that may work at once. */
   maxWorking: number;
-  /** Requests that may wait for a turn; beyond them the answer is 503 at once. */
+  /** Requests that may wait for a turn besides those working; beyond them the answer is 503 at once. */
   maxWaiting: number;
 }
 
@@ -20,10 +20,18 @@ interface Waiter {
   start(): void;
 }
 
-/** First come, first served: at most `maxWorking` admitted at once and `maxWaiting` waiting for a turn. */
+/**
+ * First come, first served: at most `maxWorking` admitted at once and `maxWaiting` more waiting for a
+ * turn. Turns are handed out from setImmediate, never at once: requests that arrive together are
+ * parsed in one pass of the event loop, and a search started in that pass would run its synchronous
+ * work (splitting a paste, BM25, snippets) before the next request was even read, so the queue would
+ * never see them together and /health would wait behind all of them. Deferred, every arrival is
+ * counted (and the excess refused) before any work starts, and I/O gets a turn between searches.
+ */
 export class AdmissionQueue {
   private working = 0;
   private readonly waiting: Waiter[] = [];
+  private admitting = false;
 
   constructor(private readonly limits: AdmissionLimits) {}
 
@@ -37,11 +45,7 @@ export class AdmissionQueue {
    */
   enter(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return Promise.resolve(false);
-    if (this.working < this.limits.maxWorking) {
-      this.working += 1;
-      return Promise.resolve(true);
-    }
-    if (this.waiting.length >= this.limits.maxWaiting) {
+    if (this.working + this.waiting.length >= this.limits.maxWorking + this.limits.maxWaiting) {
       throw new ApiError('busy', `the server is busy (${this.working} requests working, ${this.waiting.length} waiting); retry shortly`, { 'Retry-After': '1' });
     }
     return new Promise<boolean>((resolve) => {
@@ -57,14 +61,26 @@ export class AdmissionQueue {
       };
       signal.addEventListener('abort', leaveUnstarted, { once: true });
       this.waiting.push(waiter);
+      this.admitSoon();
     });
   }
 
-  /** Ends an admitted request's turn: its slot passes to the longest waiting request, if any. */
+  /** Ends an admitted request's turn; the longest waiting request gets it once pending I/O has had its turn. */
   leave(): void {
-    const next = this.waiting.shift();
-    if (next) next.start();
-    else this.working -= 1;
+    this.working -= 1;
+    this.admitSoon();
+  }
+
+  private admitSoon(): void {
+    if (this.admitting) return;
+    this.admitting = true;
+    setImmediate(() => {
+      this.admitting = false;
+      while (this.working < this.limits.maxWorking && this.waiting.length > 0) {
+        this.working += 1;
+        this.waiting.shift()!.start();
+      }
+    });
   }
 }
 
