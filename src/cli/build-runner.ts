@@ -18,7 +18,9 @@ export interface BuildRequest {
  * lines otherwise (CI logs), and a summary of what changed in the library.
  */
 export async function runBuild(settings: Settings, request: BuildRequest, embedder: Embedder): Promise<BuildSummary> {
-  say(`Building the index in ${settings.indexDir}${request.inputs.length ? ` with ${request.inputs.join(', ')}` : ''} (${embedder.info.name}, ${embedder.info.precision})`);
+  say(
+    `Building the index in ${settings.indexDir}${request.inputs.length ? ` with ${request.inputs.join(', ')}` : ''} (${embedder.info.name}, ${embedder.info.precision})`,
+  );
   const reporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const summary = await buildIndex({
     inputs: request.inputs,
@@ -39,7 +41,8 @@ export async function runBuild(settings: Settings, request: BuildRequest, embedd
 }
 
 function sayPerSource(perSource: BuildSummary['perSource']): void {
-  for (const { source, format, records, skipped } of perSource) say(`  ${shownPath(source)} (${format}): ${records} records${skipped ? `, ${skipped} skipped` : ''}`);
+  for (const { source, format, records, skipped } of perSource)
+    say(`  ${shownPath(source)} (${format}): ${records} records${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
 /** What a dry run found: per source, then what the index would become. Nothing was embedded or written. */
@@ -47,9 +50,11 @@ export function describePlan(plan: BuildPlan): string {
   sayPerSource(plan.corpus.perSource);
   const { added, removed, updated, after } = plan.change;
   const { recordsRead, duplicatesMerged, idCollisions, skipped, titleOnly } = plan.corpus;
-  return `Dry run: the index would hold ${after} papers (+${added}, −${removed}${updated ? `, ${updated} updated` : ''}) from ${recordsRead} records, `
-    + `${duplicatesMerged} duplicates merged${idCollisions ? `, ${idCollisions} id collisions kept under suffixed ids` : ''}, ${skipped.length} skipped${titleOnly ? `, ${titleOnly} with no abstract (indexed by title only)` : ''}.`
-    + `${plan.shrinks ? ' Writing it would need --allow-shrink (it empties the index or drops most of it).' : ''} Nothing was embedded or written.`;
+  return (
+    `Dry run: the index would hold ${after} papers (+${added}, −${removed}${updated ? `, ${updated} updated` : ''}) from ${recordsRead} records, ` +
+    `${duplicatesMerged} duplicates merged${idCollisions ? `, ${idCollisions} id collisions kept under suffixed ids` : ''}, ${skipped.length} skipped${titleOnly ? `, ${titleOnly} with no abstract (indexed by title only)` : ''}.` +
+    `${plan.shrinks ? ' Writing it would need --allow-shrink (it empties the index or drops most of it).' : ''} Nothing was embedded or written.`
+  );
 }
 
 function shrinkQuestion(change: LibraryChange): string {
@@ -62,9 +67,16 @@ export function describe(s: BuildSummary): string {
   const { added, removed, updated, after } = s.change;
   const changed = `+${added} ${added === 1 ? 'paper' : 'papers'}, −${removed}${updated ? `, ${updated} updated` : ''}, ${after} in the index`;
   const read = `${s.recordsRead} records read from ${s.inputs.length} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${s.duplicatesMerged} duplicates merged, ${s.skipped} lines skipped`;
-  const vectors = s.embedded > 0 ? `${s.embedded} embedded (${s.papersPerSecond.toFixed(1)} papers/s), ${s.reused} from the vector cache` : `every vector from the vector cache`;
-  const collisions = s.idCollisions ? ` ${s.idCollisions} ${s.idCollisions === 1 ? 'paper shares its id with a different paper and was' : 'papers share their id with a different paper and were'} kept under a suffixed id (-2, -3, ...).` : '';
-  const titleOnly = s.titleOnly ? ` ${s.titleOnly} ${s.titleOnly === 1 ? 'paper has' : 'papers have'} no abstract and ${s.titleOnly === 1 ? 'is' : 'are'} indexed by title only.` : '';
+  const vectors =
+    s.embedded > 0
+      ? `${s.embedded} embedded (${s.papersPerSecond.toFixed(1)} papers/s), ${s.reused} from the vector cache`
+      : `every vector from the vector cache`;
+  const collisions = s.idCollisions
+    ? ` ${s.idCollisions} ${s.idCollisions === 1 ? 'paper shares its id with a different paper and was' : 'papers share their id with a different paper and were'} kept under a suffixed id (-2, -3, ...).`
+    : '';
+  const titleOnly = s.titleOnly
+    ? ` ${s.titleOnly} ${s.titleOnly === 1 ? 'paper has' : 'papers have'} no abstract and ${s.titleOnly === 1 ? 'is' : 'are'} indexed by title only.`
+    : '';
   return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${collisions}${titleOnly}${s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : ''}`;
 }
 

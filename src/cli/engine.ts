@@ -23,7 +23,9 @@ export async function loadEmbedder(settings: Settings, manifest?: Manifest): Pro
 export function mismatchMessage(settings: Settings, manifest: Manifest, embedder: Embedder): string | undefined {
   if (builtWith(manifest, embedder.info)) return undefined;
   const asked = settings.model !== undefined || settings.precision !== undefined;
-  const why = asked ? `you asked for ${describeModel(embedder.info)}` : `the model files changed since (now ${describeModel(embedder.info)})`;
+  const why = asked
+    ? `you asked for ${describeModel(embedder.info)}`
+    : `the model files changed since (now ${describeModel(embedder.info)})`;
   const out = shownPath(settings.indexDir);
   return `the index in ${out} was built with ${describeModel(manifest.model)}, but ${why}; rebuild it with "npx paper-search build --out ${out} --model ${embedder.info.name} --precision ${embedder.info.precision}"${asked ? `, or drop ${settings.precision !== undefined ? 'PRECISION/--precision' : 'MODEL/--model'} to search it as built` : ''}`;
 }

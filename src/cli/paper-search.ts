@@ -14,12 +14,16 @@ const program = new Command('paper-search')
   .addCommand(buildCommand())
   .addCommand(prepareModelCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
-for (const command of [program, ...program.commands]) command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
-program.addHelpText('after', `
+for (const command of [program, ...program.commands])
+  command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
+program.addHelpText(
+  'after',
+  `
 Examples:
   npx paper-search serve
   npx paper-search search "how do robots learn from demonstrations?"
-  npx paper-search build --input my-papers.jsonl --out my-index`);
+  npx paper-search build --input my-papers.jsonl --out my-index`,
+);
 
 runMain(async () => {
   await program.parseAsync();

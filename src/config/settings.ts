@@ -14,21 +14,74 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 export const SETTINGS = {
   host: { env: 'HOST', flag: 'host', value: 'address', help: 'address to listen on', schema: z.string().min(1).default('127.0.0.1') },
-  port: { env: 'PORT', flag: 'port', value: 'n', help: 'port to listen on', schema: z.coerce.number({ error: portNumber }).int(portNumber).min(0, portNumber).max(65535, portNumber).default(3000) },
+  port: {
+    env: 'PORT',
+    flag: 'port',
+    value: 'n',
+    help: 'port to listen on',
+    schema: z.coerce.number({ error: portNumber }).int(portNumber).min(0, portNumber).max(65535, portNumber).default(3000),
+  },
   indexDir: { env: 'INDEX_DIR', flag: 'index', value: 'folder', help: 'the index folder', schema: z.string().min(1).default('index') },
-  modelsDir: { env: 'MODELS_DIR', flag: 'models', value: 'folder', help: 'folder of model folders (must exist)', schema: z.string().min(1).default('models') },
-  model: { env: 'MODEL', flag: 'model', value: 'name', help: 'model folder under the models folder (default: the one that built the index, else all-MiniLM-L6-v2)', schema: z.string().regex(/^[\w.-]+$/, 'a folder name under the models folder').optional() },
-  precision: { env: 'PRECISION', flag: 'precision', value: PRECISIONS.join('|'), help: 'model precision (default: the one that built the index, else int8)', schema: z.enum(PRECISIONS, { error: `expected ${PRECISIONS.join(' or ')}` }).optional() },
-  threads: { env: 'THREADS', flag: 'threads', value: 'n', help: 'ONNX Runtime threads (default: all cores)', schema: z.coerce.number({ error: threadCount }).int(threadCount).min(1, threadCount).max(256, threadCount).optional() },
-  accessToken: { env: 'ACCESS_TOKEN', flag: 'token', value: 'token', help: 'access token (16+ characters) required by the API; needed to listen beyond loopback', secret: true, schema: z.string().min(16, 'an access token needs at least 16 characters')
+  modelsDir: {
+    env: 'MODELS_DIR',
+    flag: 'models',
+    value: 'folder',
+    help: 'folder of model folders (must exist)',
+    schema: z.string().min(1).default('models'),
+  },
+  model: {
+    env: 'MODEL',
+    flag: 'model',
+    value: 'name',
+    help: 'model folder under the models folder (default: the one that built the index, else all-MiniLM-L6-v2)',
+    schema: z
+      .string()
+      .regex(/^[\w.-]+$/, 'a folder name under the models folder')
+      .optional(),
+  },
+  precision: {
+    env: 'PRECISION',
+    flag: 'precision',
+    value: PRECISIONS.join('|'),
+    help: 'model precision (default: the one that built the index, else int8)',
+    schema: z.enum(PRECISIONS, { error: `expected ${PRECISIONS.join(' or ')}` }).optional(),
+  },
+  threads: {
+    env: 'THREADS',
+    flag: 'threads',
+    value: 'n',
+    help: 'ONNX Runtime threads (default: all cores)',
+    schema: z.coerce.number({ error: threadCount }).int(threadCount).min(1, threadCount).max(256, threadCount).optional(),
+  },
+  accessToken: {
+    env: 'ACCESS_TOKEN',
+    flag: 'token',
+    value: 'token',
+    help: 'access token (16+ characters) required by the API; needed to listen beyond loopback',
+    secret: true,
+    schema: z
+      .string()
+      .min(16, 'an access token needs at least 16 characters')
       // A Bearer token must be token68 (RFC 7235) or no client can send it as written, and every request is refused.
-      .regex(TOKEN68, 'an access token may hold only letters, digits and - . _ ~ + / (then = padding at the end)').optional() },
+      .regex(TOKEN68, 'an access token may hold only letters, digits and - . _ ~ + / (then = padding at the end)')
+      .optional(),
+  },
   corsOrigins: {
     env: 'CORS_ORIGINS',
     flag: 'cors-origins',
     value: 'origins',
     help: 'comma-separated origins allowed to call the API from a browser',
-    schema: z.string().optional().transform((list) => (list ? list.split(',').map((origin) => origin.trim()).filter(Boolean) : []))
+    schema: z
+      .string()
+      .optional()
+      .transform((list) =>
+        list
+          ? list
+              .split(',')
+              .map((origin) => origin.trim())
+              .filter(Boolean)
+          : [],
+      )
       .pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
   },
   allowedHosts: {
@@ -36,8 +89,27 @@ export const SETTINGS = {
     flag: 'allowed-hosts',
     value: 'hosts',
     help: 'comma-separated host names answered besides 127.0.0.1, localhost and [::1] when there is no access token (against DNS rebinding)',
-    schema: z.string().optional().transform((list) => (list ? list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean) : []))
-      .pipe(z.array(z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/, 'each allowed host must be a host name such as papers.lan, without a port'))),
+    schema: z
+      .string()
+      .optional()
+      .transform((list) =>
+        list
+          ? list
+              .split(',')
+              .map((host) => host.trim().toLowerCase())
+              .filter(Boolean)
+          : [],
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/,
+              'each allowed host must be a host name such as papers.lan, without a port',
+            ),
+        ),
+      ),
   },
 } as const;
 
@@ -77,7 +149,9 @@ const LOOPBACK_HOSTS = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 /** Serving beyond this machine is opt-in: another address needs an access token. */
 export function checkExposure(settings: Settings): void {
   if (!LOOPBACK_HOSTS.test(settings.host) && !settings.accessToken) {
-    throw new Error(`refusing to listen on ${settings.host} without an access token: set ACCESS_TOKEN (16+ characters) or --token, or keep HOST=127.0.0.1`);
+    throw new Error(
+      `refusing to listen on ${settings.host} without an access token: set ACCESS_TOKEN (16+ characters) or --token, or keep HOST=127.0.0.1`,
+    );
   }
 }
 

@@ -8,18 +8,49 @@ import { CONFIDENCE_LEVELS, DEFAULT_MODE, EXPORT_FORMATS, LIMITS, MODES, PAGE_SI
 
 /** Repeated query parameters arrive as arrays: say so instead of a confusing type error. */
 const givenOnce = (field: string, expected: string) => (issue: { input?: unknown }) =>
-  Array.isArray(issue.input) ? `${field} must be given once` : issue.input === undefined ? `${field} is required` : `${field} must be ${expected}`;
+  Array.isArray(issue.input)
+    ? `${field} must be given once`
+    : issue.input === undefined
+      ? `${field} is required`
+      : `${field} must be ${expected}`;
 
 /** Query strings carry numbers as text; anything else (a repeated parameter's array) reaches the check as it came. */
 const numberFromText = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
-const k = z.preprocess(numberFromText, z.number({ error: givenOnce('k', 'a whole number') }).int('k must be a whole number').min(RESULT_COUNT.min, `k must be at least ${RESULT_COUNT.min}`).max(RESULT_COUNT.max, `k must be at most ${RESULT_COUNT.max}`))
+const k = z
+  .preprocess(
+    numberFromText,
+    z
+      .number({ error: givenOnce('k', 'a whole number') })
+      .int('k must be a whole number')
+      .min(RESULT_COUNT.min, `k must be at least ${RESULT_COUNT.min}`)
+      .max(RESULT_COUNT.max, `k must be at most ${RESULT_COUNT.max}`),
+  )
   .default(RESULT_COUNT.default)
   .openapi({ description: `Number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max}`, example: RESULT_COUNT.default });
-const mode = z.enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) }).default(DEFAULT_MODE)
+const mode = z
+  .enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) })
+  .default(DEFAULT_MODE)
   .openapi({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
 
-const year = (field: string) => z.preprocess(numberFromText, z.number({ error: givenOnce(field, 'a year') }).int(`${field} must be a year`).min(0, `${field} must be a year`).max(9999, `${field} must be a year`)).optional();
-const filterText = (field: string, description: string) => z.string({ error: givenOnce(field, 'text') }).trim().min(1, `${field} must not be empty`).max(200, `${field} must be at most 200 characters`).optional().openapi({ description });
+const year = (field: string) =>
+  z
+    .preprocess(
+      numberFromText,
+      z
+        .number({ error: givenOnce(field, 'a year') })
+        .int(`${field} must be a year`)
+        .min(0, `${field} must be a year`)
+        .max(9999, `${field} must be a year`),
+    )
+    .optional();
+const filterText = (field: string, description: string) =>
+  z
+    .string({ error: givenOnce(field, 'text') })
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(200, `${field} must be at most 200 characters`)
+    .optional()
+    .openapi({ description });
 
 /** Filters every search-like request and the paper list take; they combine with AND. */
 const filters = {
@@ -30,122 +61,184 @@ const filters = {
   tag: filterText('tag', 'Only papers with this tag: keyword, arXiv category or MeSH term (case and accents ignored)'),
 };
 
-const format = z.enum(EXPORT_FORMATS, { error: givenOnce('format', `one of ${EXPORT_FORMATS.join(', ')}`) }).optional()
+const format = z
+  .enum(EXPORT_FORMATS, { error: givenOnce('format', `one of ${EXPORT_FORMATS.join(', ')}`) })
+  .optional()
   .openapi({ description: 'Answer with the papers as a bibliography file instead of JSON' });
 
 /** An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it. */
 function closedObject<T extends z.ZodRawShape>(shape: T, what: string) {
   const accepted = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(', ')}; accepted: ${accepted}` : undefined),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(', ')}; accepted: ${accepted}`
+        : undefined,
   });
 }
 
-export const SearchQuerySchema = closedObject({
-  q: z.string({ error: givenOnce('q', 'text') }).trim().min(1, 'q must not be empty').max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
-    .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
-  k,
-  mode,
-  ...filters,
-  format,
-}, 'parameter');
+export const SearchQuerySchema = closedObject(
+  {
+    q: z
+      .string({ error: givenOnce('q', 'text') })
+      .trim()
+      .min(1, 'q must not be empty')
+      .max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
+      .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
+    k,
+    mode,
+    ...filters,
+    format,
+  },
+  'parameter',
+);
 
 /**
  * Inline in the OpenAPI document rather than a named schema: generators such as openapi-typescript make
  * a named schema's defaulted fields required, and k and mode are optional in a request.
  */
-export const SimilarBodySchema = closedObject({
-  text: z.string({ error: 'text is required and must be a string' }).trim().min(1, 'text must not be empty').max(LIMITS.passageChars, `text must be at most ${LIMITS.passageChars} characters`)
-    .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
-  k,
-  mode,
-  ...filters,
-  format,
-}, 'field');
+export const SimilarBodySchema = closedObject(
+  {
+    text: z
+      .string({ error: 'text is required and must be a string' })
+      .trim()
+      .min(1, 'text must not be empty')
+      .max(LIMITS.passageChars, `text must be at most ${LIMITS.passageChars} characters`)
+      .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
+    k,
+    mode,
+    ...filters,
+    format,
+  },
+  'field',
+);
 
 export const PaperParamsSchema = z.object({
-  id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
 });
 
 export const SimilarPaperQuerySchema = closedObject({ k, ...filters, format }, 'parameter');
 
 export const PaperQuerySchema = closedObject({ format }, 'parameter');
 
-export const PaperListQuerySchema = closedObject({
-  offset: z.preprocess(numberFromText, z.number({ error: givenOnce('offset', 'a whole number') }).int('offset must be a whole number').min(0, 'offset must be at least 0')).default(0),
-  limit: z.preprocess(numberFromText, z.number({ error: givenOnce('limit', 'a whole number') }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(PAGE_SIZE.max, `limit must be at most ${PAGE_SIZE.max}`)).default(PAGE_SIZE.default),
-  ...filters,
-  format,
-}, 'parameter');
+export const PaperListQuerySchema = closedObject(
+  {
+    offset: z
+      .preprocess(
+        numberFromText,
+        z
+          .number({ error: givenOnce('offset', 'a whole number') })
+          .int('offset must be a whole number')
+          .min(0, 'offset must be at least 0'),
+      )
+      .default(0),
+    limit: z
+      .preprocess(
+        numberFromText,
+        z
+          .number({ error: givenOnce('limit', 'a whole number') })
+          .int('limit must be a whole number')
+          .min(1, 'limit must be at least 1')
+          .max(PAGE_SIZE.max, `limit must be at most ${PAGE_SIZE.max}`),
+      )
+      .default(PAGE_SIZE.default),
+    ...filters,
+    format,
+  },
+  'parameter',
+);
 
 /** The filter fields of a parsed request. */
 export type WireFilter = { [K in keyof typeof filters]?: z.output<(typeof filters)[K]> };
 
-const ResultSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  score: z.number().openapi({ description: 'Higher is better; comparable within one answer' }),
-  snippet: z.string().openapi({ description: 'The part of the abstract that best matches the query' }),
-  abstract: z.string(),
-  matched_words: z.array(z.string()).openapi({ description: 'Words of the title and abstract (lower-cased, as written) that matched a query term: what to highlight' }),
-  authors: z.array(z.string()).optional(),
-  year: z.number().int().optional(),
-  venue: z.string().optional(),
-  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
-}).openapi('Result');
+const ResultSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    score: z.number().openapi({ description: 'Higher is better; comparable within one answer' }),
+    snippet: z.string().openapi({ description: 'The part of the abstract that best matches the query' }),
+    abstract: z.string(),
+    matched_words: z
+      .array(z.string())
+      .openapi({ description: 'Words of the title and abstract (lower-cased, as written) that matched a query term: what to highlight' }),
+    authors: z.array(z.string()).optional(),
+    year: z.number().int().optional(),
+    venue: z.string().optional(),
+    url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
+  })
+  .openapi('Result');
 
-export const SearchAnswerSchema = z.object({
-  query: z.string().openapi({ description: 'The query text, or the paper id for similar-to-paper' }),
-  mode: z.enum(MODES),
-  took_ms: z.number(),
-  confidence: z.enum(CONFIDENCE_LEVELS).openapi({ description: 'low when the corpus probably does not cover the query' }),
-  results: z.array(ResultSchema),
-}).openapi('SearchAnswer');
+export const SearchAnswerSchema = z
+  .object({
+    query: z.string().openapi({ description: 'The query text, or the paper id for similar-to-paper' }),
+    mode: z.enum(MODES),
+    took_ms: z.number(),
+    confidence: z.enum(CONFIDENCE_LEVELS).openapi({ description: 'low when the corpus probably does not cover the query' }),
+    results: z.array(ResultSchema),
+  })
+  .openapi('SearchAnswer');
 
-export const PaperSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  abstract: z.string().openapi({ description: 'Empty for a paper known by its title alone' }),
-  authors: z.array(z.string()).optional().openapi({ description: 'Display names, in order' }),
-  year: z.number().int().optional(),
-  date: z.string().optional().openapi({ description: 'ISO date, as precise as known (2024, 2024-05, 2024-05-17)' }),
-  venue: z.string().optional().openapi({ description: 'Journal, proceedings, container title or arXiv journal-ref' }),
-  tags: z.array(z.string()).optional().openapi({ description: 'Keywords, arXiv categories, MeSH terms' }),
-  doi: z.string().optional(),
-  arxiv: z.string().optional().openapi({ description: 'Version-less arXiv id' }),
-  pmid: z.string().optional(),
-  url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
-  key: z.string().optional().openapi({ description: 'Citation key from the export' }),
-  source: z.string().optional().openapi({ description: 'The file the paper was read from' }),
-  metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the export had, verbatim' }),
-}).openapi('Paper');
+export const PaperSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    abstract: z.string().openapi({ description: 'Empty for a paper known by its title alone' }),
+    authors: z.array(z.string()).optional().openapi({ description: 'Display names, in order' }),
+    year: z.number().int().optional(),
+    date: z.string().optional().openapi({ description: 'ISO date, as precise as known (2024, 2024-05, 2024-05-17)' }),
+    venue: z.string().optional().openapi({ description: 'Journal, proceedings, container title or arXiv journal-ref' }),
+    tags: z.array(z.string()).optional().openapi({ description: 'Keywords, arXiv categories, MeSH terms' }),
+    doi: z.string().optional(),
+    arxiv: z.string().optional().openapi({ description: 'Version-less arXiv id' }),
+    pmid: z.string().optional(),
+    url: z.string().optional().openapi({ description: 'An http(s) link to the paper (its URL, DOI, arXiv or PubMed page)' }),
+    key: z.string().optional().openapi({ description: 'Citation key from the export' }),
+    source: z.string().optional().openapi({ description: 'The file the paper was read from' }),
+    metadata: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Every other field the export had, verbatim' }),
+  })
+  .openapi('Paper');
 
-export const PaperListSchema = z.object({
-  total: z.number().int().openapi({ description: 'Papers the filters keep, over every page' }),
-  offset: z.number().int().openapi({ description: 'Papers skipped before this page' }),
-  limit: z.number().int().openapi({ description: 'Largest number of papers on this page' }),
-  papers: z.array(PaperSchema).openapi({ description: 'Newest first, then by title; papers without a year last' }),
-}).openapi('PaperList');
+export const PaperListSchema = z
+  .object({
+    total: z.number().int().openapi({ description: 'Papers the filters keep, over every page' }),
+    offset: z.number().int().openapi({ description: 'Papers skipped before this page' }),
+    limit: z.number().int().openapi({ description: 'Largest number of papers on this page' }),
+    papers: z.array(PaperSchema).openapi({ description: 'Newest first, then by title; papers without a year last' }),
+  })
+  .openapi('PaperList');
 
-export const HealthSchema = z.object({
-  status: z.enum(['ok', 'unreadable']).openapi({ description: 'unreadable once a data file of the index changed under the server; until a restart' }),
-  message: z.string().optional().openapi({ description: 'With unreadable: which file, in one line' }),
-  papers: z.number().int(),
-  model: z.string(),
-  precision: z.string(),
-  built_at: z.string().openapi({ description: 'ISO time the index was built' }),
-  sources: z.array(z.object({
-    source: z.string().openapi({ description: 'File name of an input, without its folder' }),
-    papers: z.number().int().openapi({ description: 'Papers first read from it' }),
-  })).openapi({ description: 'Papers per input file of the library' }),
-}).openapi('Health');
+export const HealthSchema = z
+  .object({
+    status: z
+      .enum(['ok', 'unreadable'])
+      .openapi({ description: 'unreadable once a data file of the index changed under the server; until a restart' }),
+    message: z.string().optional().openapi({ description: 'With unreadable: which file, in one line' }),
+    papers: z.number().int(),
+    model: z.string(),
+    precision: z.string(),
+    built_at: z.string().openapi({ description: 'ISO time the index was built' }),
+    sources: z
+      .array(
+        z.object({
+          source: z.string().openapi({ description: 'File name of an input, without its folder' }),
+          papers: z.number().int().openapi({ description: 'Papers first read from it' }),
+        }),
+      )
+      .openapi({ description: 'Papers per input file of the library' }),
+  })
+  .openapi('Health');
 
-export const ErrorSchema = z.object({
-  error: z.object({
-    code: z.string().openapi({ example: 'invalid_parameter' }),
-    message: z.string().openapi({ example: 'k must be at most 100' }),
-  }),
-}).openapi('Error');
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_parameter' }),
+      message: z.string().openapi({ example: 'k must be at most 100' }),
+    }),
+  })
+  .openapi('Error');
 
 export type WireAnswer = z.infer<typeof SearchAnswerSchema>;
 export type WirePaper = z.infer<typeof PaperSchema>;

@@ -11,7 +11,11 @@ export const DEFAULT_MODE: Mode = 'hybrid';
 
 /** What each mode's score means, for people reading an answer. */
 export const MODE_HINTS: Record<Mode, { label: string; hint: string; score: string }> = {
-  hybrid: { label: 'Hybrid', hint: 'meaning and exact words together (best for most queries)', score: 'fused score: how far the paper stands out on meaning and words (higher is better)' },
+  hybrid: {
+    label: 'Hybrid',
+    hint: 'meaning and exact words together (best for most queries)',
+    score: 'fused score: how far the paper stands out on meaning and words (higher is better)',
+  },
   dense: { label: 'Dense', hint: 'meaning only (sentence embeddings)', score: 'cosine similarity of meaning, from -1 to 1' },
   lexical: { label: 'Lexical', hint: 'exact words only (BM25)', score: 'BM25 word-match score (higher is better)' },
 };

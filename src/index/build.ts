@@ -70,9 +70,19 @@ export interface BuildSummary {
 
 /** A build that would silently shrink or empty a library; the message says how to go ahead anyway. */
 export class ShrinkRefusedError extends Error {
-  constructor(readonly change: LibraryChange, outDir: string) {
-    const what = change.before === 0 ? 'its inputs hold no paper' : change.after === 0 ? 'this build would leave it empty' : `this build would drop ${change.removed} of its ${change.before} papers`;
-    super(`not writing the index in ${outDir}: ${what} (${change.after} papers read); check the inputs (skipped lines are listed above), or run again with --allow-shrink to write it anyway`);
+  constructor(
+    readonly change: LibraryChange,
+    outDir: string,
+  ) {
+    const what =
+      change.before === 0
+        ? 'its inputs hold no paper'
+        : change.after === 0
+          ? 'this build would leave it empty'
+          : `this build would drop ${change.removed} of its ${change.before} papers`;
+    super(
+      `not writing the index in ${outDir}: ${what} (${change.after} papers read); check the inputs (skipped lines are listed above), or run again with --allow-shrink to write it anyway`,
+    );
   }
 }
 
@@ -90,7 +100,9 @@ export function corpusHash(papers: readonly Paper[]): string {
  * index built before inputs were remembered, the files it was read from) plus the given ones, each once.
  */
 export function libraryInputs(outDir: string, previous: Manifest | undefined, given: readonly string[], replace: boolean): string[] {
-  const remembered = replace ? [] : (previous?.inputs?.map((input) => resolve(outDir, input)) ?? previous?.sources.map((source) => resolve(source)) ?? []);
+  const remembered = replace
+    ? []
+    : (previous?.inputs?.map((input) => resolve(outDir, input)) ?? previous?.sources.map((source) => resolve(source)) ?? []);
   return [...new Set([...remembered, ...given.map((input) => resolve(input))])];
 }
 
@@ -127,7 +139,9 @@ export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace'
     const given = new Set(options.inputs.map((input) => resolve(input)));
     const forgotten = missing.filter((input) => !given.has(input));
     if (forgotten.length > 0) {
-      throw new Error(`${forgotten[0]} (an input the index in ${outDir} remembers) is missing: restore it, or rebuild with --replace and every input the library should keep`);
+      throw new Error(
+        `${forgotten[0]} (an input the index in ${outDir} remembers) is missing: restore it, or rebuild with --replace and every input the library should keep`,
+      );
     }
   }
   const corpus = await readCorpus(inputs, options.progress?.onSkip);
@@ -176,13 +190,21 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     manifest,
   });
 
-  if (previous && previous.corpusHash === hash && builtWith(previous, model) && sameHnsw(previous.hnsw, hnsw) && sameInputs(previous, rememberedForm(outDir, inputs))) {
+  if (
+    previous &&
+    previous.corpusHash === hash &&
+    builtWith(previous, model) &&
+    sameHnsw(previous.hnsw, hnsw) &&
+    sameInputs(previous, rememberedForm(outDir, inputs))
+  ) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
     return summaryOf(false, previous, 0, 0);
   }
   if (shrinks && !(await options.confirmShrink?.(change))) throw new ShrinkRefusedError(change, outDir);
   if (previous && !builtWith(previous, model)) {
-    progress.onNote?.(`Switching the index from ${describeModel(previous.model)} to ${describeModel(model)}: vectors come from that model's cache where present and are computed otherwise.`);
+    progress.onNote?.(
+      `Switching the index from ${describeModel(previous.model)} to ${describeModel(model)}: vectors come from that model's cache where present and are computed otherwise.`,
+    );
   }
 
   const cache = new VectorCache(join(outDir, 'cache'), model, progress.onNote);
@@ -196,7 +218,10 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
   const CHUNK = 64;
   for (let start = 0; start < uncached.length; start += CHUNK) {
     const chunk = uncached.slice(start, start + CHUNK);
-    const vectors = await embedder.embed(chunk.map((key) => textByKey.get(key)!), progress.onEmbedProgress);
+    const vectors = await embedder.embed(
+      chunk.map((key) => textByKey.get(key)!),
+      progress.onEmbedProgress,
+    );
     cache.append(chunk.map((key, i) => [key, vectors[i]!]));
   }
   const embedSeconds = (performance.now() - embedStarted) / 1000;

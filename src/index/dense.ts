@@ -12,7 +12,9 @@ export interface Neighbour {
 export function writeHnsw(path: string, vectors: readonly Float32Array[], dimensions: number, params: HnswParams): void {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   graph.initIndex(Math.max(vectors.length, 1), params.m, params.efConstruction, 100);
-  vectors.forEach((vector, ordinal) => graph.addPoint(Array.from(vector), ordinal));
+  vectors.forEach((vector, ordinal) => {
+    graph.addPoint(Array.from(vector), ordinal);
+  });
   graph.writeIndexSync(path);
 }
 

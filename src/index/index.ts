@@ -1,7 +1,30 @@
-export { buildIndex, planBuild, type BuildPlan, corpusHash, embeddingText, isIndexCurrent, libraryInputs, ShrinkRefusedError, type BuildOptions, type BuildProgress, type BuildSummary, type LibraryChange } from './build.js';
-export { type Neighbour } from './dense.js';
-export { type LexicalHit } from './lexical/index.js';
+export {
+  buildIndex,
+  planBuild,
+  type BuildPlan,
+  corpusHash,
+  embeddingText,
+  isIndexCurrent,
+  libraryInputs,
+  ShrinkRefusedError,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildSummary,
+  type LibraryChange,
+} from './build.js';
+export type { Neighbour } from './dense.js';
+export type { LexicalHit } from './lexical/index.js';
 export { TopK } from './lexical/top-k.js';
-export { builtWith, DEFAULT_HNSW, describeModel, FORMAT_VERSION, IndexError, readManifest, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
+export {
+  builtWith,
+  DEFAULT_HNSW,
+  describeModel,
+  FORMAT_VERSION,
+  IndexError,
+  readManifest,
+  readManifestIfAny,
+  type HnswParams,
+  type Manifest,
+} from './manifest.js';
 export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export { writeIndex, type IndexContents } from './writer.js';

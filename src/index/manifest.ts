@@ -21,7 +21,11 @@ export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction
 /** The only names a data file has: a plain name inside the index folder, never a path out of it. */
 export const DATA_FILE = /^(hnsw|papers|ids|vectors|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
 
-const FileEntrySchema = z.object({ name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'), bytes: z.number().int().nonnegative(), sha256: z.string().length(64) });
+const FileEntrySchema = z.object({
+  name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().length(64),
+});
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
 export const ManifestSchema = z.object({
@@ -47,7 +51,13 @@ export const ManifestSchema = z.object({
   /** Papers in the index by the file each was first read from. */
   papersPerSource: z.record(z.string(), z.number().int().nonnegative()).optional(),
   hnsw: HnswParamsSchema,
-  files: z.object({ hnsw: FileEntrySchema, papers: FileEntrySchema, ids: FileEntrySchema, vectors: FileEntrySchema, lexical: FileEntrySchema }),
+  files: z.object({
+    hnsw: FileEntrySchema,
+    papers: FileEntrySchema,
+    ids: FileEntrySchema,
+    vectors: FileEntrySchema,
+    lexical: FileEntrySchema,
+  }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -55,7 +65,8 @@ export class IndexError extends Error {}
 
 export function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST);
-  if (!existsSync(path)) throw new IndexError(`no index in ${dir} (${MANIFEST} missing); build one with "npx paper-search build --input <papers> --out ${dir}"`);
+  if (!existsSync(path))
+    throw new IndexError(`no index in ${dir} (${MANIFEST} missing); build one with "npx paper-search build --input <papers> --out ${dir}"`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -65,7 +76,9 @@ export function readManifest(dir: string): Manifest {
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new IndexError(`${path} is not a format-${FORMAT_VERSION} manifest (${issue.path.join('.') || 'root'}: ${issue.message}); rebuild the index with "npx paper-search build --out ${dir}"`);
+    throw new IndexError(
+      `${path} is not a format-${FORMAT_VERSION} manifest (${issue.path.join('.') || 'root'}: ${issue.message}); rebuild the index with "npx paper-search build --out ${dir}"`,
+    );
   }
   return parsed.data;
 }

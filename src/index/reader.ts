@@ -87,7 +87,8 @@ export class PaperIndex {
 export function loadIndex(dir: string): PaperIndex {
   const manifest = readManifest(dir);
   const { files, paperCount, model } = manifest;
-  const inconsistent = (what: string) => new IndexError(`index in ${dir} is inconsistent: manifest says ${paperCount} papers, ${what}; rebuild it`);
+  const inconsistent = (what: string) =>
+    new IndexError(`index in ${dir} is inconsistent: manifest says ${paperCount} papers, ${what}; rebuild it`);
 
   verifyFile(dir, files.hnsw);
   const graph = DenseIndex.read(join(dir, files.hnsw.name), model.dimensions, manifest.hnsw.efSearch);
@@ -102,18 +103,27 @@ export function loadIndex(dir: string): PaperIndex {
   const ids = JSON.parse(verifiedBytes(dir, files.ids).toString('utf8')) as string[];
   if (ids.length !== paperCount) throw inconsistent(`${files.ids.name} holds ${ids.length}`);
   verifyFile(dir, files.vectors);
-  if (files.vectors.bytes !== paperCount * model.dimensions * 4) throw inconsistent(`${files.vectors.name} holds ${files.vectors.bytes / (model.dimensions * 4)} vectors`);
+  if (files.vectors.bytes !== paperCount * model.dimensions * 4)
+    throw inconsistent(`${files.vectors.name} holds ${files.vectors.bytes / (model.dimensions * 4)} vectors`);
 
   let lexical: LexicalIndex;
   try {
     lexical = new LexicalIndex(Postings.deserialize(verifiedBytes(dir, files.lexical)));
   } catch (error) {
-    if (error instanceof PostingsFormatError) throw new IndexError(`index in ${dir} is damaged: ${files.lexical.name} is ${error.message}; rebuild it`);
+    if (error instanceof PostingsFormatError)
+      throw new IndexError(`index in ${dir} is damaged: ${files.lexical.name} is ${error.message}; rebuild it`);
     throw error;
   }
   if (lexical.documentCount !== paperCount) throw inconsistent(`its lexical index covers ${lexical.documentCount}`);
 
-  return new PaperIndex(manifest, graph, lexical, ids, { ...openFile(dir, files.papers.name), lineStarts: Float64Array.from(lineStarts) }, openFile(dir, files.vectors.name));
+  return new PaperIndex(
+    manifest,
+    graph,
+    lexical,
+    ids,
+    { ...openFile(dir, files.papers.name), lineStarts: Float64Array.from(lineStarts) },
+    openFile(dir, files.vectors.name),
+  );
 }
 
 function openFile(dir: string, name: string): OpenFile {
@@ -153,14 +163,20 @@ function verifiedBytes(dir: string, entry: FileEntry): Buffer {
 function checkedPath(dir: string, entry: FileEntry): string {
   const path = join(dir, entry.name);
   const info = statSync(path, { throwIfNoEntry: false });
-  if (!info) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is missing; rebuild it with "npx paper-search build --out ${dir}"`);
-  if (!info.isFile()) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is not a regular file; rebuild it with "npx paper-search build --out ${dir}"`);
+  if (!info)
+    throw new IndexError(`index in ${dir} is damaged: ${entry.name} is missing; rebuild it with "npx paper-search build --out ${dir}"`);
+  if (!info.isFile())
+    throw new IndexError(
+      `index in ${dir} is damaged: ${entry.name} is not a regular file; rebuild it with "npx paper-search build --out ${dir}"`,
+    );
   if (info.size !== entry.bytes) throw damaged(dir, entry);
   return path;
 }
 
 function damaged(dir: string, entry: FileEntry): IndexError {
-  return new IndexError(`index in ${dir} is damaged: ${entry.name} does not match its checksum in ${MANIFEST}; rebuild it with "npx paper-search build --out ${dir}"`);
+  return new IndexError(
+    `index in ${dir} is damaged: ${entry.name} does not match its checksum in ${MANIFEST}; rebuild it with "npx paper-search build --out ${dir}"`,
+  );
 }
 
 /**

@@ -49,7 +49,11 @@ export class VectorCache {
   /** Length of the file's whole records: anything past it is a failed append's debris. */
   private wholeBytes = 0;
 
-  constructor(folder: string, private readonly model: ModelInfo, private readonly onNote?: (message: string) => void) {
+  constructor(
+    folder: string,
+    private readonly model: ModelInfo,
+    private readonly onNote?: (message: string) => void,
+  ) {
     mkdirSync(folder, { recursive: true });
     this.file = join(folder, `v${CACHE_FORMAT}-${model.name}-${model.precision}-${model.checksum.slice(0, 16)}.vectors`);
     this.recordBytes = MAGIC.length + KEY_BYTES + model.dimensions * 4 + CRC_BYTES;
@@ -142,7 +146,9 @@ export class VectorCache {
     this.wholeBytes = offset;
     if (offset < bytes.length) {
       const records = Math.floor(offset / this.recordBytes);
-      this.onNote?.(`Vector cache ${this.file}: ${records} whole records, then ${bytes.length - offset} bytes of a torn or damaged record; those vectors will be computed again.`);
+      this.onNote?.(
+        `Vector cache ${this.file}: ${records} whole records, then ${bytes.length - offset} bytes of a torn or damaged record; those vectors will be computed again.`,
+      );
       // Cut now, or the next append would land behind bytes no load can get past.
       const fd = openSync(this.file, 'r+');
       try {
@@ -152,6 +158,9 @@ export class VectorCache {
         closeSync(fd);
       }
     }
-    if (unusable > 0) this.onNote?.(`Vector cache ${this.file}: ${unusable} stored vectors are not finite unit vectors and were dropped; they will be computed again.`);
+    if (unusable > 0)
+      this.onNote?.(
+        `Vector cache ${this.file}: ${unusable} stored vectors are not finite unit vectors and were dropped; they will be computed again.`,
+      );
   }
 }

@@ -25,21 +25,45 @@ export interface IndexContents {
 export function writeIndex(dir: string, contents: IndexContents): Manifest {
   const previous = readManifestIfAny(dir);
   const generation = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
-  const names = { hnsw: `hnsw-${generation}.bin`, papers: `papers-${generation}.jsonl`, ids: `ids-${generation}.json`, vectors: `vectors-${generation}.f32`, lexical: `lexical-${generation}.bin` };
+  const names = {
+    hnsw: `hnsw-${generation}.bin`,
+    papers: `papers-${generation}.jsonl`,
+    ids: `ids-${generation}.json`,
+    vectors: `vectors-${generation}.f32`,
+    lexical: `lexical-${generation}.bin`,
+  };
   const entry = (name: string, digest: FileDigest): FileEntry => ({ name, ...digest });
 
   writeHnsw(join(dir, names.hnsw), contents.vectors, contents.model.dimensions, contents.hnsw);
   const files = {
     hnsw: entry(names.hnsw, hashFile(join(dir, names.hnsw))),
-    papers: entry(names.papers, writeFileDurably(join(dir, names.papers), contents.papers.map((paper) => `${JSON.stringify(paper)}\n`))),
+    papers: entry(
+      names.papers,
+      writeFileDurably(
+        join(dir, names.papers),
+        contents.papers.map((paper) => `${JSON.stringify(paper)}\n`),
+      ),
+    ),
     ids: entry(names.ids, writeFileDurably(join(dir, names.ids), [JSON.stringify(contents.papers.map((paper) => paper.id))])),
-    vectors: entry(names.vectors, writeFileDurably(join(dir, names.vectors), contents.vectors.map((vector) => new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)))),
+    vectors: entry(
+      names.vectors,
+      writeFileDurably(
+        join(dir, names.vectors),
+        contents.vectors.map((vector) => new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)),
+      ),
+    ),
     lexical: entry(names.lexical, writeFileDurably(join(dir, names.lexical), [Postings.build(contents.papers).serialize()])),
   };
 
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
-    model: { name: contents.model.name, precision: contents.model.precision, checksum: contents.model.checksum, dimensions: contents.model.dimensions, maxTokens: contents.model.maxTokens },
+    model: {
+      name: contents.model.name,
+      precision: contents.model.precision,
+      checksum: contents.model.checksum,
+      dimensions: contents.model.dimensions,
+      maxTokens: contents.model.maxTokens,
+    },
     paperCount: contents.papers.length,
     corpusHash: contents.corpusHash,
     builtAt: new Date().toISOString(),

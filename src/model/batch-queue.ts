@@ -45,9 +45,11 @@ export class BatchQueue<T> {
       const batch = this.waiting.splice(0, this.maxBatch);
       try {
         const results = await this.run(batch.map((item) => item.text));
-        batch.forEach((item, i) => item.resolve(results[i]!));
+        batch.forEach((item, i) => {
+          item.resolve(results[i]!);
+        });
       } catch (error) {
-        batch.forEach((item) => item.reject(error));
+        for (const item of batch) item.reject(error);
       }
     }
     this.running = false;

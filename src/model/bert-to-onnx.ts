@@ -46,7 +46,12 @@ const OPSET = 17;
  * With `int8`, projections use weights quantized per output channel (symmetric) through
  * DynamicQuantizeMatMul, which quantizes its input with one scale per tensor.
  */
-export function bertToOnnx(weights: Map<string, Tensor>, config: BertConfig, format: WeightFormat, options: ConversionOptions = {}): Uint8Array {
+export function bertToOnnx(
+  weights: Map<string, Tensor>,
+  config: BertConfig,
+  format: WeightFormat,
+  options: ConversionOptions = {},
+): Uint8Array {
   return buildBert(weights, config, format, options.activationRanges, false);
 }
 
@@ -58,9 +63,16 @@ export function calibrationGraph(weights: Map<string, Tensor>, config: BertConfi
   return buildBert(weights, config, 'fp32', undefined, true);
 }
 
-function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: WeightFormat, ranges: LayerActivationRanges[] | undefined, exposeActivations: boolean): Uint8Array {
+function buildBert(
+  weights: Map<string, Tensor>,
+  config: BertConfig,
+  format: WeightFormat,
+  ranges: LayerActivationRanges[] | undefined,
+  exposeActivations: boolean,
+): Uint8Array {
   if (config.hidden_act !== 'gelu') throw new Error(`converter supports hidden_act "gelu", got "${config.hidden_act}"`);
-  if (ranges && ranges.length !== config.num_hidden_layers) throw new Error(`activation ranges cover ${ranges.length} layers, the model has ${config.num_hidden_layers}`);
+  if (ranges && ranges.length !== config.num_hidden_layers)
+    throw new Error(`activation ranges cover ${ranges.length} layers, the model has ${config.num_hidden_layers}`);
   // Smoothing exists to help quantization: an fp32 graph keeps its weights exactly as they are.
   const smoothingRanges = format === 'int8' ? ranges : undefined;
   const g = new GraphBuilder();
@@ -73,8 +85,7 @@ function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: Wei
     return t;
   };
   const param = (name: string): string => g.constant(name, tensor(name).data, tensor(name).shape);
-  const ints = (name: string, values: number[]): string =>
-    g.constant(name, BigInt64Array.from(values.map(BigInt)), [values.length]);
+  const ints = (name: string, values: number[]): string => g.constant(name, BigInt64Array.from(values.map(BigInt)), [values.length]);
 
   /**
    * x · Wᵀ for the given Linear weights (stored [out, in]); the bias is left to the consumer's fused kernel.
@@ -111,10 +122,19 @@ function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: Wei
 
   // Embeddings: word + position (first sequence_length rows) + token type, then LayerNorm.
   const sequenceLength = g.op('Gather', [g.op('Shape', [inputIds]), ints('one_index', [1])], { axis: 0 });
-  const positions = g.op('Slice', [param('embeddings.position_embeddings.weight'), ints('zero_start', [0]), sequenceLength, ints('axis_zero', [0])]);
+  const positions = g.op('Slice', [
+    param('embeddings.position_embeddings.weight'),
+    ints('zero_start', [0]),
+    sequenceLength,
+    ints('axis_zero', [0]),
+  ]);
   const words = g.op('Gather', [param('embeddings.word_embeddings.weight'), inputIds]);
   const types = g.op('Gather', [param('embeddings.token_type_embeddings.weight'), tokenTypeIds]);
-  let x = g.op('LayerNormalization', [g.op('Add', [g.op('Add', [words, positions]), types]), param('embeddings.LayerNorm.weight'), param('embeddings.LayerNorm.bias')], { axis: -1, epsilon });
+  let x = g.op(
+    'LayerNormalization',
+    [g.op('Add', [g.op('Add', [words, positions]), types]), param('embeddings.LayerNorm.weight'), param('embeddings.LayerNorm.bias')],
+    { axis: -1, epsilon },
+  );
 
   const keyPaddingMask = g.op('Cast', [attentionMask], { to: DataType.INT32 });
 
@@ -132,19 +152,54 @@ function buildBert(weights: Map<string, Tensor>, config: BertConfig, format: Wei
       const valuesPerChannel = t.data.length / hidden;
       return t.data.map((v, i) => v / contextSmoothing[Math.floor(i / valuesPerChannel)]!);
     };
-    const qkvWeight = { shape: [3 * hidden, hidden], data: concat([self('query', 'weight').data, self('key', 'weight').data, unsmoothValue(self('value', 'weight'))]) };
-    const qkvBias = g.constant(`${p}.attention.qkv.bias`, concat([self('query', 'bias').data, self('key', 'bias').data, unsmoothValue(self('value', 'bias'))]), [3 * hidden]);
-    const [query, key, value] = g.node('Split', [project(x, `${p}.attention.qkv.weight`, qkvWeight, 'normalized'), ints(`${p}.qkv_split`, [hidden, hidden, hidden])], { axis: -1 }, 3);
-    const context = g.contribOp('MultiHeadAttention', [query!, key!, value!, qkvBias, keyPaddingMask], { num_heads: config.num_attention_heads });
-    const attended = skipLayerNorm(project(context, `${p}.attention.output.dense.weight`, attentionOutput, { smoothing: contextSmoothing }), x, `${p}.attention.output.dense.bias`, `${p}.attention.output.LayerNorm`);
+    const qkvWeight = {
+      shape: [3 * hidden, hidden],
+      data: concat([self('query', 'weight').data, self('key', 'weight').data, unsmoothValue(self('value', 'weight'))]),
+    };
+    const qkvBias = g.constant(
+      `${p}.attention.qkv.bias`,
+      concat([self('query', 'bias').data, self('key', 'bias').data, unsmoothValue(self('value', 'bias'))]),
+      [3 * hidden],
+    );
+    const [query, key, value] = g.node(
+      'Split',
+      [project(x, `${p}.attention.qkv.weight`, qkvWeight, 'normalized'), ints(`${p}.qkv_split`, [hidden, hidden, hidden])],
+      { axis: -1 },
+      3,
+    );
+    const context = g.contribOp('MultiHeadAttention', [query!, key!, value!, qkvBias, keyPaddingMask], {
+      num_heads: config.num_attention_heads,
+    });
+    const attended = skipLayerNorm(
+      project(context, `${p}.attention.output.dense.weight`, attentionOutput, { smoothing: contextSmoothing }),
+      x,
+      `${p}.attention.output.dense.bias`,
+      `${p}.attention.output.LayerNorm`,
+    );
 
-    let intermediate = g.contribOp('BiasGelu', [project(attended, `${p}.intermediate.dense.weight`, tensor(`${p}.intermediate.dense.weight`), 'normalized'), param(`${p}.intermediate.dense.bias`)]);
+    let intermediate = g.contribOp('BiasGelu', [
+      project(attended, `${p}.intermediate.dense.weight`, tensor(`${p}.intermediate.dense.weight`), 'normalized'),
+      param(`${p}.intermediate.dense.bias`),
+    ]);
     if (exposeActivations) {
       exposeAs(context, `context.${layer}`, hidden);
       exposeAs(intermediate, `intermediate.${layer}`, config.intermediate_size);
     }
-    if (intermediateSmoothing) intermediate = g.op('Mul', [intermediate, g.constant(`${p}.intermediate.unsmooth`, intermediateSmoothing.map((s) => 1 / s), [config.intermediate_size])]);
-    x = skipLayerNorm(project(intermediate, `${p}.output.dense.weight`, ffnOutput, { smoothing: intermediateSmoothing }), attended, `${p}.output.dense.bias`, `${p}.output.LayerNorm`);
+    if (intermediateSmoothing)
+      intermediate = g.op('Mul', [
+        intermediate,
+        g.constant(
+          `${p}.intermediate.unsmooth`,
+          intermediateSmoothing.map((s) => 1 / s),
+          [config.intermediate_size],
+        ),
+      ]);
+    x = skipLayerNorm(
+      project(intermediate, `${p}.output.dense.weight`, ffnOutput, { smoothing: intermediateSmoothing }),
+      attended,
+      `${p}.output.dense.bias`,
+      `${p}.output.LayerNorm`,
+    );
   }
 
   g.rename(x, 'last_hidden_state');
@@ -169,9 +224,10 @@ function concat(arrays: Float32Array[]): Float32Array {
 function smoothingFactors(activationRange: Float32Array, weight: Tensor): Float32Array {
   const [outFeatures, inFeatures] = weight.shape as [number, number];
   const weightRange = new Float32Array(inFeatures);
-  for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) weightRange[i] = Math.max(weightRange[i]!, Math.abs(weight.data[o * inFeatures + i]!));
+  for (let o = 0; o < outFeatures; o++)
+    for (let i = 0; i < inFeatures; i++) weightRange[i] = Math.max(weightRange[i]!, Math.abs(weight.data[o * inFeatures + i]!));
   return activationRange.map((a, i) => {
-    const s = Math.pow(Math.max(a, 1e-5), SMOOTHING_ALPHA) / Math.pow(Math.max(weightRange[i]!, 1e-5), 1 - SMOOTHING_ALPHA);
+    const s = Math.max(a, 1e-5) ** SMOOTHING_ALPHA / Math.max(weightRange[i]!, 1e-5) ** (1 - SMOOTHING_ALPHA);
     return Number.isFinite(s) && s > 0 ? s : 1;
   });
 }
@@ -184,7 +240,11 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
 }
 
 /** Symmetric int8 per output channel, already in the [in, out] layout the matmul kernel expects. */
-function quantizePerOutputChannel(weight: Float32Array, outFeatures: number, inFeatures: number): { quantized: Int8Array; scales: Float32Array } {
+function quantizePerOutputChannel(
+  weight: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+): { quantized: Int8Array; scales: Float32Array } {
   const quantized = new Int8Array(weight.length);
   const scales = new Float32Array(outFeatures);
   for (let o = 0; o < outFeatures; o++) {

@@ -38,7 +38,12 @@ export const CALIBRATION_TEXTS = [
  * Runs the calibration graph (see `calibrationGraph`) over `CALIBRATION_TEXTS`, one text at a time so
  * no padding enters the ranges, and returns each layer's largest absolute activation per channel.
  */
-export async function measureActivationRanges(graph: Uint8Array, tokenizerJson: object, tokenizerConfig: object, layers: number): Promise<LayerActivationRanges[]> {
+export async function measureActivationRanges(
+  graph: Uint8Array,
+  tokenizerJson: object,
+  tokenizerConfig: object,
+  layers: number,
+): Promise<LayerActivationRanges[]> {
   const tokenizer = new BertTokenizer(tokenizerJson, tokenizerConfig);
   const session = await ort.InferenceSession.create(graph, { intraOpNumThreads: availableParallelism(), logSeverityLevel: 3 });
   const ranges: Array<Partial<Record<keyof LayerActivationRanges, Float32Array>>> = Array.from({ length: layers }, () => ({}));
@@ -56,7 +61,8 @@ export async function measureActivationRanges(graph: Uint8Array, tokenizerJson: 
         const output = outputs[`${kind}.${layer}`]!;
         const channels = output.dims.at(-1)!;
         const data = output.data as Float32Array;
-        const range = (ranges[layer]![kind] ??= new Float32Array(channels));
+        const range = ranges[layer]![kind] ?? new Float32Array(channels);
+        ranges[layer]![kind] = range;
         for (let i = 0; i < data.length; i++) range[i % channels] = Math.max(range[i % channels]!, Math.abs(data[i]!));
       }
     }

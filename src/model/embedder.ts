@@ -8,7 +8,6 @@ import { DEFAULT_MODEL, prepareDefaultModel, requireModelsFolder } from './prepa
 import { DEFAULT_PRECISION, type Precision } from '../contract/values.js';
 import { hashFile } from '../storage/index.js';
 
-
 export interface EmbedderOptions {
   /** Folder holding Hugging Face–layout model folders (`<name>/config.json`, `<name>/onnx/model.onnx`, ...). */
   modelsDir: string;
@@ -70,7 +69,9 @@ export class Embedder {
     if (name === DEFAULT_MODEL) await prepareDefaultModel(options.modelsDir);
     const onnxPath = join(options.modelsDir, name, 'onnx', ONNX_FILE[precision]);
     if (!existsSync(onnxPath)) {
-      throw new Error(`model "${name}" (${precision}) not found: expected ${onnxPath}; put a Hugging Face–layout ONNX model folder in ${options.modelsDir}/`);
+      throw new Error(
+        `model "${name}" (${precision}) not found: expected ${onnxPath}; put a Hugging Face–layout ONNX model folder in ${options.modelsDir}/`,
+      );
     }
 
     env.allowRemoteModels = false;
@@ -107,10 +108,18 @@ export class Embedder {
     for (let start = 0; start < order.length; ) {
       // Sorted ascending, so the text being added is the batch's longest: it sets the padded width.
       let end = start + 1;
-      while (end < order.length && end - start < textsPerPass && (end - start + 1) * this.estimateTokens(texts[order[end]!]!) <= this.batchTokens) end++;
+      while (
+        end < order.length &&
+        end - start < textsPerPass &&
+        (end - start + 1) * this.estimateTokens(texts[order[end]!]!) <= this.batchTokens
+      )
+        end++;
       const batch = order.slice(start, end);
       start = end;
-      const output = await this.extractor(batch.map((i) => texts[i]!), { pooling: 'mean', normalize: true });
+      const output = await this.extractor(
+        batch.map((i) => texts[i]!),
+        { pooling: 'mean', normalize: true },
+      );
       const data = output.data as Float32Array;
       const dims = this.info.dimensions;
       batch.forEach((textIndex, row) => {
@@ -187,9 +196,8 @@ export class Embedder {
     const middle = text.length >> 1;
     const before = nearestSpace(text, middle, -1);
     const after = nearestSpace(text, middle, 1);
-    const cut = before > 0 && (after === -1 || middle - before <= after - middle) ? before
-      : after > 0 ? after
-      : codePointBoundary(text, middle);
+    const cut =
+      before > 0 && (after === -1 || middle - before <= after - middle) ? before : after > 0 ? after : codePointBoundary(text, middle);
     return [text.slice(0, cut).trim(), text.slice(cut).trim()]
       .filter((piece) => piece.length > 0)
       .flatMap((piece) => this.piecesThatFit(piece, fits));

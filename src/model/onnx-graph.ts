@@ -17,10 +17,13 @@ export const DataType = {
 type TypedArray = Float32Array | Int8Array | Uint8Array | BigInt64Array;
 
 const dataTypeOf = (array: TypedArray): number =>
-  array instanceof Float32Array ? DataType.FLOAT
-  : array instanceof Int8Array ? DataType.INT8
-  : array instanceof Uint8Array ? DataType.UINT8
-  : DataType.INT64;
+  array instanceof Float32Array
+    ? DataType.FLOAT
+    : array instanceof Int8Array
+      ? DataType.INT8
+      : array instanceof Uint8Array
+        ? DataType.UINT8
+        : DataType.INT64;
 
 function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttributeProto {
   const { AttributeType } = onnx.AttributeProto;
@@ -94,7 +97,10 @@ export class GraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'paper-search',
-      opsetImport: [{ domain: '', version: opset }, { domain: MICROSOFT, version: 1 }],
+      opsetImport: [
+        { domain: '', version: opset },
+        { domain: MICROSOFT, version: 1 },
+      ],
       graph: {
         name: graphName,
         node: this.nodes,

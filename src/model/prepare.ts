@@ -19,9 +19,13 @@ const STAMP = 'conversion.json';
 function isUpToDate(target: string): boolean {
   try {
     const stamp = JSON.parse(readFileSync(join(target, STAMP), 'utf8')) as { weightsSha256?: string; converterVersion?: number };
-    return stamp.weightsSha256 === WEIGHTS_SHA256 && stamp.converterVersion === CONVERTER_VERSION
-      && ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']
-        .every((file) => existsSync(join(target, file)));
+    return (
+      stamp.weightsSha256 === WEIGHTS_SHA256 &&
+      stamp.converterVersion === CONVERTER_VERSION &&
+      ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'].every((file) =>
+        existsSync(join(target, file)),
+      )
+    );
   } catch {
     return false;
   }
@@ -57,9 +61,17 @@ export async function prepareDefaultModel(modelsDir: string, log: (line: string)
 
   const weights = readSafetensors(weightsPath);
   writeFileSync(join(staging, 'onnx', 'model.onnx'), bertToOnnx(weights, config, 'fp32'));
-  const activationRanges = await measureActivationRanges(calibrationGraph(weights, config), tokenizer, tokenizerConfig(), config.num_hidden_layers);
+  const activationRanges = await measureActivationRanges(
+    calibrationGraph(weights, config),
+    tokenizer,
+    tokenizerConfig(),
+    config.num_hidden_layers,
+  );
   writeFileSync(join(staging, 'onnx', 'model_quantized.onnx'), bertToOnnx(weights, config, 'int8', { activationRanges }));
-  writeFileSync(join(staging, STAMP), JSON.stringify({ weightsSha256: WEIGHTS_SHA256, converterVersion: CONVERTER_VERSION, source: WEIGHTS_PACKAGE }, null, 2));
+  writeFileSync(
+    join(staging, STAMP),
+    JSON.stringify({ weightsSha256: WEIGHTS_SHA256, converterVersion: CONVERTER_VERSION, source: WEIGHTS_PACKAGE }, null, 2),
+  );
 
   replaceFolder(staging, target);
   log(`Model ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -72,7 +84,9 @@ export async function prepareDefaultModel(modelsDir: string, log: (line: string)
  */
 export function requireModelsFolder(modelsDir: string): void {
   if (!existsSync(modelsDir)) {
-    throw new Error(`models folder ${modelsDir} does not exist: create it (mkdir -p ${modelsDir}) to have ${DEFAULT_MODEL} converted into it, or set MODELS_DIR/--models to an existing folder`);
+    throw new Error(
+      `models folder ${modelsDir} does not exist: create it (mkdir -p ${modelsDir}) to have ${DEFAULT_MODEL} converted into it, or set MODELS_DIR/--models to an existing folder`,
+    );
   }
 }
 

@@ -64,8 +64,11 @@ export async function readCorpus(inputs: string[], onSkip?: (skipped: SkippedLin
 function contentMismatch(claimants: PaperFormat[], head: string): string {
   const expected = formatNames(claimants);
   // Browsers save XHTML pages with an XML declaration first.
-  if (/^\uFEFF?\s*(<\?xml[^>]*>\s*)?<(!doctype html|html)/i.test(head)) return `file is an HTML page, not ${expected}; save the export itself, not the page that offers it`;
-  const other = FORMATS.find((candidate) => !claimants.includes(candidate) && candidate.looksLike(head) && candidate.extensions[0] !== '.txt');
+  if (/^\uFEFF?\s*(<\?xml[^>]*>\s*)?<(!doctype html|html)/i.test(head))
+    return `file is an HTML page, not ${expected}; save the export itself, not the page that offers it`;
+  const other = FORMATS.find(
+    (candidate) => !claimants.includes(candidate) && candidate.looksLike(head) && candidate.extensions[0] !== '.txt',
+  );
   return other ? `file looks like ${other.name}, not ${expected}; rename it to ${other.extensions[0]}` : `file is not ${expected}`;
 }
 
@@ -103,12 +106,14 @@ async function resolveInputs(inputs: string[]): Promise<string[]> {
 
 async function corpusFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && formatsForExtension(extensionOf(entry.name)).length > 0)
-    .map((entry) => entry.name)
-    // Code-unit order, not localeCompare, so the reading order is the same on every machine.
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => join(folder, name));
+  return (
+    entries
+      .filter((entry) => entry.isFile() && formatsForExtension(extensionOf(entry.name)).length > 0)
+      .map((entry) => entry.name)
+      // Code-unit order, not localeCompare, so the reading order is the same on every machine.
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((name) => join(folder, name))
+  );
 }
 
 function extensionOf(path: string): string {

@@ -16,14 +16,21 @@ export function normaliseWhitespace(text: string): string {
 /** "https://doi.org/10.1234/ABC" or "doi:10.1234/abc" → "10.1234/abc"; undefined when it is not a DOI. */
 export function normaliseDoi(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const doi = value.trim().replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:\s*)/i, '').toLowerCase();
+  const doi = value
+    .trim()
+    .replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:\s*)/i, '')
+    .toLowerCase();
   return /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : undefined;
 }
 
 /** "arXiv:2401.01234v2" or an abs/pdf URL → "2401.01234"; old-style "hep-th/9901001" kept; undefined otherwise. */
 export function normaliseArxivId(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const id = value.trim().replace(/^(arxiv:|https?:\/\/arxiv\.org\/(abs|pdf)\/)/i, '').replace(/\.pdf$/i, '').replace(/v\d+$/, '');
+  const id = value
+    .trim()
+    .replace(/^(arxiv:|https?:\/\/arxiv\.org\/(abs|pdf)\/)/i, '')
+    .replace(/\.pdf$/i, '')
+    .replace(/v\d+$/, '');
   return /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/i.test(id) ? id : undefined;
 }
 
@@ -53,23 +60,30 @@ export function dateOf(value: unknown): { year?: number; date?: string } {
  */
 export function authorList(value: unknown): string[] {
   if (typeof value === 'string') {
-    return normaliseWhitespace(value).split(/\s+and\s+|;/).flatMap((piece) => {
-      const parts = piece.split(',').map((part) => part.trim()).filter(Boolean);
-      const familyGiven = parts.length === 2 && (!parts[0]!.includes(' ') || !parts[1]!.includes(' '));
-      return familyGiven ? [displayName(piece)] : parts;
-    });
+    return normaliseWhitespace(value)
+      .split(/\s+and\s+|;/)
+      .flatMap((piece) => {
+        const parts = piece
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
+        const familyGiven = parts.length === 2 && (!parts[0]!.includes(' ') || !parts[1]!.includes(' '));
+        return familyGiven ? [displayName(piece)] : parts;
+      });
   }
   if (!Array.isArray(value)) return [];
-  return value.map((author) => {
-    if (typeof author === 'string') return displayName(author);
-    if (author && typeof author === 'object') {
-      const { family, given, name, literal } = author as Record<string, unknown>;
-      if (typeof family === 'string') return typeof given === 'string' && given ? `${given} ${family}` : family;
-      if (typeof literal === 'string') return literal.trim();
-      if (typeof name === 'string') return displayName(name);
-    }
-    return '';
-  }).filter(Boolean);
+  return value
+    .map((author) => {
+      if (typeof author === 'string') return displayName(author);
+      if (author && typeof author === 'object') {
+        const { family, given, name, literal } = author as Record<string, unknown>;
+        if (typeof family === 'string') return typeof given === 'string' && given ? `${given} ${family}` : family;
+        if (typeof literal === 'string') return literal.trim();
+        if (typeof name === 'string') return displayName(name);
+      }
+      return '';
+    })
+    .filter(Boolean);
 }
 
 /** "Lovelace, Ada" → "Ada Lovelace"; whitespace collapsed. */
@@ -81,7 +95,12 @@ export function displayName(name: string): string {
 
 /** A list of tags from a string ("a, b; c") or an array, each once. */
 export function tagList(value: unknown): string[] {
-  const items = typeof value === 'string' ? value.split(/[;,]/) : Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  const items =
+    typeof value === 'string'
+      ? value.split(/[;,]/)
+      : Array.isArray(value)
+        ? value.filter((item): item is string => typeof item === 'string')
+        : [];
   return [...new Set(items.map((item) => normaliseWhitespace(item)).filter(Boolean))];
 }
 
@@ -143,5 +162,7 @@ export function labelledPmid(value: unknown): string | undefined {
  * these tags as text is indistinguishable from markup and loses it.
  */
 export function plainTitle(title: string): string {
-  return normaliseWhitespace(title.replace(/<\/?(?:i|b|sup|sub|sc)>|<span (?:class="nocase"|style="font-variant: ?small-caps;?")>|<\/span>/g, ''));
+  return normaliseWhitespace(
+    title.replace(/<\/?(?:i|b|sup|sub|sc)>|<span (?:class="nocase"|style="font-variant: ?small-caps;?")>|<\/span>/g, ''),
+  );
 }

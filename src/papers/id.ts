@@ -8,8 +8,72 @@ const FALLBACK_SLUG = 'paper';
 
 /** Latin spellings of Greek and Cyrillic letters (lower case), so titles in those scripts get readable, distinct slugs. */
 const TRANSLITERATION: Record<string, string> = Object.fromEntries([
-  ...zip('αβγδεζηθικλμνξοπρσςτυφχψω', ['a', 'b', 'g', 'd', 'e', 'z', 'i', 'th', 'i', 'k', 'l', 'm', 'n', 'x', 'o', 'p', 'r', 's', 's', 't', 'y', 'f', 'ch', 'ps', 'o']),
-  ...zip('абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ', ['a', 'b', 'v', 'g', 'd', 'e', 'e', 'zh', 'z', 'i', 'y', 'k', 'l', 'm', 'n', 'o', 'p', 'r', 's', 't', 'u', 'f', 'kh', 'ts', 'ch', 'sh', 'shch', '', 'y', '', 'e', 'yu', 'ya', 'i', 'yi', 'ye', 'g']),
+  ...zip('αβγδεζηθικλμνξοπρσςτυφχψω', [
+    'a',
+    'b',
+    'g',
+    'd',
+    'e',
+    'z',
+    'i',
+    'th',
+    'i',
+    'k',
+    'l',
+    'm',
+    'n',
+    'x',
+    'o',
+    'p',
+    'r',
+    's',
+    's',
+    't',
+    'y',
+    'f',
+    'ch',
+    'ps',
+    'o',
+  ]),
+  ...zip('абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ', [
+    'a',
+    'b',
+    'v',
+    'g',
+    'd',
+    'e',
+    'e',
+    'zh',
+    'z',
+    'i',
+    'y',
+    'k',
+    'l',
+    'm',
+    'n',
+    'o',
+    'p',
+    'r',
+    's',
+    't',
+    'u',
+    'f',
+    'kh',
+    'ts',
+    'ch',
+    'sh',
+    'shch',
+    '',
+    'y',
+    '',
+    'e',
+    'yu',
+    'ya',
+    'i',
+    'yi',
+    'ye',
+    'g',
+  ]),
 ]);
 
 function zip(letters: string, spellings: string[]): Array<[string, string]> {
@@ -39,14 +103,22 @@ function normaliseTitle(title: string): string {
  */
 export function paperId(title: string, identifiers: { doi?: string; arxiv?: string; pmid?: string } = {}): string {
   const normalised = normaliseTitle(title);
-  const identity = identifiers.doi ? `doi:${identifiers.doi}` : identifiers.arxiv ? `arxiv:${identifiers.arxiv}` : identifiers.pmid ? `pmid:${identifiers.pmid}` : normalised;
+  const identity = identifiers.doi
+    ? `doi:${identifiers.doi}`
+    : identifiers.arxiv
+      ? `arxiv:${identifiers.arxiv}`
+      : identifiers.pmid
+        ? `pmid:${identifiers.pmid}`
+        : normalised;
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, HASH_HEX_CHARS);
   return `${slugOf(normalised)}-${hash}`;
 }
 
 /** The title as duplicates are recognised by: case, accents, punctuation and spacing ignored. */
 export function titleKey(title: string): string {
-  return normaliseTitle(title).normalize('NFKD').replace(/\p{M}+/gu, '');
+  return normaliseTitle(title)
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '');
 }
 
 /**

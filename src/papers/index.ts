@@ -1,4 +1,12 @@
-export { PaperSchema, type CorpusReadResult, type Paper, type PaperFormat, type PaperRecord, type ReadResult, type SkippedLine } from './types.js';
+export {
+  PaperSchema,
+  type CorpusReadResult,
+  type Paper,
+  type PaperFormat,
+  type PaperRecord,
+  type ReadResult,
+  type SkippedLine,
+} from './types.js';
 export { paperLink } from './citation.js';
 export { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './fields.js';
 export { paperId } from './id.js';

@@ -39,7 +39,9 @@ export class PaperMerger {
   }
 
   private matchOf(record: PaperRecord, id: string): number | undefined {
-    return identityKeys({ ...record, id }).map((key) => this.byKey.get(key)).find((index) => index !== undefined);
+    return identityKeys({ ...record, id })
+      .map((key) => this.byKey.get(key))
+      .find((index) => index !== undefined);
   }
 
   private freeIdLike(id: string): string {
@@ -66,7 +68,10 @@ function identityKeys(paper: PaperRecord & { id: string }): string[] {
 /** The family name as both "Ada Lovelace" and "Lovelace, Ada" give it, accents and case ignored. */
 function familyName(name: string): string {
   const family = name.includes(',') ? name.split(',')[0]! : name.trim().split(/\s+/).at(-1)!;
-  return family.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return family
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Field by field, the fuller of two records of one paper (the first one's id and title). */

@@ -74,10 +74,16 @@ export class SearchEngine {
   private readonly context: ModeContext;
   private readonly filters: FilterIndex;
 
-  constructor(readonly index: SearchableIndex, readonly encoder: Encoder, options: Partial<SearchOptions> = {}) {
+  constructor(
+    readonly index: SearchableIndex,
+    readonly encoder: Encoder,
+    options: Partial<SearchOptions> = {},
+  ) {
     this.options = { ...DEFAULT_SEARCH, ...options };
     if (!builtWith(index.manifest, encoder.info)) {
-      throw new ModelMismatchError(`the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(encoder.info)}; search it with that model, or rebuild the index`);
+      throw new ModelMismatchError(
+        `the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(encoder.info)}; search it with that model, or rebuild the index`,
+      );
     }
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.snippets = new Snippets((term) => index.lexical.idf(term));
@@ -88,13 +94,22 @@ export class SearchEngine {
   describe(): Description {
     const { manifest } = this.index;
     const sources = Object.entries(manifest.papersPerSource ?? {}).map(([source, papers]) => ({ source: basename(source), papers }));
-    return { papers: manifest.paperCount, model: manifest.model.name, precision: manifest.model.precision, builtAt: manifest.builtAt, sources };
+    return {
+      papers: manifest.paperCount,
+      model: manifest.model.name,
+      precision: manifest.model.precision,
+      builtAt: manifest.builtAt,
+      sources,
+    };
   }
 
   /** A page of the papers a filter keeps, newest first, then by title; `total` counts them all. */
   listPapers(request: { filter?: PaperFilter; offset: number; limit: number }): { total: number; papers: Paper[] } {
     const ordinals = this.filters.listed(request.filter);
-    return { total: ordinals.length, papers: ordinals.slice(request.offset, request.offset + request.limit).map((ordinal) => this.index.paper(ordinal)) };
+    return {
+      total: ordinals.length,
+      papers: ordinals.slice(request.offset, request.offset + request.limit).map((ordinal) => this.index.paper(ordinal)),
+    };
   }
 
   paper(id: string): Paper | undefined {
@@ -129,7 +144,12 @@ export class SearchEngine {
     const queryTerms = new Set(terms);
     const hits = ranking.hits.map(({ ordinal, score }): Hit => {
       const paper = this.index.paper(ordinal);
-      return { paper, score, snippet: this.snippets.best(paper.abstract, queryTerms), matchedWords: this.snippets.matchedWords(paper, queryTerms) };
+      return {
+        paper,
+        score,
+        snippet: this.snippets.best(paper.abstract, queryTerms),
+        matchedWords: this.snippets.matchedWords(paper, queryTerms),
+      };
     });
     return { query: label, mode, confidence: confident ? 'high' : 'low', hits, elapsedMs: performance.now() - started };
   }

@@ -21,7 +21,12 @@ export interface Allowed {
 
 /** Lower-case, accents removed, whitespace collapsed: how filter values and paper fields are compared. */
 export function foldForMatch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function isEmptyFilter(filter: PaperFilter | undefined): boolean {

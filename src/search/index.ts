@@ -1,4 +1,12 @@
-export { ModelMismatchError, PaperNotFoundError, SearchEngine, type Answer, type Description, type Hit, type SearchRequest } from './engine.js';
+export {
+  ModelMismatchError,
+  PaperNotFoundError,
+  SearchEngine,
+  type Answer,
+  type Description,
+  type Hit,
+  type SearchRequest,
+} from './engine.js';
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
 export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';
 export { foldForMatch, type PaperFilter } from './filter.js';

@@ -27,7 +27,10 @@ interface AnalyzedAbstract {
 export class Snippets {
   private readonly analyzed: LRUCache<string, AnalyzedAbstract>;
 
-  constructor(private readonly idf: (term: string) => number, cacheBytes = SNIPPET_CACHE_BYTES) {
+  constructor(
+    private readonly idf: (term: string) => number,
+    cacheBytes = SNIPPET_CACHE_BYTES,
+  ) {
     this.analyzed = new LRUCache({ maxSize: cacheBytes, sizeCalculation: analyzedBytes });
   }
 

@@ -53,7 +53,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
   // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
-  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers]) app.use(route.getRoutingPath(), admitted);
+  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers])
+    app.use(route.getRoutingPath(), admitted);
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
   let unreadable: string | undefined;
@@ -61,13 +62,27 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
     const answer = await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) });
-    return query.format ? bibliography(c, answer.hits.map((hit) => hit.paper), query.format, 'papers') : c.json(answerToWire(answer), 200);
+    return query.format
+      ? bibliography(
+          c,
+          answer.hits.map((hit) => hit.paper),
+          query.format,
+          'papers',
+        )
+      : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.similarToText, async (c) => {
     const body = c.req.valid('json');
     const answer = await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) });
-    return body.format ? bibliography(c, answer.hits.map((hit) => hit.paper), body.format, 'papers') : c.json(answerToWire(answer), 200);
+    return body.format
+      ? bibliography(
+          c,
+          answer.hits.map((hit) => hit.paper),
+          body.format,
+          'papers',
+        )
+      : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.getPaper, (c) => {
@@ -88,7 +103,14 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
     const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) });
-    return query.format ? bibliography(c, answer.hits.map((hit) => hit.paper), query.format, 'papers') : c.json(answerToWire(answer), 200);
+    return query.format
+      ? bibliography(
+          c,
+          answer.hits.map((hit) => hit.paper),
+          query.format,
+          'papers',
+        )
+      : c.json(answerToWire(answer), 200);
   });
 
   app.openapi(routes.health, (c) => {
@@ -119,10 +141,18 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 /** Papers as a bibliography file to download: the exporter's text and media type, named `<name><extension>`. */
 function bibliography(c: Context, papers: Paper[], format: ExportFormat, name: string): Response {
   const file = exportPapers(papers, format);
-  return c.body(file.body, 200, { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${name}${file.extension}"` });
+  return c.body(file.body, 200, {
+    'Content-Type': file.contentType,
+    'Content-Disposition': `attachment; filename="${name}${file.extension}"`,
+  });
 }
 
 /** A paper id as a file name: ids read from JSON Lines may hold any character, a header's quoted name may not. */
 function fileNameOf(id: string): string {
-  return id.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100) || 'paper';
+  return (
+    id
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 100) || 'paper'
+  );
 }

@@ -20,31 +20,80 @@ interface ErrorKind {
  * `{"error": {"code", "message"}}`; the OpenAPI document describes the error responses from this table.
  */
 export const API_ERRORS = {
-  invalid_parameter: { status: 400, message: 'a parameter is invalid; see /openapi.json', when: 'a parameter or body field is missing, unknown or out of range (the message names it)' },
-  malformed_json: { status: 400, message: 'request body is not valid JSON; send a JSON object such as {"text": "..."}', when: 'the body is not valid JSON' },
-  unauthorized: { status: 401, message: 'missing or invalid access token; send Authorization: Bearer <token>', when: 'the server has an access token and the request does not carry it' },
-  forbidden_host: { status: 403, message: 'this host name is not allowed; use 127.0.0.1 or localhost, or configure ALLOWED_HOSTS', when: 'the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS (a defence against DNS rebinding)' },
+  invalid_parameter: {
+    status: 400,
+    message: 'a parameter is invalid; see /openapi.json',
+    when: 'a parameter or body field is missing, unknown or out of range (the message names it)',
+  },
+  malformed_json: {
+    status: 400,
+    message: 'request body is not valid JSON; send a JSON object such as {"text": "..."}',
+    when: 'the body is not valid JSON',
+  },
+  unauthorized: {
+    status: 401,
+    message: 'missing or invalid access token; send Authorization: Bearer <token>',
+    when: 'the server has an access token and the request does not carry it',
+  },
+  forbidden_host: {
+    status: 403,
+    message: 'this host name is not allowed; use 127.0.0.1 or localhost, or configure ALLOWED_HOSTS',
+    when: 'the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS (a defence against DNS rebinding)',
+  },
   not_found: { status: 404, message: 'no such route; see /openapi.json', when: 'no route has this path' },
   paper_not_found: { status: 404, message: 'no paper with that id', when: 'no paper of the index has this id' },
-  method_not_allowed: { status: 405, message: 'method not allowed on this path', when: 'the path exists but not with this method (the Allow header lists the methods)' },
-  payload_too_large: { status: 413, message: 'request body is too large', when: `the body is larger than the limit (${LIMITS.bodyBytes / 1024} KiB by default)` },
-  unsupported_media_type: { status: 415, message: 'request body must be JSON; send it with Content-Type: application/json', when: 'the body is not sent as application/json' },
-  internal_error: { status: 500, message: 'the server failed to answer; the error was logged', when: 'a fault of the server, never of the request' },
-  busy: { status: 503, message: 'the server is busy; retry shortly', when: 'as many searches as the server admits are working and waiting, or the embedding queue is full; retry after the Retry-After header' },
-  index_unreadable: { status: 503, message: 'the index became unreadable; rebuild or restart the server', when: 'a data file of the index changed under the running server (truncated, say); /health says so until a restart' },
+  method_not_allowed: {
+    status: 405,
+    message: 'method not allowed on this path',
+    when: 'the path exists but not with this method (the Allow header lists the methods)',
+  },
+  payload_too_large: {
+    status: 413,
+    message: 'request body is too large',
+    when: `the body is larger than the limit (${LIMITS.bodyBytes / 1024} KiB by default)`,
+  },
+  unsupported_media_type: {
+    status: 415,
+    message: 'request body must be JSON; send it with Content-Type: application/json',
+    when: 'the body is not sent as application/json',
+  },
+  internal_error: {
+    status: 500,
+    message: 'the server failed to answer; the error was logged',
+    when: 'a fault of the server, never of the request',
+  },
+  busy: {
+    status: 503,
+    message: 'the server is busy; retry shortly',
+    when: 'as many searches as the server admits are working and waiting, or the embedding queue is full; retry after the Retry-After header',
+  },
+  index_unreadable: {
+    status: 503,
+    message: 'the index became unreadable; rebuild or restart the server',
+    when: 'a data file of the index changed under the running server (truncated, say); /health says so until a restart',
+  },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof API_ERRORS;
 
 /** An error answer thrown from anywhere in a request (a middleware or a handler); onError sends it. */
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string = API_ERRORS[code].message, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = API_ERRORS[code].message,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
 
 /** The JSON answer for an error code. */
-export function apiError(c: Context, code: ErrorCode, message: string = API_ERRORS[code].message, headers: Record<string, string> = {}): Response {
+export function apiError(
+  c: Context,
+  code: ErrorCode,
+  message: string = API_ERRORS[code].message,
+  headers: Record<string, string> = {},
+): Response {
   return c.json({ error: { code, message } }, API_ERRORS[code].status, headers);
 }
 
@@ -78,7 +127,10 @@ export const answerNotFound: NotFoundHandler = (c) => apiError(c, 'not_found', `
  * The first failed check of a request's parameters or body, as one line naming the field. An unknown
  * field's message already names it and the accepted ones (see closedObject in the contract).
  */
-export function answerInvalidRequest(result: { target: string; error: { issues: ReadonlyArray<{ code: string; path: PropertyKey[]; message: string }> } }, c: Context): Response {
+export function answerInvalidRequest(
+  result: { target: string; error: { issues: ReadonlyArray<{ code: string; path: PropertyKey[]; message: string }> } },
+  c: Context,
+): Response {
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || (result.target === 'json' ? 'body' : result.target);
   const named = issue.code === 'unrecognized_keys' || issue.message.startsWith(field);
@@ -92,8 +144,13 @@ export function answerInvalidRequest(result: { target: string; error: { issues: 
 export function errorResponses(...codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(API_ERRORS[code].status, [...(byStatus.get(API_ERRORS[code].status) ?? []), code]);
-  return Object.fromEntries([...byStatus].map(([status, sharing]) => [status, {
-    description: sharing.map((code) => `\`${code}\`: ${API_ERRORS[code].when}`).join('; '),
-    content: { 'application/json': { schema: ErrorSchema } },
-  }]));
+  return Object.fromEntries(
+    [...byStatus].map(([status, sharing]) => [
+      status,
+      {
+        description: sharing.map((code) => `\`${code}\`: ${API_ERRORS[code].when}`).join('; '),
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
+    ]),
+  );
 }

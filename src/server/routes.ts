@@ -1,7 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
-  ErrorSchema, HealthSchema, PaperListQuerySchema, PaperListSchema, PaperParamsSchema, PaperQuerySchema, PaperSchema,
-  SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema,
+  ErrorSchema,
+  HealthSchema,
+  PaperListQuerySchema,
+  PaperListSchema,
+  PaperParamsSchema,
+  PaperQuerySchema,
+  PaperSchema,
+  SearchAnswerSchema,
+  SearchQuerySchema,
+  SimilarBodySchema,
+  SimilarPaperQuerySchema,
 } from '../contract/schemas.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../contract/values.js';
 import { exportPapers } from '../papers/index.js';
@@ -27,13 +36,21 @@ const BIBLIOGRAPHY_SCHEMAS: Record<ExportFormat, z.ZodType> = {
  * are the exporters' own (asked with no papers), so the document names exactly what is sent.
  */
 function jsonOrBibliography<T extends z.ZodType>(schema: T, description: string) {
-  const files = Object.fromEntries(EXPORT_FORMATS.map((format) => [exportPapers([], format).contentType.split(';')[0]!, { schema: BIBLIOGRAPHY_SCHEMAS[format] }]));
+  const files = Object.fromEntries(
+    EXPORT_FORMATS.map((format) => [exportPapers([], format).contentType.split(';')[0]!, { schema: BIBLIOGRAPHY_SCHEMAS[format] }]),
+  );
   // Typed apart from the JSON answer, so a handler may return the file as a plain Response.
-  const content: { 'application/json': { schema: T } } & Record<BibliographyMediaType, { schema: z.ZodType }> = { 'application/json': { schema }, ...files };
+  const content: { 'application/json': { schema: T } } & Record<BibliographyMediaType, { schema: z.ZodType }> = {
+    'application/json': { schema },
+    ...files,
+  };
   return {
     description: `${description}; with \`format\`, its papers as a bibliography file to download`,
     headers: z.object({
-      'Content-Disposition': z.string().optional().openapi({ description: 'With `format` only: `attachment; filename="papers.bib"` (or .json, .ris; one paper is named by its id)', example: 'attachment; filename="papers.bib"' }),
+      'Content-Disposition': z.string().optional().openapi({
+        description: 'With `format` only: `attachment; filename="papers.bib"` (or .json, .ris; one paper is named by its id)',
+        example: 'attachment; filename="papers.bib"',
+      }),
     }),
     content,
   };
@@ -45,7 +62,10 @@ const tokenIfConfigured = [{ [BEARER_AUTH]: [] }];
 
 export const routes = {
   searchPapers: createRoute({
-    operationId: 'searchPapers', method: 'get', path: '/api/search', summary: 'Answer a free-text question or keyword query',
+    operationId: 'searchPapers',
+    method: 'get',
+    path: '/api/search',
+    summary: 'Answer a free-text question or keyword query',
     description: 'Papers of the index best matching a question or keywords, best first.',
     security: tokenIfConfigured,
     request: { query: SearchQuerySchema },
@@ -55,18 +75,34 @@ export const routes = {
     },
   }),
   similarToText: createRoute({
-    operationId: 'similarToText', method: 'post', path: '/api/similar', summary: 'Papers similar to a pasted abstract or passage',
+    operationId: 'similarToText',
+    method: 'post',
+    path: '/api/similar',
+    summary: 'Papers similar to a pasted abstract or passage',
     description: 'Papers of the index most similar to a text of any length (embedded passage by passage, never truncated), best first.',
     security: tokenIfConfigured,
     request: { body: { content: { 'application/json': { schema: SimilarBodySchema } }, required: true } },
     responses: {
       200: jsonOrBibliography(SearchAnswerSchema, 'Papers most similar to the text, best first'),
-      ...errorResponses('invalid_parameter', 'malformed_json', 'unauthorized', 'forbidden_host', 'payload_too_large', 'unsupported_media_type', 'busy', 'index_unreadable'),
+      ...errorResponses(
+        'invalid_parameter',
+        'malformed_json',
+        'unauthorized',
+        'forbidden_host',
+        'payload_too_large',
+        'unsupported_media_type',
+        'busy',
+        'index_unreadable',
+      ),
     },
   }),
   getPaper: createRoute({
-    operationId: 'getPaper', method: 'get', path: '/api/papers/{id}', summary: 'One paper',
-    description: 'A paper of the index with its authors, year and link when its metadata has them, and the rest of its metadata; with `format`, its citation as a bibliography file.',
+    operationId: 'getPaper',
+    method: 'get',
+    path: '/api/papers/{id}',
+    summary: 'One paper',
+    description:
+      'A paper of the index with its authors, year and link when its metadata has them, and the rest of its metadata; with `format`, its citation as a bibliography file.',
     security: tokenIfConfigured,
     request: { params: PaperParamsSchema, query: PaperQuerySchema },
     responses: {
@@ -75,8 +111,12 @@ export const routes = {
     },
   }),
   listPapers: createRoute({
-    operationId: 'listPapers', method: 'get', path: '/api/papers', summary: 'The papers of the index, a page at a time',
-    description: 'Papers the filters keep, newest first, then by title (papers without a year last), `limit` at a time from `offset`; `total` counts them all.',
+    operationId: 'listPapers',
+    method: 'get',
+    path: '/api/papers',
+    summary: 'The papers of the index, a page at a time',
+    description:
+      'Papers the filters keep, newest first, then by title (papers without a year last), `limit` at a time from `offset`; `total` counts them all.',
     security: tokenIfConfigured,
     request: { query: PaperListQuerySchema },
     responses: {
@@ -85,7 +125,10 @@ export const routes = {
     },
   }),
   similarToPaper: createRoute({
-    operationId: 'similarToPaper', method: 'get', path: '/api/papers/{id}/similar', summary: 'Papers similar to a paper of the index',
+    operationId: 'similarToPaper',
+    method: 'get',
+    path: '/api/papers/{id}/similar',
+    summary: 'Papers similar to a paper of the index',
     description: 'Papers most similar to a paper of the index, best first, never the paper itself (always hybrid).',
     security: tokenIfConfigured,
     request: { params: PaperParamsSchema, query: SimilarPaperQuerySchema },
@@ -95,14 +138,23 @@ export const routes = {
     },
   }),
   health: createRoute({
-    operationId: 'health', method: 'get', path: '/health', summary: 'Liveness and what is being served',
+    operationId: 'health',
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and what is being served',
     description: 'Always open, even when the server has an access token, and never waits for the model or for a turn to search.',
     security: [],
     responses: {
       200: json(HealthSchema, 'Serving'),
-      503: json(HealthSchema, 'The index became unreadable after start-up (status unreadable, with a message naming the file); until a restart'),
+      503: json(
+        HealthSchema,
+        'The index became unreadable after start-up (status unreadable, with a message naming the file); until a restart',
+      ),
       // /health takes no input and no token; the only client error it answers is `forbidden_host`.
-      '4XX': json(ErrorSchema, '403 `forbidden_host` when the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS; every client error of this API has this shape'),
+      '4XX': json(
+        ErrorSchema,
+        '403 `forbidden_host` when the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS; every client error of this API has this shape',
+      ),
     },
   }),
 };
@@ -113,8 +165,9 @@ export const DOCUMENT = {
   info: {
     title: 'paper-search',
     version: '1.0.0',
-    description: 'Local semantic search over research papers. When the server has an access token (ACCESS_TOKEN or --token), '
-      + 'every /api/* operation and this document require it as `Authorization: Bearer <token>`; without one they are open.',
+    description:
+      'Local semantic search over research papers. When the server has an access token (ACCESS_TOKEN or --token), ' +
+      'every /api/* operation and this document require it as `Authorization: Bearer <token>`; without one they are open.',
     license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [{ url: 'http://127.0.0.1:3000', description: 'The server on its default host and port (HOST and PORT change them)' }],
@@ -124,6 +177,7 @@ export const SECURITY_SCHEMES = {
   [BEARER_AUTH]: {
     type: 'http',
     scheme: 'bearer',
-    description: 'The access token the server was started with. Enforced only when the server has one; otherwise requests without it are answered.',
+    description:
+      'The access token the server was started with. Enforced only when the server has one; otherwise requests without it are answered.',
   },
 } as const;

@@ -84,7 +84,10 @@ function isStale(path: string, holder: LockRecord | 'unreadable'): boolean {
 }
 
 function describeHolder(dir: string, what: string, holder: LockRecord | 'unreadable' | 'gone'): string {
-  const by = typeof holder === 'object' ? `pid ${holder.pid}${holder.host === hostname() ? '' : ` on ${holder.host}`} since ${holder.started}` : 'another process';
+  const by =
+    typeof holder === 'object'
+      ? `pid ${holder.pid}${holder.host === hostname() ? '' : ` on ${holder.host}`} since ${holder.started}`
+      : 'another process';
   return `${what} in ${dir} is being written by ${by}; wait for it or stop it`;
 }
 

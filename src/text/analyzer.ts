@@ -30,5 +30,7 @@ export function tokenize(text: string): string[] {
 
 /** The index terms of a text, in order, duplicates kept. */
 export function analyze(text: string): string[] {
-  return tokenize(text).map(analyzeTerm).filter((term): term is string => term !== null);
+  return tokenize(text)
+    .map(analyzeTerm)
+    .filter((term): term is string => term !== null);
 }

@@ -29,7 +29,14 @@ export function filterFrom(get: (field: FilterField) => string | null | undefine
 /** The filters in words, to follow "Only papers": "from 2020 to 2022, by “lovelace”, in “neurips”, tagged “cs.RO”". */
 export function describeFilter(filter: Filter): string {
   const { year_min: from, year_max: to, author, venue, tag } = filter;
-  const years = from !== undefined && to !== undefined ? `from ${from} to ${to}` : from !== undefined ? `from ${from} on` : to !== undefined ? `up to ${to}` : undefined;
+  const years =
+    from !== undefined && to !== undefined
+      ? `from ${from} to ${to}`
+      : from !== undefined
+        ? `from ${from} on`
+        : to !== undefined
+          ? `up to ${to}`
+          : undefined;
   const parts = [years, author && `by “${author}”`, venue && `in “${venue}”`, tag && `tagged “${tag}”`];
   return parts.filter((part): part is string => Boolean(part)).join(', ');
 }

@@ -43,6 +43,7 @@ function loadAssets(): Map<string, Asset> {
  * (`/api/search`, `/api/similar`, `/api/papers/:id/similar`) and holds no retrieval logic. `app` is any
  * Hono app, OpenAPIHono included.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, OpenAPIHono included (its type parameters are invariant)
 export function mountWeb(app: Hono<any, any, any>, info: PageInfo): void {
   const assets = loadAssets();
 

@@ -44,32 +44,60 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
         </head>
         <body>
           <header class="site">
-            <h1><a href="/">paper-search</a></h1>
-            <p class="about">Private search over {info.papers} papers, on this machine ({info.model}).</p>
+            <h1>
+              <a href="/">paper-search</a>
+            </h1>
+            <p class="about">
+              Private search over {info.papers} papers, on this machine ({info.model}).
+            </p>
           </header>
           <main>
             <nav class="views" aria-label="What to search with">
-              <a id="view-search" href="/" aria-current={pasting ? undefined : 'page'}>Ask a question</a>
-              <a id="view-paste" href="/?view=paste" aria-current={pasting ? 'page' : undefined}>Paste an abstract</a>
+              <a id="view-search" href="/" aria-current={pasting ? undefined : 'page'}>
+                Ask a question
+              </a>
+              <a id="view-paste" href="/?view=paste" aria-current={pasting ? 'page' : undefined}>
+                Paste an abstract
+              </a>
             </nav>
 
+            {/* biome-ignore lint/a11y/useSemanticElements: a form that is the search landmark; <search> would need a wrapper for no gain */}
             <form id="search-form" class="query" action="/" method="get" role="search" hidden={pasting}>
               <label for="q">Question or keywords</label>
               <div class="row">
-                <input id="q" name="q" type="search" value={state.view === 'search' ? state.q : ''} maxlength={info.queryChars}
-                  placeholder="e.g. sim-to-real transfer" autocomplete="off" spellcheck={false}
-                  enterkeyhint="search" aria-describedby="q-hint" />
+                <input
+                  id="q"
+                  name="q"
+                  type="search"
+                  value={state.view === 'search' ? state.q : ''}
+                  maxlength={info.queryChars}
+                  placeholder="e.g. sim-to-real transfer"
+                  autocomplete="off"
+                  spellcheck={false}
+                  enterkeyhint="search"
+                  aria-describedby="q-hint"
+                />
                 <button type="submit">Search</button>
               </div>
-              <p id="q-hint" class="hint">Press <kbd>/</kbd> to jump here and <kbd>Enter</kbd> to search.</p>
+              <p id="q-hint" class="hint">
+                Press <kbd>/</kbd> to jump here and <kbd>Enter</kbd> to search.
+              </p>
             </form>
 
             <form id="paste-form" class="query" hidden={!pasting}>
               <label for="text">Abstract or passage</label>
-              <textarea id="text" name="text" rows={7} maxlength={info.passageChars} aria-describedby="text-hint"
-                placeholder="Paste an abstract (or any passage) to find papers about the same thing."></textarea>
+              <textarea
+                id="text"
+                name="text"
+                rows={7}
+                maxlength={info.passageChars}
+                aria-describedby="text-hint"
+                placeholder="Paste an abstract (or any passage) to find papers about the same thing."
+              ></textarea>
               <div class="row end">
-                <p id="text-hint" class="hint">Up to {info.passageChars.toLocaleString('en')} characters; <kbd>Ctrl</kbd>+<kbd>Enter</kbd> also searches.</p>
+                <p id="text-hint" class="hint">
+                  Up to {info.passageChars.toLocaleString('en')} characters; <kbd>Ctrl</kbd>+<kbd>Enter</kbd> also searches.
+                </p>
                 <button type="submit">Find similar papers</button>
               </div>
             </form>
@@ -91,19 +119,34 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 Filters<span id="filters-count" class="count"></span>
               </button>
               <form id="filters-form" class="filter-fields">
-                <span id="filters-title" class="filters-title">Filters</span>
+                <span id="filters-title" class="filters-title">
+                  Filters
+                </span>
                 {FILTERS.map(({ field, label, placeholder, numeric }) => (
                   <div class={numeric ? 'field year' : 'field'}>
                     <label for={`filter-${field}`}>{label}</label>
-                    <input id={`filter-${field}`} name={field} type="text" value={state.filter[field] ?? ''} placeholder={placeholder}
-                      inputmode={numeric ? 'numeric' : undefined} autocomplete="off" spellcheck={false} maxlength={200} />
+                    <input
+                      id={`filter-${field}`}
+                      name={field}
+                      type="text"
+                      value={state.filter[field] ?? ''}
+                      placeholder={placeholder}
+                      inputmode={numeric ? 'numeric' : undefined}
+                      autocomplete="off"
+                      spellcheck={false}
+                      maxlength={200}
+                    />
                   </div>
                 ))}
-                <button type="submit" class="apply">Apply</button>
+                <button type="submit" class="apply">
+                  Apply
+                </button>
               </form>
               <p id="filters-note" class="filters-note" hidden>
                 <span id="filters-summary"></span>{' '}
-                <button id="clear-filters" type="button" class="link">Clear filters</button>
+                <button id="clear-filters" type="button" class="link">
+                  Clear filters
+                </button>
               </p>
             </section>
 
@@ -116,8 +159,10 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
               {/* Shown by the script when the API answers 401; method="post" so a token never lands in a URL. */}
               <form id="token-form" class="token" method="post" action="/" hidden>
                 <label for="token">Access token</label>
-                <p id="token-why" class="hint">This server answers searches only with its access token. The page keeps it
-                  for this tab until the tab is closed and sends it with every search.</p>
+                <p id="token-why" class="hint">
+                  This server answers searches only with its access token. The page keeps it for this tab until the tab is closed and sends
+                  it with every search.
+                </p>
                 <p id="token-error" class="token-error" role="alert" hidden></p>
                 <div class="row">
                   <input id="token" name="token" type="password" autocomplete="off" spellcheck={false} aria-describedby="token-why" />
@@ -125,35 +170,58 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 </div>
               </form>
               <div id="intro" class="intro" hidden={loading || pasting}>
-                <p>Ask in your own words (<q>how do robots learn from a few demonstrations?</q>) or type a name or
-                  acronym; paste an abstract to find related work; from any result, find papers similar to it.</p>
+                <p>
+                  Ask in your own words (<q>how do robots learn from a few demonstrations?</q>) or type a name or acronym; paste an abstract
+                  to find related work; from any result, find papers similar to it.
+                </p>
                 <ul class="mode-hints">
-                  {MODES.map((mode) => <li><b>{MODE_HINTS[mode].label}</b>: {MODE_HINTS[mode].hint}</li>)}
+                  {MODES.map((mode) => (
+                    <li>
+                      <b>{MODE_HINTS[mode].label}</b>: {MODE_HINTS[mode].hint}
+                    </li>
+                  ))}
                 </ul>
-                <p>A result marked <i>low confidence</i> means the collection probably has nothing on the question.</p>
+                <p>
+                  A result marked <i>low confidence</i> means the collection probably has nothing on the question.
+                </p>
               </div>
               <ol id="results" class="results"></ol>
-              <button id="more" class="more" type="button" hidden>Show more</button>
+              <button id="more" class="more" type="button" hidden>
+                Show more
+              </button>
             </section>
             <noscript>
-              <p class="notice error">This page needs JavaScript to show results. The JSON API works without it:
-                {' '}<a href="/openapi.json">/openapi.json</a>.</p>
+              <p class="notice error">
+                This page needs JavaScript to show results. The JSON API works without it: <a href="/openapi.json">/openapi.json</a>.
+              </p>
             </noscript>
           </main>
           {/* Where the clipboard is unavailable, "Cite" shows the entry here, selected, to copy by hand. */}
           <dialog id="cite-dialog" class="cite-dialog" aria-labelledby="cite-label">
-            <label id="cite-label" for="cite-text">BibTeX</label>
-            <p id="cite-hint" class="hint">This browser does not let the page copy it: the entry is selected, copy it with
-              {' '}<kbd>Ctrl</kbd>+<kbd>C</kbd> (<kbd>⌘</kbd>+<kbd>C</kbd> on a Mac).</p>
+            <label id="cite-label" for="cite-text">
+              BibTeX
+            </label>
+            <p id="cite-hint" class="hint">
+              This browser does not let the page copy it: the entry is selected, copy it with <kbd>Ctrl</kbd>+<kbd>C</kbd> (<kbd>⌘</kbd>+
+              <kbd>C</kbd> on a Mac).
+            </p>
             <textarea id="cite-text" rows={9} readonly spellcheck={false} aria-describedby="cite-hint"></textarea>
             <div class="row end">
-              <button id="cite-close" type="button">Close</button>
+              <button id="cite-close" type="button">
+                Close
+              </button>
             </div>
           </dialog>
           <footer class="site">
-            <p>Nothing leaves this machine. API: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a></p>
-            <p id="token-note" hidden>This tab sends an access token with every search.{' '}
-              <button id="forget-token" type="button" class="link">Forget the token</button></p>
+            <p>
+              Nothing leaves this machine. API: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a>
+            </p>
+            <p id="token-note" hidden>
+              This tab sends an access token with every search.{' '}
+              <button id="forget-token" type="button" class="link">
+                Forget the token
+              </button>
+            </p>
           </footer>
         </body>
       </html>

@@ -11,7 +11,9 @@ export type Precision = ModelInfo['precision'];
 
 /** FLOPs of one all-MiniLM-L6-v2 forward pass over `tokens` tokens: the linear layers plus attention. */
 export function miniLmFlops(tokens: number): number {
-  const hidden = 384, intermediate = 1536, layers = 6;
+  const hidden = 384,
+    intermediate = 1536,
+    layers = 6;
   const linears = 2 * tokens * (hidden * 3 * hidden + hidden * hidden + 2 * hidden * intermediate);
   const attention = 2 * 2 * tokens * tokens * hidden;
   return layers * (linears + attention);
@@ -24,7 +26,10 @@ export function miniLmFlops(tokens: number): number {
  * (DynamicQuantizeMatMul: activations quantized on the fly, int8 weights per output channel).
  */
 async function measureGemmPeak(precision: Precision): Promise<number> {
-  const m = 8192, k = 384, n = 1536, depth = 6;
+  const m = 8192,
+    k = 384,
+    n = 1536,
+    depth = 6;
   const g = new GraphBuilder();
   let x = g.input('a', DataType.FLOAT, [m, k]);
   const random = (size: number) => Float32Array.from({ length: size }, () => (Math.random() - 0.5) * 0.05);
@@ -32,7 +37,11 @@ async function measureGemmPeak(precision: Precision): Promise<number> {
     if (precision === 'fp32') return g.op('MatMul', [input, g.constant(name, random(rows * cols), [rows, cols])]);
     return g.contribOp('DynamicQuantizeMatMul', [
       input,
-      g.constant(name, Int8Array.from({ length: rows * cols }, () => Math.round((Math.random() - 0.5) * 254)), [rows, cols]),
+      g.constant(
+        name,
+        Int8Array.from({ length: rows * cols }, () => Math.round((Math.random() - 0.5) * 254)),
+        [rows, cols],
+      ),
       g.constant(`${name}.scale`, new Float32Array(cols).fill(1e-4), [cols]),
       g.constant(`${name}.zero_point`, new Int8Array(cols), [cols]),
     ]);

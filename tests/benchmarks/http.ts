@@ -16,7 +16,13 @@ export interface HttpResult {
  * End-to-end query latency through real HTTP on loopback. Every query text is distinct (a question
  * plus a varying suffix), so the query-embedding cache never answers; repeats are measured apart.
  */
-export async function measureHttp(engine: SearchEngine, questions: string[], progress: Progress, connections = 16, seconds = 10): Promise<HttpResult> {
+export async function measureHttp(
+  engine: SearchEngine,
+  questions: string[],
+  progress: Progress,
+  connections = 16,
+  seconds = 10,
+): Promise<HttpResult> {
   const server = serve({ fetch: createApp(engine).fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -27,7 +33,9 @@ export async function measureHttp(engine: SearchEngine, questions: string[], pro
     for (let i = 0; i < 20; i++) await (await fetch(base + nextPath())).arrayBuffer();
     const sequential = await timeEach(300, async () => (await fetch(base + nextPath())).arrayBuffer());
     progress('HTTP: one client, 100 repeats of one query (2 of 3)');
-    const repeated = await timeEach(100, async () => (await fetch(`${base}/api/search?q=${encodeURIComponent(questions[0]!)}`)).arrayBuffer());
+    const repeated = await timeEach(100, async () =>
+      (await fetch(`${base}/api/search?q=${encodeURIComponent(questions[0]!)}`)).arrayBuffer(),
+    );
     progress(`HTTP: ${connections} concurrent clients for ${seconds} s (3 of 3)`);
     const load = await autocannon({
       url: base,

@@ -18,7 +18,11 @@ export interface PeerResult {
  * Search-stage latency (query vectors computed beforehand, so no model time) and nDCG@10 of our modes
  * and of the peers, on the same seed papers and labelled queries.
  */
-export async function measurePeers({ engine, index, embedder }: EvalSubject, collection: EvalCollection, progress: Progress): Promise<PeerResult[]> {
+export async function measurePeers(
+  { engine, index, embedder }: EvalSubject,
+  collection: EvalCollection,
+  progress: Progress,
+): Promise<PeerResult[]> {
   const papers = index.allPapers();
   const queries = collection.queries;
   const vectors = await embedder.embed(queries.map((q) => q.text));
@@ -26,7 +30,15 @@ export async function measurePeers({ engine, index, embedder }: EvalSubject, col
 
   progress(`peers: indexing the ${papers.length} seed papers in Orama and MiniSearch`);
   const orama = create({ schema: { id: 'string', title: 'string', abstract: 'string', embedding: 'vector[384]' } as const });
-  await insertMultiple(orama, papers.map((paper, ordinal) => ({ id: paper.id, title: paper.title, abstract: paper.abstract, embedding: Array.from(index.vectorOf(ordinal)) })));
+  await insertMultiple(
+    orama,
+    papers.map((paper, ordinal) => ({
+      id: paper.id,
+      title: paper.title,
+      abstract: paper.abstract,
+      embedding: Array.from(index.vectorOf(ordinal)),
+    })),
+  );
   const minisearch = new MiniSearch<{ id: string; title: string; abstract: string }>({ fields: ['title', 'abstract'] });
   minisearch.addAll(papers.map(({ id, title, abstract }) => ({ id, title, abstract })));
   const stored = papers.map((_, ordinal) => index.vectorOf(ordinal));
@@ -37,10 +49,32 @@ export async function measurePeers({ engine, index, embedder }: EvalSubject, col
     'paper-search dense (HNSW)': (i) => engineRanking(engine, queries[i]!.text, 10, 'dense'),
     'paper-search lexical': (i) => engineRanking(engine, queries[i]!.text, 10, 'lexical'),
     'exact brute force (dense)': (i) => exactTopK(stored, vectors[i]!, 10).map((ordinal) => papers[ordinal]!.id),
-    'MiniSearch BM25 (defaults)': (i) => minisearch.search(queries[i]!.text).slice(0, 10).map((hit) => hit.id as string),
-    'Orama full-text': async (i) => oramaIds(await oramaSearch(orama, { term: queries[i]!.text, properties: ['title', 'abstract'], limit: 10 })),
-    'Orama vector': async (i) => oramaIds(await oramaSearch(orama, { mode: 'vector', vector: { value: Array.from(vectors[i]!), property: 'embedding' }, similarity: 0, limit: 10 })),
-    'Orama hybrid': async (i) => oramaIds(await oramaSearch(orama, { mode: 'hybrid', term: queries[i]!.text, vector: { value: Array.from(vectors[i]!), property: 'embedding' }, similarity: 0, limit: 10 })),
+    'MiniSearch BM25 (defaults)': (i) =>
+      minisearch
+        .search(queries[i]!.text)
+        .slice(0, 10)
+        .map((hit) => hit.id as string),
+    'Orama full-text': async (i) =>
+      oramaIds(await oramaSearch(orama, { term: queries[i]!.text, properties: ['title', 'abstract'], limit: 10 })),
+    'Orama vector': async (i) =>
+      oramaIds(
+        await oramaSearch(orama, {
+          mode: 'vector',
+          vector: { value: Array.from(vectors[i]!), property: 'embedding' },
+          similarity: 0,
+          limit: 10,
+        }),
+      ),
+    'Orama hybrid': async (i) =>
+      oramaIds(
+        await oramaSearch(orama, {
+          mode: 'hybrid',
+          term: queries[i]!.text,
+          vector: { value: Array.from(vectors[i]!), property: 'embedding' },
+          similarity: 0,
+          limit: 10,
+        }),
+      ),
   };
 
   const results: PeerResult[] = [];

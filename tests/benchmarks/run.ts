@@ -8,7 +8,15 @@ import { DEFAULT_HNSW, loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
-import { describeTask, isolated, longAbstracts, miniLmFlops, type Precision, type ThroughputResult, type ThroughputTask } from './embedding.js';
+import {
+  describeTask,
+  isolated,
+  longAbstracts,
+  miniLmFlops,
+  type Precision,
+  type ThroughputResult,
+  type ThroughputTask,
+} from './embedding.js';
 import { measureHttp, type HttpResult } from './http.js';
 import { measurePeers, type PeerResult } from './peers.js';
 import { stderrProgress } from './progress.js';
@@ -17,8 +25,9 @@ import { measureScalePoint, type ScalePoint } from './scale.js';
 import { median, round } from './stats.js';
 import { lineChart } from './svg.js';
 
-const USAGE = 'npm run bench -- [--full] [--skip-scale] [--skip-http] [--update-report]'
-  + ' (writes report.md, results.json and scale.svg to .cache/bench/, or to tests/benchmarks/ with --update-report)';
+const USAGE =
+  'npm run bench -- [--full] [--skip-scale] [--skip-http] [--update-report]' +
+  ' (writes report.md, results.json and scale.svg to .cache/bench/, or to tests/benchmarks/ with --update-report)';
 const EMBEDDING_ROUNDS = 3;
 const PRECISIONS = ['fp32', 'int8'] as const;
 
@@ -34,20 +43,33 @@ interface Report {
 }
 
 runMain(async () => {
-  const { values } = parseCommandLine({
-    ...settingFlags(),
-    full: { type: 'boolean' },
-    'skip-scale': { type: 'boolean' },
-    'skip-http': { type: 'boolean' },
-    'update-report': { type: 'boolean' },
-  }, USAGE);
-  const { full, 'skip-scale': skipScale, 'skip-http': skipHttp, 'update-report': updateReport, ...flags } = values as Record<string, string>
-    & { full?: boolean; 'skip-scale'?: boolean; 'skip-http'?: boolean; 'update-report'?: boolean };
+  const { values } = parseCommandLine(
+    {
+      ...settingFlags(),
+      full: { type: 'boolean' },
+      'skip-scale': { type: 'boolean' },
+      'skip-http': { type: 'boolean' },
+      'update-report': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  const {
+    full,
+    'skip-scale': skipScale,
+    'skip-http': skipHttp,
+    'update-report': updateReport,
+    ...flags
+  } = values as Record<string, string> & { full?: boolean; 'skip-scale'?: boolean; 'skip-http'?: boolean; 'update-report'?: boolean };
   const settings = loadSettings(flags);
   const progress = stderrProgress();
 
   const indexDir = resolve('.cache/bench/seeds');
-  const embedder = await Embedder.load({ modelsDir: settings.modelsDir, model: settings.model, precision: settings.precision, threads: settings.threads });
+  const embedder = await Embedder.load({
+    modelsDir: settings.modelsDir,
+    model: settings.model,
+    precision: settings.precision,
+    threads: settings.threads,
+  });
   await runBuild({ ...settings, indexDir }, { inputs: [resolve('seeds')] }, embedder);
   const index = loadIndex(indexDir);
   const engine = new SearchEngine(index, embedder);
@@ -66,8 +88,22 @@ runMain(async () => {
     ...PRECISIONS.map((precision): ThroughputTask => ({ kind: 'embedder', modelsDir: settings.modelsDir, precision, texts })),
   ];
   const textSets = [
-    { name: '128 abstracts of 256 tokens', tasks: contenders(longAbstracts(papers.map((p) => p.abstract), 128, 2200)), target: embedding.sorted256 },
-    { name: `the ${papers.length} seed papers`, tasks: contenders(papers.map((p) => `${p.title}\n\n${p.abstract}`)), target: embedding.seedCorpus },
+    {
+      name: '128 abstracts of 256 tokens',
+      tasks: contenders(
+        longAbstracts(
+          papers.map((p) => p.abstract),
+          128,
+          2200,
+        ),
+      ),
+      target: embedding.sorted256,
+    },
+    {
+      name: `the ${papers.length} seed papers`,
+      tasks: contenders(papers.map((p) => `${p.title}\n\n${p.abstract}`)),
+      target: embedding.seedCorpus,
+    },
   ];
   const measurements = EMBEDDING_ROUNDS * textSets.reduce((sum, set) => sum + set.tasks.length, 0);
   let measured = 0;
@@ -85,7 +121,12 @@ runMain(async () => {
 
   const dev = loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', papers);
   let http: HttpResult | undefined;
-  if (!skipHttp) http = await measureHttp(engine, dev.queries.filter((q) => q.kind !== 'abstract').map((q) => q.text), progress);
+  if (!skipHttp)
+    http = await measureHttp(
+      engine,
+      dev.queries.filter((q) => q.kind !== 'abstract').map((q) => q.text),
+      progress,
+    );
   const peers = await measurePeers({ engine, index, embedder }, dev, progress);
 
   const scale: ScalePoint[] = [];
@@ -94,10 +135,17 @@ runMain(async () => {
     const sizes = full ? [1_000, 10_000, 100_000] : [1_000, 10_000];
     for (const [position, n] of sizes.entries()) {
       const step = `scale N = ${n.toLocaleString('en')} (${position + 1} of ${sizes.length})`;
-      scale.push(await measureScalePoint({
-        n, real, abstracts: [...papers], model: index.manifest.model, modelsDir: settings.modelsDir, withOrama: n <= 10_000,
-        progress: (line) => progress(`${step}: ${line}`),
-      }));
+      scale.push(
+        await measureScalePoint({
+          n,
+          real,
+          abstracts: [...papers],
+          model: index.manifest.model,
+          modelsDir: settings.modelsDir,
+          withOrama: n <= 10_000,
+          progress: (line) => progress(`${step}: ${line}`),
+        }),
+      );
     }
   }
 
@@ -112,13 +160,18 @@ runMain(async () => {
   };
   const out = reportFolder(updateReport ?? false);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (scale.length > 0) {
-    writeFileSync(join(out, 'scale.svg'), lineChart('Search stage latency vs corpus size (p50, ms)', 'papers (N)', 'ms', [
-      { name: 'HNSW (ours)', points: scale.map((p) => [p.n, p.hnswP50Ms]) },
-      { name: 'exact brute force', points: scale.map((p) => [p.n, p.exactP50Ms]) },
-      ...(scale.some((p) => p.orama) ? [{ name: 'Orama vector', points: scale.filter((p) => p.orama).map((p) => [p.n, p.orama!.p50Ms] as [number, number]) }] : []),
-    ]));
+    writeFileSync(
+      join(out, 'scale.svg'),
+      lineChart('Search stage latency vs corpus size (p50, ms)', 'papers (N)', 'ms', [
+        { name: 'HNSW (ours)', points: scale.map((p) => [p.n, p.hnswP50Ms]) },
+        { name: 'exact brute force', points: scale.map((p) => [p.n, p.exactP50Ms]) },
+        ...(scale.some((p) => p.orama)
+          ? [{ name: 'Orama vector', points: scale.filter((p) => p.orama).map((p) => [p.n, p.orama!.p50Ms] as [number, number]) }]
+          : []),
+      ]),
+    );
   }
   writeFileSync(join(out, 'report.md'), markdown(report));
   process.stdout.write(markdown(report));
@@ -128,7 +181,12 @@ runMain(async () => {
 function markdown(r: Report): string {
   const rows = (results: ThroughputResult[]) => {
     const naive = results[0]!.papersPerSecond;
-    return results.map((t) => `| ${t.name} | ${t.papersPerSecond} | ${round(t.papersPerSecond / r.gemm[t.precision].ceilingPapersPerSecond, 2)} of ${t.precision} | ${round(t.papersPerSecond / naive, 2)}x |`).join('\n');
+    return results
+      .map(
+        (t) =>
+          `| ${t.name} | ${t.papersPerSecond} | ${round(t.papersPerSecond / r.gemm[t.precision].ceilingPapersPerSecond, 2)} of ${t.precision} | ${round(t.papersPerSecond / naive, 2)}x |`,
+      )
+      .join('\n');
   };
   const lines = [
     `# paper-search benchmark`,
@@ -154,28 +212,51 @@ function markdown(r: Report): string {
     rows(r.embedding.seedCorpus),
   ];
   if (r.http) {
-    lines.push(``, `## Query latency through HTTP (seed index, distinct queries, no cache hits)`, ``,
-      `| measure | value |`, `| --- | --- |`,
+    lines.push(
+      ``,
+      `## Query latency through HTTP (seed index, distinct queries, no cache hits)`,
+      ``,
+      `| measure | value |`,
+      `| --- | --- |`,
       `| one client, p50 | ${r.http.sequential.p50Ms} ms |`,
       `| one client, p99 | ${r.http.sequential.p99Ms} ms |`,
       `| ${r.http.concurrent.connections} clients (autocannon, ${r.http.concurrent.seconds} s), throughput | ${r.http.concurrent.requestsPerSecond} req/s |`,
       `| ${r.http.concurrent.connections} clients, p50 / p99 | ${r.http.concurrent.p50Ms} / ${r.http.concurrent.p99Ms} ms |`,
       `| non-2xx answers under load | ${r.http.concurrent.non2xx} |`,
-      `| repeated query (embedding cache hit), p50 | ${r.http.cachedRepeatP50Ms} ms |`);
+      `| repeated query (embedding cache hit), p50 | ${r.http.cachedRepeatP50Ms} ms |`,
+    );
   }
-  lines.push(``, `## Search stage and quality beside peers (seed corpus, 53 labelled queries, query vectors precomputed)`, ``,
-    `| engine | p50 ms | p99 ms | nDCG@10 |`, `| --- | --- | --- | --- |`,
-    ...r.peers.map((p) => `| ${p.name} | ${p.p50Ms} | ${p.p99Ms} | ${p.ndcgAt10} |`));
+  lines.push(
+    ``,
+    `## Search stage and quality beside peers (seed corpus, 53 labelled queries, query vectors precomputed)`,
+    ``,
+    `| engine | p50 ms | p99 ms | nDCG@10 |`,
+    `| --- | --- | --- | --- |`,
+    ...r.peers.map((p) => `| ${p.name} | ${p.p50Ms} | ${p.p99Ms} | ${p.ndcgAt10} |`),
+  );
   if (r.scale.length > 0) {
-    lines.push(``, `## Scale (synthetic vectors around the real ones; HNSW M=16, efConstruction=200, ef=128)`, ``,
+    lines.push(
+      ``,
+      `## Scale (synthetic vectors around the real ones; HNSW M=16, efConstruction=200, ef=128)`,
+      ``,
       `| N | build s | index MB | HNSW recall@10 | HNSW p50 / p99 ms | exact p50 ms | Orama vector recall / p50 ms | server start s | server RSS MB |`,
       `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-      ...r.scale.map((p) => `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.indexMegabytes} | ${p.hnswRecallAt10} | ${p.hnswP50Ms} / ${p.hnswP99Ms} | ${p.exactP50Ms} | ${p.orama ? `${p.orama.recallAt10} / ${p.orama.p50Ms}` : '–'} | ${p.startupSeconds} | ${p.serverRssMegabytes} |`),
-      ``, `![search latency vs N](scale.svg)`);
+      ...r.scale.map(
+        (p) =>
+          `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.indexMegabytes} | ${p.hnswRecallAt10} | ${p.hnswP50Ms} / ${p.hnswP99Ms} | ${p.exactP50Ms} | ${p.orama ? `${p.orama.recallAt10} / ${p.orama.p50Ms}` : '–'} | ${p.startupSeconds} | ${p.serverRssMegabytes} |`,
+      ),
+      ``,
+      `![search latency vs N](scale.svg)`,
+    );
     const largest = r.scale.at(-1)!;
-    lines.push(``, `### HNSW search breadth at N = ${largest.n.toLocaleString('en')} (the default ef is ${DEFAULT_HNSW.efSearch})`, ``,
-      `| ef | recall@10 | p50 ms | p99 ms |`, `| --- | --- | --- | --- |`,
-      ...largest.efCurve.map((point) => `| ${point.ef} | ${point.recallAt10} | ${point.p50Ms} | ${point.p99Ms} |`));
+    lines.push(
+      ``,
+      `### HNSW search breadth at N = ${largest.n.toLocaleString('en')} (the default ef is ${DEFAULT_HNSW.efSearch})`,
+      ``,
+      `| ef | recall@10 | p50 ms | p99 ms |`,
+      `| --- | --- | --- | --- |`,
+      ...largest.efCurve.map((point) => `| ${point.ef} | ${point.recallAt10} | ${point.p50Ms} | ${point.p99Ms} |`),
+    );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -49,7 +49,9 @@ const recall = (found: number[][], truth: number[][]) =>
   found.reduce((sum, ids, q) => sum + ids.filter((id) => truth[q]!.includes(id)).length / truth[q]!.length, 0) / found.length;
 
 function folderBytes(dir: string): number {
-  return readdirSync(dir).filter((name) => name !== 'cache').reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  return readdirSync(dir)
+    .filter((name) => name !== 'cache')
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
 /** The compiled command and arguments `npm start` runs; `npm run bench` builds it before measuring. */
@@ -144,7 +146,12 @@ export async function measureScalePoint(options: {
 }
 
 /** hnswlib itself on the saved graph, at each ef of `EF_SWEEP`. */
-async function measureEfCurve(hnswFile: string, dimensions: number, queries: Float32Array[], truth: number[][]): Promise<ScalePoint['efCurve']> {
+async function measureEfCurve(
+  hnswFile: string,
+  dimensions: number,
+  queries: Float32Array[],
+  truth: number[][],
+): Promise<ScalePoint['efCurve']> {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   graph.readIndexSync(hnswFile);
   const curve: ScalePoint['efCurve'] = [];
@@ -152,7 +159,12 @@ async function measureEfCurve(hnswFile: string, dimensions: number, queries: Flo
     graph.setEf(ef);
     const found: number[][] = [];
     const times = await timeEach(queries.length, (i) => found.push(graph.searchKnn(Array.from(queries[i]!), 10).neighbors));
-    curve.push({ ef, recallAt10: round(recall(found, truth), 4), p50Ms: round(percentile(times, 50), 3), p99Ms: round(percentile(times, 99), 3) });
+    curve.push({
+      ef,
+      recallAt10: round(recall(found, truth), 4),
+      p50Ms: round(percentile(times, 50), 3),
+      p99Ms: round(percentile(times, 99), 3),
+    });
   }
   return curve;
 }
@@ -161,12 +173,25 @@ async function measureEfCurve(hnswFile: string, dimensions: number, queries: Flo
 async function measureOrama(vectors: Float32Array[], queries: Float32Array[], truth: number[][]) {
   const db = create({ schema: { ordinal: 'number', embedding: `vector[${vectors[0]!.length}]` } as const });
   const insertStarted = performance.now();
-  await insertMultiple(db, vectors.map((v, ordinal) => ({ ordinal, embedding: Array.from(v) })));
+  await insertMultiple(
+    db,
+    vectors.map((v, ordinal) => ({ ordinal, embedding: Array.from(v) })),
+  );
   const insertSeconds = (performance.now() - insertStarted) / 1000;
   const found: number[][] = [];
   const times = await timeEach(queries.length, async (i) => {
-    const result = await oramaSearch(db, { mode: 'vector', vector: { value: Array.from(queries[i]!), property: 'embedding' }, similarity: 0, limit: 10 });
+    const result = await oramaSearch(db, {
+      mode: 'vector',
+      vector: { value: Array.from(queries[i]!), property: 'embedding' },
+      similarity: 0,
+      limit: 10,
+    });
     found.push(result.hits.map((hit) => hit.document.ordinal as number));
   });
-  return { insertSeconds: round(insertSeconds), recallAt10: round(recall(found, truth), 4), p50Ms: round(percentile(times, 50), 3), p99Ms: round(percentile(times, 99), 3) };
+  return {
+    insertSeconds: round(insertSeconds),
+    recallAt10: round(recall(found, truth), 4),
+    p50Ms: round(percentile(times, 50), 3),
+    p99Ms: round(percentile(times, 99), 3),
+  };
 }

@@ -42,7 +42,11 @@ function cliJson(args: string[], input?: string): SearchAnswer {
 
 /** Numbered result lines of the human output: ` 1. [2.559] Title`. */
 function numberedResults(stdout: string) {
-  return [...stdout.matchAll(/^\s*(\d+)\. \[(-?\d+\.\d{3})\] (.+)$/gm)].map((m) => ({ rank: Number(m[1]), score: Number(m[2]), title: m[3]! }));
+  return [...stdout.matchAll(/^\s*(\d+)\. \[(-?\d+\.\d{3})\] (.+)$/gm)].map((m) => ({
+    rank: Number(m[1]),
+    score: Number(m[2]),
+    title: m[3]!,
+  }));
 }
 
 function expectAnswerShape(answer: SearchAnswer): void {
@@ -50,7 +54,11 @@ function expectAnswerShape(answer: SearchAnswer): void {
   expect(typeof answer.took_ms).toBe('number');
   expect(['high', 'low']).toContain(answer.confidence);
   for (const result of answer.results) {
-    expect(Object.keys(result).filter((key) => !['authors', 'year', 'url'].includes(key)).sort()).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
+    expect(
+      Object.keys(result)
+        .filter((key) => !['authors', 'year', 'url'].includes(key))
+        .sort(),
+    ).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
     expect(typeof result.score).toBe('number');
     expect(result.abstract).toContain(result.snippet.replace(/ …$/, ''));
   }
@@ -111,10 +119,11 @@ describe('search CLI', () => {
   });
 
   describe('--similar', () => {
-    const abstract = 'Humanoid robots promise to learn household skills from people, but teleoperating a whole humanoid body is hard. '
-      + 'We train a low-level policy in simulation on a large dataset of human motion, then use it to shadow a human operator in real time '
-      + 'from a single RGB camera, collecting whole-body demonstrations with which we train imitation policies for skills such as '
-      + 'jumping, folding clothes and typing.';
+    const abstract =
+      'Humanoid robots promise to learn household skills from people, but teleoperating a whole humanoid body is hard. ' +
+      'We train a low-level policy in simulation on a large dataset of human motion, then use it to shadow a human operator in real time ' +
+      'from a single RGB camera, collecting whole-body demonstrations with which we train imitation policies for skills such as ' +
+      'jumping, folding clothes and typing.';
 
     it('reads an abstract from a file', () => {
       const file = join(scratch, 'abstract.txt');
@@ -176,7 +185,12 @@ describe('search CLI', () => {
 function paperSearch(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SETTING_VARIABLES) delete clean[name];
-  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', ...args], { cwd: ROOT, env: { ...clean, MODELS_DIR: resolve(ROOT, 'models'), ...env }, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', ...args], {
+    cwd: ROOT,
+    env: { ...clean, MODELS_DIR: resolve(ROOT, 'models'), ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (run.error) throw run.error;
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -188,12 +202,16 @@ describe('every command', () => {
     expect(run.stdout).toMatch(new RegExp(`Usage: paper-search ${command}`));
     expect(run.stdout).toMatch(/--models <folder>.*\n?.*default models/);
     if (command !== 'prepare-model') expect(run.stdout).toMatch(/Examples:\n\s+npx paper-search/);
-    if (command === 'serve') for (const flag of ['--threads', '--token', '--cors-origins', '--models', '--precision']) expect(run.stdout).toContain(flag);
+    if (command === 'serve')
+      for (const flag of ['--threads', '--token', '--cors-origins', '--models', '--precision']) expect(run.stdout).toContain(flag);
   });
 
   it('keeps stdout for the JSON alone under npm run -s, so it can be piped', () => {
     const run = spawnSync('npm', ['run', '-s', 'search', '--', 'robot imitation', '-k', '2', '--json'], {
-      cwd: ROOT, env: { ...process.env, INDEX_DIR: inject('seedIndexDir'), MODELS_DIR: resolve(ROOT, 'models') }, encoding: 'utf8', timeout: 120_000,
+      cwd: ROOT,
+      env: { ...process.env, INDEX_DIR: inject('seedIndexDir'), MODELS_DIR: resolve(ROOT, 'models') },
+      encoding: 'utf8',
+      timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as SearchAnswer).results).toHaveLength(2);
@@ -209,11 +227,16 @@ describe('every command', () => {
 });
 
 describe('a library built and searched from the command line', () => {
-  const papers = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => JSON.stringify({
-    title: `Tactile sensing for dexterous hands, study ${from + i}`,
-    abstract: `We study contrastive pretraining of tactile sensors for robot hands (study ${from + i}) and measure grasp success.`,
-    authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'], year: 2024, doi: `10.1234/tactile.${from + i}`,
-  })).join('\n');
+  const papers = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) =>
+      JSON.stringify({
+        title: `Tactile sensing for dexterous hands, study ${from + i}`,
+        abstract: `We study contrastive pretraining of tactile sensors for robot hands (study ${from + i}) and measure grasp success.`,
+        authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
+        year: 2024,
+        doi: `10.1234/tactile.${from + i}`,
+      }),
+    ).join('\n');
 
   it('adds papers to what the index holds and says what changed', () => {
     const out = join(scratch, 'library-index');

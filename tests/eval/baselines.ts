@@ -10,7 +10,11 @@ export type Retriever = (text: string, depth: number) => Promise<string[]>;
 export function plainBm25(index: PaperIndex): Retriever {
   const search = new MiniSearch<{ id: string; title: string; abstract: string }>({ fields: ['title', 'abstract'] });
   search.addAll(index.allPapers().map(({ id, title, abstract }) => ({ id, title, abstract })));
-  return async (text, depth) => search.search(text).slice(0, depth).map((hit) => hit.id as string);
+  return async (text, depth) =>
+    search
+      .search(text)
+      .slice(0, depth)
+      .map((hit) => hit.id as string);
 }
 
 /** Brute-force cosine over every stored vector, query embedded plainly (truncated): the exact dense baseline. */
@@ -28,8 +32,11 @@ export function reciprocalRankFusion(retrievers: Retriever[], k = 60, pool = 200
   return async (text, depth) => {
     const scores = new Map<string, number>();
     for (const retrieve of retrievers) {
-      (await retrieve(text, pool)).forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + rank + 1)));
+      for (const [rank, id] of (await retrieve(text, pool)).entries()) scores.set(id, (scores.get(id) ?? 0) + 1 / (k + rank + 1));
     }
-    return [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, depth).map(([id]) => id);
+    return [...scores.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, depth)
+      .map(([id]) => id);
   };
 }

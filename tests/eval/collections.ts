@@ -22,12 +22,14 @@ export interface EvalCollection {
 }
 
 const LabelledSetSchema = z.object({
-  queries: z.array(z.object({
-    id: z.string(),
-    kind: z.enum(QUERY_KINDS),
-    text: z.string().min(1),
-    judgments: z.record(z.string(), z.number().int().min(0).max(3)),
-  })),
+  queries: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(QUERY_KINDS),
+      text: z.string().min(1),
+      judgments: z.record(z.string(), z.number().int().min(0).max(3)),
+    }),
+  ),
   offTopic: z.array(z.string()).default([]),
 });
 
@@ -39,11 +41,13 @@ export function loadLabelledSet(path: string, name: string, papers: readonly Pap
     id: query.id,
     kind: query.kind,
     text: query.text,
-    judgments: new Map(Object.entries(query.judgments).map(([title, grade]) => {
-      const id = idByTitle.get(title);
-      if (!id) throw new Error(`${path}: query ${query.id} judges "${title}", which is not a title in the index`);
-      return [id, grade];
-    })),
+    judgments: new Map(
+      Object.entries(query.judgments).map(([title, grade]) => {
+        const id = idByTitle.get(title);
+        if (!id) throw new Error(`${path}: query ${query.id} judges "${title}", which is not a title in the index`);
+        return [id, grade];
+      }),
+    ),
   }));
   return { name, queries, offTopic: set.offTopic };
 }

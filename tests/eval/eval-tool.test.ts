@@ -31,26 +31,31 @@ function runEval(args: string[]): Promise<Run> {
   });
 }
 
-const gitStatus = (path: string) => execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', path], { encoding: 'utf8' });
+const gitStatus = (path: string) =>
+  execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', path], { encoding: 'utf8' });
 
 describe('npm run eval on a clone without the MED collection', () => {
-  it('measures the labelled set, says in one line that MED was skipped and how to include it, exits 0 and leaves the tree clean', async () => {
-    const missing = resolve('/nonexistent-med-folder');
-    const historyBefore = readdirSync('tests/eval/history');
-    const statusBefore = gitStatus('tests/eval');
+  it(
+    'measures the labelled set, says in one line that MED was skipped and how to include it, exits 0 and leaves the tree clean',
+    async () => {
+      const missing = resolve('/nonexistent-med-folder');
+      const historyBefore = readdirSync('tests/eval/history');
+      const statusBefore = gitStatus('tests/eval');
 
-    const run = await runEval(['--med', missing, '--dev', 'tests/eval/fixtures/seed-tiny.json']);
+      const run = await runEval(['--med', missing, '--dev', 'tests/eval/fixtures/seed-tiny.json']);
 
-    expect(run.code, run.stderr).toBe(0);
-    const skipped = run.stderr.split('\n').filter((line) => line.includes('MED'));
-    expect(skipped).toHaveLength(1);
-    expect(skipped[0]).toContain(missing);
-    expect(skipped[0]).toContain('--med <folder>');
-    expect(run.stdout).toContain('## seeds: tests/eval/fixtures/seed-tiny.json (3 queries)');
-    expect(run.stdout).toContain('| hybrid |');
-    expect(run.stdout).not.toMatch(/## MED/);
-    expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);
-    expect(readdirSync('tests/eval/history')).toEqual(historyBefore);
-    expect(gitStatus('tests/eval')).toBe(statusBefore);
-  }, TIMEOUT_MS + 10_000);
+      expect(run.code, run.stderr).toBe(0);
+      const skipped = run.stderr.split('\n').filter((line) => line.includes('MED'));
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toContain(missing);
+      expect(skipped[0]).toContain('--med <folder>');
+      expect(run.stdout).toContain('## seeds: tests/eval/fixtures/seed-tiny.json (3 queries)');
+      expect(run.stdout).toContain('| hybrid |');
+      expect(run.stdout).not.toMatch(/## MED/);
+      expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);
+      expect(readdirSync('tests/eval/history')).toEqual(historyBefore);
+      expect(gitStatus('tests/eval')).toBe(statusBefore);
+    },
+    TIMEOUT_MS + 10_000,
+  );
 });

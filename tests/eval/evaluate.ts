@@ -52,7 +52,10 @@ export async function evaluateCollection({ engine, index, embedder }: EvalSubjec
     for (const method of METHODS) scores.get(method)!.push(evaluateRanking(await methods[method](query), query.judgments));
   }
   const summaryOf = (keep: (query: EvalQuery) => boolean) =>
-    Object.fromEntries(METHODS.map((m) => [m, summarize(scores.get(m)!.filter((_, i) => keep(collection.queries[i]!)))])) as Record<Method, MetricScores>;
+    Object.fromEntries(METHODS.map((m) => [m, summarize(scores.get(m)!.filter((_, i) => keep(collection.queries[i]!)))])) as Record<
+      Method,
+      MetricScores
+    >;
   const kinds = QUERY_KINDS.filter((kind) => collection.queries.some((q) => q.kind === kind));
 
   let answerableHigh = 0;

@@ -10,5 +10,8 @@ export function exactTopK(vectors: readonly Float32Array[], query: Float32Array,
     for (let d = 0; d < vector.length; d++) dot += vector[d]! * query[d]!;
     return [dot, ordinal] as const;
   });
-  return scored.sort((a, b) => b[0] - a[0]).slice(0, k).map(([, ordinal]) => ordinal);
+  return scored
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, k)
+    .map(([, ordinal]) => ordinal);
 }

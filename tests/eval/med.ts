@@ -61,9 +61,7 @@ export function hasMedCollection(folder: string): boolean {
 /** One JSON object per line in the shape the product's JSONL import accepts. */
 export function medAsJsonLines(documents: readonly MedDocument[]): string {
   return documents
-    .map(({ id, text }) =>
-      JSON.stringify({ id, title: text.split(' ').slice(0, TITLE_WORDS).join(' '), abstract: text }),
-    )
+    .map(({ id, text }) => JSON.stringify({ id, title: text.split(' ').slice(0, TITLE_WORDS).join(' '), abstract: text }))
     .map((line) => `${line}\n`)
     .join('');
 }
@@ -107,11 +105,7 @@ function parseRelevance(content: string): Array<{ queryId: string; docId: string
       throw new Error(`MED.REL line ${index + 1}: expected 3 or 4 fields, got "${line.trim()}"`);
     }
     // Field count was checked above, so all three are present.
-    const [queryId, docId, gradeText] = (fields.length === 3 ? fields : [fields[0], fields[2], fields[3]]) as [
-      string,
-      string,
-      string,
-    ];
+    const [queryId, docId, gradeText] = (fields.length === 3 ? fields : [fields[0], fields[2], fields[3]]) as [string, string, string];
     const grade = Number(gradeText);
     if (!Number.isFinite(grade)) throw new Error(`MED.REL line ${index + 1}: grade is not a number: "${line.trim()}"`);
     judgments.push({ queryId, docId: DOC_ID_PREFIX + docId, grade });

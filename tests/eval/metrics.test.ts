@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  averagePrecision,
-  evaluateRanking,
-  ndcgAt,
-  recallAt,
-  reciprocalRank,
-  summarize,
-} from './metrics.js';
+import { averagePrecision, evaluateRanking, ndcgAt, recallAt, reciprocalRank, summarize } from './metrics.js';
 
 const judged = (entries: Record<string, number>) => new Map(Object.entries(entries));
 const graded = judged({ a: 3, b: 2, c: 1, z: 0 });

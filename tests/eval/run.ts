@@ -12,8 +12,9 @@ import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
 import { METRIC_NAMES, type MetricScores } from './metrics.js';
 
-const USAGE = 'npm run eval -- [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]'
-  + ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
+const USAGE =
+  'npm run eval -- [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
+  ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
 const DEFAULT_MED_FOLDER = '../shared/benchdata/med';
 const WORK_DIR = resolve('.cache/eval');
@@ -27,7 +28,9 @@ async function subjectFor(settings: Settings, embedder: Embedder, name: string, 
 
 function table(title: string, rows: Record<string, MetricScores>): string {
   const header = `| method | ${METRIC_NAMES.join(' | ')} |`;
-  const lines = Object.entries(rows).map(([method, scores]) => `| ${method} | ${METRIC_NAMES.map((m) => scores[m].toFixed(3)).join(' | ')} |`);
+  const lines = Object.entries(rows).map(
+    ([method, scores]) => `| ${method} | ${METRIC_NAMES.map((m) => scores[m].toFixed(3)).join(' | ')} |`,
+  );
   return [`\n${title}`, header, `| --- | ${METRIC_NAMES.map(() => '---').join(' | ')} |`, ...lines].join('\n');
 }
 
@@ -35,27 +38,48 @@ function print(report: CollectionReport): void {
   console.log(table(`## ${report.collection} (${report.queries} queries)`, report.overall));
   for (const [kind, rows] of Object.entries(report.byKind)) console.log(table(`### ${report.collection}, ${kind} queries`, rows!));
   const { answerableHigh, answerable, offTopicLow, offTopic } = report.confidence;
-  console.log(`\nconfidence: high on ${answerableHigh}/${answerable} answerable queries` + (offTopic ? `, low on ${offTopicLow}/${offTopic} off-topic queries` : ''));
+  console.log(
+    `\nconfidence: high on ${answerableHigh}/${answerable} answerable queries` +
+      (offTopic ? `, low on ${offTopicLow}/${offTopic} off-topic queries` : ''),
+  );
   const best = Math.max(report.overall['bm25 (MiniSearch defaults)']['ndcg@10'], report.overall['dense (exact)']['ndcg@10']);
-  console.log(`hybrid nDCG@10 ${report.overall.hybrid['ndcg@10'].toFixed(3)} vs best single baseline ${best.toFixed(3)} (${(report.overall.hybrid['ndcg@10'] - best >= 0 ? '+' : '')}${(report.overall.hybrid['ndcg@10'] - best).toFixed(3)})`);
+  console.log(
+    `hybrid nDCG@10 ${report.overall.hybrid['ndcg@10'].toFixed(3)} vs best single baseline ${best.toFixed(3)} (${report.overall.hybrid['ndcg@10'] - best >= 0 ? '+' : ''}${(report.overall.hybrid['ndcg@10'] - best).toFixed(3)})`,
+  );
 }
 
 runMain(async () => {
-  const { values } = parseCommandLine({
-    ...settingFlags(),
-    med: { type: 'string' },
-    'skip-med': { type: 'boolean' },
-    dev: { type: 'string', multiple: true },
-    record: { type: 'boolean' },
-  }, USAGE);
-  const { med, 'skip-med': skipMed, dev, record, ...flags } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean };
+  const { values } = parseCommandLine(
+    {
+      ...settingFlags(),
+      med: { type: 'string' },
+      'skip-med': { type: 'boolean' },
+      dev: { type: 'string', multiple: true },
+      record: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  const {
+    med,
+    'skip-med': skipMed,
+    dev,
+    record,
+    ...flags
+  } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
   const measureMed = !skipMed && hasMedCollection(medFolder);
   if (!skipMed && !measureMed) {
-    process.stderr.write(`MED collection skipped: no MED.ALL, MED.QRY or MED.REL in ${medFolder}; to measure it, pass --med <folder> holding a copy of the MEDLINE test collection (SMART format)\n`);
+    process.stderr.write(
+      `MED collection skipped: no MED.ALL, MED.QRY or MED.REL in ${medFolder}; to measure it, pass --med <folder> holding a copy of the MEDLINE test collection (SMART format)\n`,
+    );
   }
-  const embedder = await Embedder.load({ modelsDir: settings.modelsDir, model: settings.model, precision: settings.precision, threads: settings.threads });
+  const embedder = await Embedder.load({
+    modelsDir: settings.modelsDir,
+    model: settings.model,
+    precision: settings.precision,
+    threads: settings.threads,
+  });
   mkdirSync(WORK_DIR, { recursive: true });
   const reports: CollectionReport[] = [];
 
@@ -78,6 +102,6 @@ runMain(async () => {
   mkdirSync(historyDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(historyDir, `${stamp}-${embedder.info.precision}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), model: embedder.info, methods: METHODS, reports }, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), model: embedder.info, methods: METHODS, reports }, null, 2)}\n`);
   console.log(`\nwritten ${file}`);
 });

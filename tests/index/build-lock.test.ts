@@ -30,7 +30,9 @@ describe('acquireLock', () => {
   it('lets one writer in, refuses a second at once naming the holder, and frees the folder on release', () => {
     const lock = acquireLock(dir, 'index');
     expect(() => acquireLock(dir, 'index')).toThrow(LockHeldError);
-    expect(() => acquireLock(dir, 'index')).toThrow(new RegExp(`^index in ${dir} is being written by pid ${process.pid} since \\d{4}-\\d\\d-\\d\\dT[^ ]+; wait for it or stop it$`));
+    expect(() => acquireLock(dir, 'index')).toThrow(
+      new RegExp(`^index in ${dir} is being written by pid ${process.pid} since \\d{4}-\\d\\d-\\d\\dT[^ ]+; wait for it or stop it$`),
+    );
     lock.release();
     expect(existsSync(join(dir, '.lock'))).toBe(false);
     acquireLock(dir, 'index').release();

@@ -27,7 +27,10 @@ describe('the vector cache across a smaller build', () => {
 
     // A mistake (a typo in an input, a truncated export) leaves 10 papers, and the user confirms it.
     writePapers(library, 10);
-    expect(await buildIndex({ inputs: [library], outDir: out, embedder, confirmShrink: async () => true })).toMatchObject({ papers: 10, embedded: 0 });
+    expect(await buildIndex({ inputs: [library], outDir: out, embedder, confirmShrink: async () => true })).toMatchObject({
+      papers: 10,
+      embedded: 0,
+    });
 
     writePapers(library, 30);
     const restored = await buildIndex({ inputs: [library], outDir: out, embedder });

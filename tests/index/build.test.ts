@@ -3,14 +3,22 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildIndex, FORMAT_VERSION, IndexError, loadIndex, readManifest, ShrinkRefusedError, type LibraryChange } from '../../src/index/index.js';
+import {
+  buildIndex,
+  FORMAT_VERSION,
+  IndexError,
+  loadIndex,
+  readManifest,
+  ShrinkRefusedError,
+  type LibraryChange,
+} from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { readCorpus, type Paper } from '../../src/papers/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 
 const tempDir = (label: string) => mkdtempSync(join(tmpdir(), `paper-search-${label}-`));
-const writeJsonl = (file: string, papers: Paper[]) => writeFileSync(file, papers.map((p) => JSON.stringify(p)).join('\n') + '\n');
+const writeJsonl = (file: string, papers: Paper[]) => writeFileSync(file, `${papers.map((p) => JSON.stringify(p)).join('\n')}\n`);
 
 let seeds: Paper[];
 let embedder: Embedder;
@@ -26,14 +34,19 @@ describe('the seed index', () => {
     const { manifest } = index;
     expect(index.size).toBe(237);
     expect(index.allPapers()).toHaveLength(237);
-    expect(manifest).toMatchObject({ formatVersion: FORMAT_VERSION, paperCount: 237, model: { name: 'all-MiniLM-L6-v2', dimensions: 384 }, hnsw: { space: 'cosine' } });
+    expect(manifest).toMatchObject({
+      formatVersion: FORMAT_VERSION,
+      paperCount: 237,
+      model: { name: 'all-MiniLM-L6-v2', dimensions: 384 },
+      hnsw: { space: 'cosine' },
+    });
     expect(manifest.model.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(manifest.builtAt)).not.toBeNaN();
     expect(index.vectorOf(0)).toHaveLength(384);
   });
 
-  it("finds each paper as the nearest neighbour of its own abstract", async () => {
+  it('finds each paper as the nearest neighbour of its own abstract', async () => {
     const index = loadIndex(inject('seedIndexDir'));
     const sample = index.allPapers().filter((_, i) => i % 12 === 0);
     const vectors = await embedder.embed(sample.map((paper) => paper.abstract));
@@ -80,7 +93,9 @@ describe('the library an index remembers', () => {
 
     writeJsonl(library, seeds.slice(0, 5));
     await expect(buildIndex({ inputs: [], outDir: out, embedder })).rejects.toThrow(ShrinkRefusedError);
-    await expect(buildIndex({ inputs: [], outDir: out, embedder, confirmShrink: async () => false })).rejects.toThrow(/would drop 15 of its 20 papers.*--allow-shrink/);
+    await expect(buildIndex({ inputs: [], outDir: out, embedder, confirmShrink: async () => false })).rejects.toThrow(
+      /would drop 15 of its 20 papers.*--allow-shrink/,
+    );
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
     const asked: LibraryChange[] = [];
     const confirmed = await buildIndex({ inputs: [], outDir: out, embedder, confirmShrink: async (change) => asked.push(change) > 0 });
@@ -101,7 +116,9 @@ describe('the library an index remembers', () => {
     writeJsonl(library, seeds.slice(0, 3));
     await buildIndex({ inputs: [library], outDir: out, embedder });
     rmSync(library);
-    await expect(buildIndex({ inputs: [], outDir: out, embedder })).rejects.toThrow(/library\.jsonl \(an input the index in .* remembers\) is missing/);
+    await expect(buildIndex({ inputs: [], outDir: out, embedder })).rejects.toThrow(
+      /library\.jsonl \(an input the index in .* remembers\) is missing/,
+    );
   });
 });
 
@@ -134,7 +151,12 @@ describe('incremental builds', () => {
 
     const fp32 = await Embedder.load({ modelsDir: MODELS_DIR, precision: 'fp32' });
     const notes: string[] = [];
-    const rebuilt = await buildIndex({ inputs: [input], outDir: join(out, 'index'), embedder: fp32, progress: { onNote: (n) => notes.push(n) } });
+    const rebuilt = await buildIndex({
+      inputs: [input],
+      outDir: join(out, 'index'),
+      embedder: fp32,
+      progress: { onNote: (n) => notes.push(n) },
+    });
     expect(rebuilt).toMatchObject({ embedded: 8, reused: 0 });
     expect(notes.join(' ')).toMatch(/Switching the index from all-MiniLM-L6-v2 \(int8.* to all-MiniLM-L6-v2 \(fp32/);
     expect(() => new SearchEngine(loadIndex(join(out, 'index')), embedder)).toThrow(/index was built with .*fp32.*loaded model is .*int8/);
@@ -146,7 +168,12 @@ describe('incremental builds', () => {
     const good = seeds.slice(0, 3).map((p) => JSON.stringify(p));
     writeFileSync(input, [good[0], '{"title": "no abstract"}', good[1], 'not json', good[2]].join('\n'));
     const skipped: number[] = [];
-    const summary = await buildIndex({ inputs: [input], outDir: join(dir, 'index'), embedder, progress: { onSkip: (s) => skipped.push(s.line) } });
+    const summary = await buildIndex({
+      inputs: [input],
+      outDir: join(dir, 'index'),
+      embedder,
+      progress: { onSkip: (s) => skipped.push(s.line) },
+    });
     expect(skipped).toEqual([2, 4]);
     expect(summary).toMatchObject({ papers: 3, skipped: 2 });
   });
@@ -176,7 +203,9 @@ describe('crash safety', () => {
       outcomes.push(index.size);
       index.close();
     }
-    console.log(`kill -9 during builds: ${kills} kills survived; the index loaded afterwards held ${outcomes.join(', ')} papers (10 = previous, 474 = new)`);
+    console.log(
+      `kill -9 during builds: ${kills} kills survived; the index loaded afterwards held ${outcomes.join(', ')} papers (10 = previous, 474 = new)`,
+    );
     const final = await buildIndex({ inputs: [big], outDir: out, embedder });
     expect(final.embedded + final.reused).toBe(474);
     expect(loadIndex(out).size).toBe(474);

@@ -9,7 +9,7 @@ import { readCorpus, type Paper } from '../../src/papers/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 
 const CLI = resolve('.build/cli/paper-search.js');
-const writeJsonl = (file: string, papers: Paper[]) => writeFileSync(file, papers.map((p) => JSON.stringify(p)).join('\n') + '\n');
+const writeJsonl = (file: string, papers: Paper[]) => writeFileSync(file, `${papers.map((p) => JSON.stringify(p)).join('\n')}\n`);
 
 let seeds: Paper[];
 let cwd: string;

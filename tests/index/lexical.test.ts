@@ -21,7 +21,11 @@ beforeAll(async () => {
 describe('the compact BM25 index', () => {
   it('scores every paper exactly as MiniSearch does, with the same coverage', () => {
     // MiniSearch is the reference implementation; its maps are what the compact arrays replace.
-    const reference = new MiniSearch<{ id: number; title: string; abstract: string }>({ fields: ['title', 'abstract'], tokenize, processTerm: analyzeTerm });
+    const reference = new MiniSearch<{ id: number; title: string; abstract: string }>({
+      fields: ['title', 'abstract'],
+      tokenize,
+      processTerm: analyzeTerm,
+    });
     reference.addAll(papers.map((paper, id) => ({ id, title: paper.title, abstract: paper.abstract })));
     let compared = 0;
     for (const query of [...queries, 'robot robot learning', 'the of and']) {
@@ -55,7 +59,9 @@ describe('the compact BM25 index', () => {
     const bytes = Postings.build(papers).serialize();
     const shifted = new Uint8Array(bytes.length + 1).subarray(1);
     shifted.set(bytes);
-    expect(new LexicalIndex(Postings.deserialize(shifted)).query('diffusion policy', 5, 0.7)).toEqual(index.query('diffusion policy', 5, 0.7));
+    expect(new LexicalIndex(Postings.deserialize(shifted)).query('diffusion policy', 5, 0.7)).toEqual(
+      index.query('diffusion policy', 5, 0.7),
+    );
     expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 1 \(truncated\)$/);
     expect(() => Postings.deserialize(new TextEncoder().encode('{"minisearch":{}}'))).toThrow(/bad magic/);
   });

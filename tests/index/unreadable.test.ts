@@ -23,7 +23,9 @@ describe('an index damaged after loading is reported, never served', () => {
     const name = index.manifest.files.papers.name;
     truncate(name, 1000);
     expect(() => index.paper(index.size - 1)).toThrow(IndexUnreadableError);
-    expect(() => index.paper(index.size - 1)).toThrow(`index in ${dir} became unreadable: ${name} is shorter than its manifest says; rebuild or restart`);
+    expect(() => index.paper(index.size - 1)).toThrow(
+      `index in ${dir} became unreadable: ${name} is shorter than its manifest says; rebuild or restart`,
+    );
     expect(unreadable(dir, name)).not.toContain('\n');
 
     const engine = new SearchEngine(index, await Embedder.load({ modelsDir: MODELS_DIR }));

@@ -23,7 +23,9 @@ const SENTENCES = [
 ];
 
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! ** 2;
@@ -44,7 +46,7 @@ describe('all-MiniLM-L6-v2 converted from the npm safetensors to ONNX', () => {
   });
 
   it('matches the published reference for "This is an example sentence"', () => {
-    [0.0677, 0.0635, 0.0487].forEach((published, i) => expect(fp32[0]![i]).toBeCloseTo(published, 3));
+    for (const [i, published] of [0.0677, 0.0635, 0.0487].entries()) expect(fp32[0]![i]).toBeCloseTo(published, 3);
   });
 
   it('fp32 agrees with an independent implementation of the same weights (cosine >= 0.9999 per sentence)', () => {
@@ -57,10 +59,12 @@ describe('all-MiniLM-L6-v2 converted from the npm safetensors to ONNX', () => {
     SENTENCES.forEach((sentence, i) => {
       expect(cosine(int8[i]!, fp32[i]!), sentence).toBeGreaterThanOrEqual(0.99);
     });
-    console.log(`int8 vs fp32 cosine: ${Math.min(...SENTENCES.map((_, i) => cosine(int8[i]!, fp32[i]!))).toFixed(4)} (worst) to ${Math.max(...SENTENCES.map((_, i) => cosine(int8[i]!, fp32[i]!))).toFixed(4)}`);
+    console.log(
+      `int8 vs fp32 cosine: ${Math.min(...SENTENCES.map((_, i) => cosine(int8[i]!, fp32[i]!))).toFixed(4)} (worst) to ${Math.max(...SENTENCES.map((_, i) => cosine(int8[i]!, fp32[i]!))).toFixed(4)}`,
+    );
   });
 
-  it("gives each text the same vector whatever else is embedded with it, at both precisions", async () => {
+  it('gives each text the same vector whatever else is embedded with it, at both precisions', async () => {
     for (const precision of ['fp32', 'int8'] as const) {
       const embedder = await Embedder.load({ modelsDir: MODELS_DIR, precision });
       const [alone] = await embedder.embed([SENTENCES[0]!]);
@@ -96,7 +100,9 @@ describe('all-MiniLM-L6-v2 converted from the npm safetensors to ONNX', () => {
   });
 
   it('refuses a model folder that does not exist, naming the path', async () => {
-    await expect(Embedder.load({ modelsDir: MODELS_DIR, model: 'no-such-model' })).rejects.toThrow(/no-such-model.*not found: expected .*onnx/);
+    await expect(Embedder.load({ modelsDir: MODELS_DIR, model: 'no-such-model' })).rejects.toThrow(
+      /no-such-model.*not found: expected .*onnx/,
+    );
   });
 });
 

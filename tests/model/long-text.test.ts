@@ -2,9 +2,60 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Embedder } from '../../src/model/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 
-const ROBOTICS = ['robot', 'gripper', 'imitation learning', 'demonstrations', 'policy', 'manipulation', 'grasping', 'trajectory', 'teleoperation', 'diffusion policy', 'camera observations', 'reward', 'locomotion', 'sim to real', 'actuator', 'torque control'];
-const COOKING = ['sourdough', 'fermentation', 'oven temperature', 'caramelised onions', 'braising', 'olive oil', 'garlic', 'risotto', 'pastry', 'knife skills', 'stock reduction', 'seasoning', 'roast vegetables', 'butter', 'yeast', 'simmering'];
-const ASTRONOMY = ['galaxy', 'redshift', 'telescope', 'dark matter', 'supernova', 'exoplanet transit', 'spectroscopy', 'black hole', 'cosmic microwave background', 'nebula', 'stellar mass', 'gravitational lensing', 'pulsar', 'orbital period', 'quasar', 'light curve'];
+const ROBOTICS = [
+  'robot',
+  'gripper',
+  'imitation learning',
+  'demonstrations',
+  'policy',
+  'manipulation',
+  'grasping',
+  'trajectory',
+  'teleoperation',
+  'diffusion policy',
+  'camera observations',
+  'reward',
+  'locomotion',
+  'sim to real',
+  'actuator',
+  'torque control',
+];
+const COOKING = [
+  'sourdough',
+  'fermentation',
+  'oven temperature',
+  'caramelised onions',
+  'braising',
+  'olive oil',
+  'garlic',
+  'risotto',
+  'pastry',
+  'knife skills',
+  'stock reduction',
+  'seasoning',
+  'roast vegetables',
+  'butter',
+  'yeast',
+  'simmering',
+];
+const ASTRONOMY = [
+  'galaxy',
+  'redshift',
+  'telescope',
+  'dark matter',
+  'supernova',
+  'exoplanet transit',
+  'spectroscopy',
+  'black hole',
+  'cosmic microwave background',
+  'nebula',
+  'stellar mass',
+  'gravitational lensing',
+  'pulsar',
+  'orbital period',
+  'quasar',
+  'light curve',
+];
 
 /** Lower-case, comma-separated terms and no sentence end: what pasting keywords or a table column gives. */
 function commaSeparated(terms: string[], chars: number, seed: number): string {
@@ -31,7 +82,9 @@ describe('long text without sentence ends is embedded whole, not truncated at th
     const second = `${shared}, ${commaSeparated(ASTRONOMY, 1250, 5)}`;
     expect(embedder.countTokens(shared)).toBeGreaterThan(embedder.info.maxTokens);
     const similarity = cosine(await embedder.embedLong(first), await embedder.embedLong(second));
-    console.log(`texts sharing only their first half: cosine ${similarity.toFixed(6)}, ${embedder.passages(first).length} passages of ${first.length} characters`);
+    console.log(
+      `texts sharing only their first half: cosine ${similarity.toFixed(6)}, ${embedder.passages(first).length} passages of ${first.length} characters`,
+    );
     expect(similarity).toBeLessThan(0.99);
   });
 
@@ -39,7 +92,9 @@ describe('long text without sentence ends is embedded whole, not truncated at th
     const text = commaSeparated([...ROBOTICS, ...COOKING, ...ASTRONOMY], 20_000, 2).replaceAll(',', '');
     const started = performance.now();
     const passages = embedder.passages(text);
-    console.log(`${text.length} characters, ${embedder.countTokens(text)} tokens: ${passages.length} passages in ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `${text.length} characters, ${embedder.countTokens(text)} tokens: ${passages.length} passages in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     expect(passages.length).toBeGreaterThan(1);
     for (const passage of passages) expect(embedder.countTokens(passage)).toBeLessThanOrEqual(embedder.info.maxTokens);
     expect(passages.join(' ')).toBe(text);

@@ -35,9 +35,13 @@ describe('arXiv metadata snapshot', () => {
 
   it('maps every field of a record: un-wrapped text, authors_parsed, first version date, journal-ref, categories, DOI', () => {
     expect(papers.get('0704.0001')).toEqual({
-      id: paperId('Calculation of prompt diphoton production cross sections at Tevatron and LHC energies', { doi: '10.1103/physrevd.76.013009' }),
+      id: paperId('Calculation of prompt diphoton production cross sections at Tevatron and LHC energies', {
+        doi: '10.1103/physrevd.76.013009',
+      }),
       title: 'Calculation of prompt diphoton production cross sections at Tevatron and LHC energies',
-      abstract: expect.stringMatching(/^A fully differential calculation in perturbative quantum chromodynamics is presented for the production of massive photon pairs at hadron colliders\. All next-to-leading order .* more detailed tests with CDF and DO data\.$/),
+      abstract: expect.stringMatching(
+        /^A fully differential calculation in perturbative quantum chromodynamics is presented for the production of massive photon pairs at hadron colliders\. All next-to-leading order .* more detailed tests with CDF and DO data\.$/,
+      ),
       authors: ['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C. -P. Yuan'],
       // The first version's date (2 Apr 2007), not the last update (2008) nor v2's.
       year: 2007,
@@ -48,7 +52,12 @@ describe('arXiv metadata snapshot', () => {
       arxiv: '0704.0001',
       url: 'https://arxiv.org/abs/0704.0001',
       source: SNAPSHOT,
-      metadata: { submitter: 'Pavel Nadolsky', comments: '37 pages, 15 figures; published version', 'report-no': 'ANL-HEP-PR-07-12', update_date: '2008-11-13' },
+      metadata: {
+        submitter: 'Pavel Nadolsky',
+        comments: '37 pages, 15 figures; published version',
+        'report-no': 'ANL-HEP-PR-07-12',
+        update_date: '2008-11-13',
+      },
     });
     expect(papers.get('0704.0001')!.abstract).not.toMatch(/\n| {2}/);
   });
@@ -78,8 +87,13 @@ describe('arXiv metadata snapshot', () => {
       authors: ['Inês Möller', 'Kai Zhang'],
       abstract: expect.stringContaining('costs O(L² D) memory; we reduce it to O(LD)'),
     });
-    expect(papers.get('1809.04281')!.abstract).toMatch(/with ∼ 2,000 tokens practical\. Listening tests prefer our samples in 83% of pairwise comparisons\.$/);
-    expect(papers.get('astro-ph/0512345')).toMatchObject({ authors: ['John Smith Jr', "Mary O'Neil"], abstract: expect.stringMatching(/the 2175 Å bump\.$/) });
+    expect(papers.get('1809.04281')!.abstract).toMatch(
+      /with ∼ 2,000 tokens practical\. Listening tests prefer our samples in 83% of pairwise comparisons\.$/,
+    );
+    expect(papers.get('astro-ph/0512345')).toMatchObject({
+      authors: ['John Smith Jr', "Mary O'Neil"],
+      abstract: expect.stringMatching(/the 2175 Å bump\.$/),
+    });
   });
 
   it('takes the first of several DOIs and keeps a collaboration as one author', () => {
@@ -104,16 +118,25 @@ describe('arXiv metadata snapshot', () => {
   it('reports a line that is not an arXiv record with one clear reason', async () => {
     const file = join(dir, 'odd.json');
     const valid = { id: '2401.00001', title: 'T', abstract: 'A', categories: 'cs.LG', authors_parsed: [['Doe', 'Jane', '']] };
-    await writeFile(file, [
-      JSON.stringify(valid),
-      JSON.stringify(['not', 'an', 'object']),
-      JSON.stringify({ ...valid, id: 'not-an-id' }),
-      JSON.stringify({ ...valid, id: undefined }),
-      JSON.stringify({ ...valid, title: '  \n  ' }),
-      JSON.stringify({ ...valid, abstract: 7 }),
-      '',
-      JSON.stringify({ ...valid, id: '2401.00002v3', versions: 'garbled', authors_parsed: undefined, authors: 'A. One (MIT), B. Two and C. Three' }),
-    ].join('\r\n'));
+    await writeFile(
+      file,
+      [
+        JSON.stringify(valid),
+        JSON.stringify(['not', 'an', 'object']),
+        JSON.stringify({ ...valid, id: 'not-an-id' }),
+        JSON.stringify({ ...valid, id: undefined }),
+        JSON.stringify({ ...valid, title: '  \n  ' }),
+        JSON.stringify({ ...valid, abstract: 7 }),
+        '',
+        JSON.stringify({
+          ...valid,
+          id: '2401.00002v3',
+          versions: 'garbled',
+          authors_parsed: undefined,
+          authors: 'A. One (MIT), B. Two and C. Three',
+        }),
+      ].join('\r\n'),
+    );
     const result = await readCorpus([file]);
     expect(result.skipped.map(({ line, reason }) => ({ line, reason }))).toEqual([
       { line: 2, reason: 'line is not a JSON object' },
@@ -128,7 +151,15 @@ describe('arXiv metadata snapshot', () => {
 });
 
 describe('format selection for .json', () => {
-  const arxivLine = JSON.stringify({ id: '0704.0001', submitter: 'X', authors: 'X', title: 'T', categories: 'hep-ph', abstract: `  ${'word '.repeat(2_000)}`, authors_parsed: [] });
+  const arxivLine = JSON.stringify({
+    id: '0704.0001',
+    submitter: 'X',
+    authors: 'X',
+    title: 'T',
+    categories: 'hep-ph',
+    abstract: `  ${'word '.repeat(2_000)}`,
+    authors_parsed: [],
+  });
 
   it('claims a snapshot by its first line, even when the head ends before authors_parsed', () => {
     const head = arxivLine.slice(0, 4_096);
@@ -150,19 +181,26 @@ describe('format selection for .json', () => {
     const result = await readCorpus([file]);
     expect(result.papers).toEqual([]);
     expect(result.skipped).toEqual([
-      { source: file, line: 1, reason: expect.stringMatching(/^file looks like JSON Lines, not .+ or arXiv metadata snapshot; rename it to \.jsonl$/) },
+      {
+        source: file,
+        line: 1,
+        reason: expect.stringMatching(/^file looks like JSON Lines, not .+ or arXiv metadata snapshot; rename it to \.jsonl$/),
+      },
     ]);
   });
 });
 
 describe('latexToText', () => {
   it.each([
-    ['Schr\\"odinger, G\\"{o}del, {\\\'e}tude, Erd\\H{o}s, \\c{C}elik, Pe\\~na, Na\\"{\\i}ve', 'Schrödinger, Gödel, étude, Erdős, Çelik, Peña, Naïve'],
+    [
+      'Schr\\"odinger, G\\"{o}del, {\\\'e}tude, Erd\\H{o}s, \\c{C}elik, Pe\\~na, Na\\"{\\i}ve',
+      'Schrödinger, Gödel, étude, Erdős, Çelik, Peña, Naïve',
+    ],
     ['Stra\\ss e and {\\o}rsted', 'Straße and ørsted'],
     ['$\\alpha$-stable laws with $\\beta \\leq 1$', 'α-stable laws with β ≤ 1'],
     ['$10^{-3}$, $x^2$, $H_0$, $T_{\\rm eff}$, $\\frac{1}{2}$, $\\sqrt{s}$', '10⁻³, x², H₀, T_(eff), 1/2, √s'],
     ['\\emph{sparse} and \\textbf{\\textit{nested}}', 'sparse and nested'],
-    ['1990--2000 --- or ``so\'\' they say', '1990–2000 — or “so” they say'],
+    ["1990--2000 --- or ``so'' they say", '1990–2000 — or “so” they say'],
     ['an \\unknown macro and \\cite{ref}', 'an unknown macro and cite ref'],
     ['50\\% \\& a \\$5 fee, {B}ayesian', '50% & a $5 fee, Bayesian'],
     ['  hard\n  wrapped\n  lines\n', 'hard wrapped lines'],

@@ -62,7 +62,12 @@ describe('BibTeX reader', () => {
     expect(attention.venue).toBeUndefined();
     expect(attention.authors).toHaveLength(8);
     expect(attention.authors![6]).toBe('Łukasz Kaiser');
-    expect(attention.metadata).toMatchObject({ entryType: 'misc', urldate: '2024-01-15', publisher: 'arXiv', note: 'arXiv:1706.03762 [cs]' });
+    expect(attention.metadata).toMatchObject({
+      entryType: 'misc',
+      urldate: '2024-01-15',
+      publisher: 'arXiv',
+      note: 'arXiv:1706.03762 [cs]',
+    });
     // The file field is kept as Zotero escapes it (`\:` and `\\`), a Windows path and its snapshot.
     expect(attention.metadata!.file).toBe(
       'Full Text PDF:C\\:\\\\Users\\\\ada\\\\Zotero\\\\storage\\\\7QZ9F2KD\\\\Vaswani et al. - 2017 - Attention Is All You Need.pdf:application/pdf;' +
@@ -153,7 +158,12 @@ describe('BibTeX reader', () => {
     expect(thesis.metadata).toEqual({ entryType: 'thesis', institution: 'Universidad Politécnica de Madrid', type: 'phdthesis' });
 
     const online = byKey(records, 'doeSmallModelsBig2023');
-    expect(online).toMatchObject({ title: 'Small Models, Big Claims', abstract: '', year: 2023, url: 'https://example.org/blog/small-models' });
+    expect(online).toMatchObject({
+      title: 'Small Models, Big Claims',
+      abstract: '',
+      year: 2023,
+      url: 'https://example.org/blog/small-models',
+    });
     expect(online.date).toBeUndefined();
   });
 
@@ -197,7 +207,10 @@ describe('BibTeX reader', () => {
       'Lukasz Kaiser',
       'Illia Polosukhin',
     ]);
-    expect(vaswani.metadata).toMatchObject({ crossref: 'DBLP:conf/nips/2017', editor: 'Isabelle Guyon and Ulrike von Luxburg and Samy Bengio' });
+    expect(vaswani.metadata).toMatchObject({
+      crossref: 'DBLP:conf/nips/2017',
+      editor: 'Isabelle Guyon and Ulrike von Luxburg and Samy Bengio',
+    });
 
     expect(byKey(records, 'DBLP:conf/naacl/DevlinCLT19')).toMatchObject({
       title: 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding',
@@ -221,9 +234,21 @@ describe('BibTeX reader', () => {
       ['good3', 'Quoted Values Work Too'],
     ]);
     expect(skipped).toEqual([
-      { source: BROKEN, line: 10, reason: '@article{unbalanced2020}: not closed before the next entry or the end of the file (unbalanced braces?); skipped' },
-      { source: BROKEN, line: 22, reason: '@article{good1}: duplicate key, first used at line 3; BibTeX keeps the first entry, so this one is skipped' },
-      { source: BROKEN, line: 27, reason: '@article{missingcomma2020}: expected "}" but found "author = {Someone, S" (a missing comma or brace?); skipped' },
+      {
+        source: BROKEN,
+        line: 10,
+        reason: '@article{unbalanced2020}: not closed before the next entry or the end of the file (unbalanced braces?); skipped',
+      },
+      {
+        source: BROKEN,
+        line: 22,
+        reason: '@article{good1}: duplicate key, first used at line 3; BibTeX keeps the first entry, so this one is skipped',
+      },
+      {
+        source: BROKEN,
+        line: 27,
+        reason: '@article{missingcomma2020}: expected "}" but found "author = {Someone, S" (a missing comma or brace?); skipped',
+      },
       { source: BROKEN, line: 32, reason: '@misc{notitle2021}: no title' },
       { source: BROKEN, line: 44, reason: '@article{cut2024}: a { is never closed (unbalanced braces, or the entry is cut off); skipped' },
     ]);
@@ -243,7 +268,13 @@ describe('BibTeX reader', () => {
     const file = join(dir, 'throws.bib');
     await writeFile(
       file,
-      ['@string{venue = {Good Venue}}', '@misc{first, title = {First}, howpublished = venue}', '@string{bad = {\\newcommand}}', '@misc{second, title = {Second}, howpublished = venue}', ''].join('\n'),
+      [
+        '@string{venue = {Good Venue}}',
+        '@misc{first, title = {First}, howpublished = venue}',
+        '@string{bad = {\\newcommand}}',
+        '@misc{second, title = {Second}, howpublished = venue}',
+        '',
+      ].join('\n'),
     );
     const { records, skipped } = await collect(file);
     expect(records.map(({ key, venue }) => [key, venue])).toEqual([
@@ -255,11 +286,17 @@ describe('BibTeX reader', () => {
 
   it('skips an entry that is not valid UTF-8 and reads the others', async () => {
     const file = join(dir, 'latin1.bib');
-    const entry = (key: string, title: string) => Buffer.concat([Buffer.from(`@article{${key},\n  title = {`), Buffer.from(title, 'latin1'), Buffer.from('},\n}\n\n')]);
-    await writeFile(file, Buffer.concat([entry('first', 'Plain ASCII'), entry('latin', 'M\u00fcller in Latin-1'), entry('last', 'Also ASCII')]));
+    const entry = (key: string, title: string) =>
+      Buffer.concat([Buffer.from(`@article{${key},\n  title = {`), Buffer.from(title, 'latin1'), Buffer.from('},\n}\n\n')]);
+    await writeFile(
+      file,
+      Buffer.concat([entry('first', 'Plain ASCII'), entry('latin', 'M\u00fcller in Latin-1'), entry('last', 'Also ASCII')]),
+    );
     const { records, skipped } = await collect(file);
     expect(records.map((record) => record.key)).toEqual(['first', 'last']);
-    expect(skipped).toEqual([{ source: file, line: 5, reason: '@article{latin}: not valid UTF-8 (a Latin-1 file?); save the file as UTF-8' }]);
+    expect(skipped).toEqual([
+      { source: file, line: 5, reason: '@article{latin}: not valid UTF-8 (a Latin-1 file?); save the file as UTF-8' },
+    ]);
   });
 
   it('reads an empty file, or one of comments only, as no papers', async () => {
@@ -279,7 +316,9 @@ describe('BibTeX reader', () => {
     expect(bibtex.looksLike(zoteroHead)).toBe(true);
     expect(bibtex.looksLike('')).toBe(true);
     expect(bibtex.looksLike('\uFEFF% Encoding: UTF-8\n\n@Article{key,\n title = {T}}')).toBe(true);
-    expect(bibtex.looksLike('Automatically generated by Mendeley Desktop 1.19.8\nAny changes to this file will be lost.\n\n@article{key,')).toBe(true);
+    expect(
+      bibtex.looksLike('Automatically generated by Mendeley Desktop 1.19.8\nAny changes to this file will be lost.\n\n@article{key,'),
+    ).toBe(true);
     expect(bibtex.looksLike('<!DOCTYPE html>\n<style>\n@page { margin: 0 }\n</style>')).toBe(false);
     expect(bibtex.looksLike('[{"id": "x", "title": "@misc{y,"}]')).toBe(false);
     expect(bibtex.looksLike('TY  - JOUR\nTI  - A title\nER  - \n')).toBe(false);
@@ -291,7 +330,12 @@ describe('BibTeX reader', () => {
   it('merges a paper found in a .bib and a .jsonl (same DOI) into one, through readCorpus', async () => {
     const folder = await mkdtemp(join(dir, 'corpus-'));
     await copyFile(ZOTERO, join(folder, 'library.bib'));
-    const numpy = { title: 'Array Programming with NumPy', abstract: 'Short abstract.', doi: 'https://doi.org/10.1038/S41586-020-2649-2', tags: ['arrays'] };
+    const numpy = {
+      title: 'Array Programming with NumPy',
+      abstract: 'Short abstract.',
+      doi: 'https://doi.org/10.1038/S41586-020-2649-2',
+      tags: ['arrays'],
+    };
     const other = { title: 'A Paper Only in JSON Lines', abstract: 'Not in the BibTeX library.' };
     await writeFile(join(folder, 'notes.jsonl'), `${JSON.stringify(numpy)}\n${JSON.stringify(other)}\n`);
 
@@ -307,7 +351,11 @@ describe('BibTeX reader', () => {
     const merged = corpus.papers.filter((paper) => paper.doi === '10.1038/s41586-020-2649-2');
     expect(merged).toHaveLength(1);
     // The .bib came first (files are read in name order): its title and key, the longer abstract, both sets of tags.
-    expect(merged[0]).toMatchObject({ title: 'Array programming with NumPy', key: 'harris_array_2020', source: join(folder, 'library.bib') });
+    expect(merged[0]).toMatchObject({
+      title: 'Array programming with NumPy',
+      key: 'harris_array_2020',
+      source: join(folder, 'library.bib'),
+    });
     expect(merged[0]!.abstract).toMatch(/^Array programming provides a powerful/);
     expect(merged[0]!.tags).toEqual(['Computational science', 'Computer science', 'Software', 'arrays']);
   });
@@ -321,7 +369,10 @@ function kept(record: PaperRecord) {
   return { title, abstract, authors, year, date, venue, doi, arxiv, pmid, url, tags: record.tags && [...record.tags].sort() };
 }
 
-async function roundTrip(papers: Paper[], name = 'round-trip.bib'): Promise<{ records: PaperRecord[]; skipped: SkippedLine[]; text: string }> {
+async function roundTrip(
+  papers: Paper[],
+  name = 'round-trip.bib',
+): Promise<{ records: PaperRecord[]; skipped: SkippedLine[]; text: string }> {
   const text = toBibtex(papers);
   const file = join(dir, name);
   await writeFile(file, text);
@@ -344,7 +395,13 @@ describe('toBibtex', () => {
         url: 'https://example.org/a_b?x=1&y=%20',
         key: 'beethoven2020godel',
       }),
-      paper({ title: 'Attention in Conferences', abstract: '', authors: ['Ada Lovelace'], year: 2017, venue: 'Proceedings of the Conference on Examples' }),
+      paper({
+        title: 'Attention in Conferences',
+        abstract: '',
+        authors: ['Ada Lovelace'],
+        year: 2017,
+        venue: 'Proceedings of the Conference on Examples',
+      }),
       paper({ title: 'A Preprint', abstract: '', authors: ['Ada Lovelace'], year: 2017, arxiv: '1706.03762', venue: 'arXiv' }),
       paper({ title: 'A Preprint', abstract: '', authors: ['Ada Lovelace'], year: 2017 }),
     ]);
@@ -412,11 +469,18 @@ describe('toBibtex', () => {
         // A literal tag the parser's rich-text markup uses cannot be told from that markup.
         .filter((value) => value.length >= minLength && !/<\/?(i|b|code|sup|sub|p|br|li|ul|h\d)>|<span|<\/span|<a href|<\/a/.test(value));
     const nameWord = fc
-      .tuple(fc.constantFrom(...'ABCDÉÖŁŽ'.split('')), fc.array(fc.constantFrom(..."aeiouélnrst'-".split('')), { minLength: 1, maxLength: 6 }))
+      .tuple(
+        fc.constantFrom(...'ABCDÉÖŁŽ'.split('')),
+        fc.array(fc.constantFrom(..."aeiouélnrst'-".split('')), { minLength: 1, maxLength: 6 }),
+      )
       .map(([initial, rest]) => initial + rest.join(''))
       .filter((word) => !/['-]$|['-]{2}/.test(word));
     const personName = fc
-      .tuple(fc.array(nameWord, { minLength: 1, maxLength: 2 }), fc.option(fc.constantFrom('van', 'de la', 'von'), { nil: undefined }), nameWord)
+      .tuple(
+        fc.array(nameWord, { minLength: 1, maxLength: 2 }),
+        fc.option(fc.constantFrom('van', 'de la', 'von'), { nil: undefined }),
+        nameWord,
+      )
       .map(([given, particle, family]) => [...given, particle, family].filter(Boolean).join(' '));
     const generatedPaper = fc.record(
       {

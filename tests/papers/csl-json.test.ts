@@ -44,7 +44,7 @@ function typed(paper: PaperRecord) {
   return Object.fromEntries(TYPED.filter((field) => paper[field] !== undefined).map((field) => [field, paper[field]]));
 }
 
-describe('readCslJson on Zotero\'s CSL JSON export', () => {
+describe("readCslJson on Zotero's CSL JSON export", () => {
   it('reads all five items with their typed fields, the rest kept as metadata', async () => {
     const { records, skipped } = await collect(ZOTERO);
     expect(skipped).toEqual([]);
@@ -61,7 +61,16 @@ describe('readCslJson on Zotero\'s CSL JSON export', () => {
     expect(typed(attention!)).toEqual({
       title: 'Attention Is All You Need',
       abstract: expect.stringMatching(/^Sequence transduction models .* limited training data\.$/),
-      authors: ['Ashish Vaswani', 'Noam Shazeer', 'Niki Parmar', 'Jakob Uszkoreit', 'Llion Jones', 'Aidan N. Gomez', 'Łukasz Kaiser', 'Illia Polosukhin'],
+      authors: [
+        'Ashish Vaswani',
+        'Noam Shazeer',
+        'Niki Parmar',
+        'Jakob Uszkoreit',
+        'Llion Jones',
+        'Aidan N. Gomez',
+        'Łukasz Kaiser',
+        'Illia Polosukhin',
+      ],
       year: 2017,
       date: '2017-06-12',
       tags: ['Computer Science - Computation and Language', 'Computer Science - Machine Learning'],
@@ -76,7 +85,14 @@ describe('readCslJson on Zotero\'s CSL JSON export', () => {
     expect(numpy!.authors).toContain('Jaime Fernández del Río');
     expect(numpy!.authors).toContain('Pierre Gérard-Marchant');
     expect(numpy!.authors).toHaveLength(26);
-    expect(numpy).toMatchObject({ year: 2020, date: '2020-09-16', venue: 'Nature', doi: '10.1038/s41586-020-2649-2', pmid: '32939066', tags: ['Computational science', 'Computer science', 'Software'] });
+    expect(numpy).toMatchObject({
+      year: 2020,
+      date: '2020-09-16',
+      venue: 'Nature',
+      doi: '10.1038/s41586-020-2649-2',
+      pmid: '32939066',
+      tags: ['Computational science', 'Computer science', 'Software'],
+    });
     expect(numpy!.metadata).toEqual({
       type: 'article-journal',
       ISSN: '1476-4687',
@@ -94,7 +110,13 @@ describe('readCslJson on Zotero\'s CSL JSON export', () => {
     expect(scipy!.authors!.at(-1)).toBe('SciPy 1.0 Contributors');
     expect(scipy!.authors).toContain('İlhan Polat');
     expect(scipy).toMatchObject({ year: 2020, date: '2020-03', venue: 'Nature Methods', pmid: '32015543' });
-    expect(lecun).toMatchObject({ authors: ['Y. Lecun', 'L. Bottou', 'Y. Bengio', 'P. Haffner'], year: 1998, date: '1998-11', venue: 'Proceedings of the IEEE', doi: '10.1109/5.726791' });
+    expect(lecun).toMatchObject({
+      authors: ['Y. Lecun', 'L. Bottou', 'Y. Bengio', 'P. Haffner'],
+      year: 1998,
+      date: '1998-11',
+      venue: 'Proceedings of the IEEE',
+      doi: '10.1109/5.726791',
+    });
     expect(lecun!.pmid).toBeUndefined();
   });
 
@@ -105,7 +127,7 @@ describe('readCslJson on Zotero\'s CSL JSON export', () => {
   });
 });
 
-describe('readCslJson on Better BibTeX\'s CSL JSON export', () => {
+describe("readCslJson on Better BibTeX's CSL JSON export", () => {
   it('reads seven papers and skips the untitled item at the line its object starts on', async () => {
     const { records, skipped } = await collect(BETTER_BIBTEX);
     expect(records).toHaveLength(7);
@@ -127,7 +149,11 @@ describe('readCslJson on Better BibTeX\'s CSL JSON export', () => {
     expect(genome).toMatchObject({ year: 1997, date: '1997-09-05', venue: 'Science', pmid: '9278503' });
     // CSL's `keyword` is one comma-separated string, so MeSH terms with a comma ("Genome, Bacterial") split.
     expect(genome!.tags).toEqual(['Chromosome Mapping', 'Escherichia coli', 'Genome', 'Bacterial', 'Sequence Analysis', 'DNA']);
-    expect(resnet).toMatchObject({ venue: '2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)', doi: '10.1109/cvpr.2016.90', date: '2016-06' });
+    expect(resnet).toMatchObject({
+      venue: '2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)',
+      doi: '10.1109/cvpr.2016.90',
+      date: '2016-06',
+    });
     expect(resnet!.metadata).toMatchObject({ type: 'paper-conference', 'event-place': 'Las Vegas, NV, USA' });
     // A bare id in archive_location counts because the archive is arXiv; BERT's comes from Zotero's old "arXiv: ..." note.
     expect(adam).toMatchObject({ arxiv: '1412.6980', authors: ['Diederik P. Kingma', 'Jimmy Ba'] });
@@ -135,7 +161,13 @@ describe('readCslJson on Better BibTeX\'s CSL JSON export', () => {
     expect(bert).toMatchObject({ arxiv: '1810.04805', doi: '10.18653/v1/n19-1423', url: 'https://aclanthology.org/N19-1423' });
     expect(humanGenome!.authors).toEqual(['International Human Genome Sequencing Consortium']);
     // No abstract: a title-only paper.
-    expect(steele).toMatchObject({ title: 'Growing a Language', abstract: '', authors: ['Guy L. Steele Jr.'], year: 1999, date: '1999-10' });
+    expect(steele).toMatchObject({
+      title: 'Growing a Language',
+      abstract: '',
+      authors: ['Guy L. Steele Jr.'],
+      year: 1999,
+      date: '1999-10',
+    });
   });
 });
 
@@ -171,29 +203,59 @@ describe('readCslJson edge cases', () => {
 
     // Node 20 gives no position for "Unexpected token": the line comes from scanning the text.
     const badToken = await collectText('bad-token.json', '[\n  {"title": "A"},\n  {"title": B}\n]');
-    expect(badToken.skipped).toEqual([{ source: badToken.file, line: 3, reason: expect.stringMatching(/^invalid JSON at line 3, column 13: Unexpected token 'B'/) }]);
+    expect(badToken.skipped).toEqual([
+      { source: badToken.file, line: 3, reason: expect.stringMatching(/^invalid JSON at line 3, column 13: Unexpected token 'B'/) },
+    ]);
 
     const trailingComma = await collectText('trailing-comma.json', '[\n  {"title": "A"},\n]');
-    expect(trailingComma.skipped).toEqual([{ source: trailingComma.file, line: 3, reason: expect.stringMatching(/^invalid JSON at line 3, column 1: /) }]);
+    expect(trailingComma.skipped).toEqual([
+      { source: trailingComma.file, line: 3, reason: expect.stringMatching(/^invalid JSON at line 3, column 1: /) },
+    ]);
 
     // A cut-off file: the string that never ends is pointed at where it starts.
     const cutOff = await collectText('cut-off.json', '[\n  {"title": "A"},\n  {"title": "B", "abstract": "The export stopped he');
-    expect(cutOff.skipped).toEqual([{ source: cutOff.file, line: 3, reason: 'invalid JSON at line 3, column 30: Unterminated string; no item of this file was read' }]);
+    expect(cutOff.skipped).toEqual([
+      { source: cutOff.file, line: 3, reason: 'invalid JSON at line 3, column 30: Unterminated string; no item of this file was read' },
+    ]);
   });
 
   it('refuses a file that is not UTF-8, or JSON that is not CSL, with one line', async () => {
-    const latin1 = await collectText('latin1.json', Buffer.concat([Buffer.from('[\n  {"title": "A"},\n  {"title": "R'), Buffer.from([0xe9]), Buffer.from('seaux"}\n]')]));
-    expect(latin1.skipped).toEqual([{ source: latin1.file, line: 3, reason: 'file is not valid UTF-8 (first bad byte on this line); export it as UTF-8' }]);
+    const latin1 = await collectText(
+      'latin1.json',
+      Buffer.concat([Buffer.from('[\n  {"title": "A"},\n  {"title": "R'), Buffer.from([0xe9]), Buffer.from('seaux"}\n]')]),
+    );
+    expect(latin1.skipped).toEqual([
+      { source: latin1.file, line: 3, reason: 'file is not valid UTF-8 (first bad byte on this line); export it as UTF-8' },
+    ]);
     expect(latin1.records).toEqual([]);
 
     const object = await collectText('object.json', '{"title": "A lone object"}');
-    expect(object.skipped).toEqual([{ source: object.file, line: 1, reason: 'file is JSON but not CSL JSON: expected an array of items or {"items": [...]}' }]);
+    expect(object.skipped).toEqual([
+      { source: object.file, line: 1, reason: 'file is JSON but not CSL JSON: expected an array of items or {"items": [...]}' },
+    ]);
   });
 
   it('reads a BOM, raw and literal dates, seasons, particles, citation-key and a numeric PMID', async () => {
     const items = [
-      { id: 'ITEM-1', 'citation-key': 'vangogh2019', title: 'Raw date', issued: { raw: '2019-10-23' }, author: [{ family: 'Gogh', given: 'Vincent', 'non-dropping-particle': 'van' }], PMID: 31234567 },
-      { id: 'ITEM-2', title: 'Literal date', issued: { literal: 'Spring 2015' }, author: [{ family: 'Beethoven', given: 'Ludwig', 'dropping-particle': 'van' }, { literal: 'ATLAS Collaboration' }, 'Lovelace, Ada', {}] },
+      {
+        id: 'ITEM-1',
+        'citation-key': 'vangogh2019',
+        title: 'Raw date',
+        issued: { raw: '2019-10-23' },
+        author: [{ family: 'Gogh', given: 'Vincent', 'non-dropping-particle': 'van' }],
+        PMID: 31234567,
+      },
+      {
+        id: 'ITEM-2',
+        title: 'Literal date',
+        issued: { literal: 'Spring 2015' },
+        author: [
+          { family: 'Beethoven', given: 'Ludwig', 'dropping-particle': 'van' },
+          { literal: 'ATLAS Collaboration' },
+          'Lovelace, Ada',
+          {},
+        ],
+      },
       { id: 'ITEM-3', title: 'Season as month', issued: { 'date-parts': [[2020, 21]] }, note: 'Some note\nPMID: 7654321' },
       { id: 'ITEM-4', title: 'String date', issued: '2018-07', number: '1234.56789', URL: 'javascript:alert(1)' },
       { id: 5, title: 'Numeric id', 'event-title': 'NeurIPS 2023', keyword: 'a; b, a' },
@@ -201,8 +263,22 @@ describe('readCslJson edge cases', () => {
     const { records, skipped } = await collectText('edge.json', `\uFEFF${JSON.stringify(items)}`);
     expect(skipped).toEqual([]);
     expect(records.map(({ metadata, ...record }) => record)).toEqual([
-      { title: 'Raw date', abstract: '', authors: ['Vincent van Gogh'], year: 2019, date: '2019-10-23', pmid: '31234567', key: 'vangogh2019' },
-      { title: 'Literal date', abstract: '', authors: ['Ludwig van Beethoven', 'ATLAS Collaboration', 'Ada Lovelace'], year: 2015, key: 'ITEM-2' },
+      {
+        title: 'Raw date',
+        abstract: '',
+        authors: ['Vincent van Gogh'],
+        year: 2019,
+        date: '2019-10-23',
+        pmid: '31234567',
+        key: 'vangogh2019',
+      },
+      {
+        title: 'Literal date',
+        abstract: '',
+        authors: ['Ludwig van Beethoven', 'ATLAS Collaboration', 'Ada Lovelace'],
+        year: 2015,
+        key: 'ITEM-2',
+      },
       { title: 'Season as month', abstract: '', year: 2020, pmid: '7654321', key: 'ITEM-3' },
       // A bare number is not an arXiv id unless the item comes from arXiv; a non-http URL is dropped.
       { title: 'String date', abstract: '', year: 2018, date: '2018-07', key: 'ITEM-4' },
@@ -212,7 +288,10 @@ describe('readCslJson edge cases', () => {
   });
 
   it('skips an item whose title or abstract is over the limits', async () => {
-    const { file, records, skipped } = await collectText('long.json', JSON.stringify([{ title: 'T'.repeat(1_001) }, { title: 'Long abstract', abstract: 'x'.repeat(100_001) }, { title: 'Fits' }], null, 1));
+    const { file, records, skipped } = await collectText(
+      'long.json',
+      JSON.stringify([{ title: 'T'.repeat(1_001) }, { title: 'Long abstract', abstract: 'x'.repeat(100_001) }, { title: 'Fits' }], null, 1),
+    );
     expect(records.map((record) => record.title)).toEqual(['Fits']);
     expect(skipped).toEqual([
       { source: file, line: 2, reason: 'title is longer than 1000 characters' },
@@ -273,7 +352,9 @@ describe('toCslJson', () => {
         keyword: 'Software, Python',
       },
     ]);
-    expect(JSON.parse(toCslJson([{ id: 'p', title: 'T', abstract: '', key: 'smith2020' }]))).toEqual([{ id: 'smith2020', type: 'article', title: 'T' }]);
+    expect(JSON.parse(toCslJson([{ id: 'p', title: 'T', abstract: '', key: 'smith2020' }]))).toEqual([
+      { id: 'smith2020', type: 'article', title: 'T' },
+    ]);
     expect(toCslJson([])).toBe('[]\n');
   });
 
@@ -301,13 +382,50 @@ describe('toCslJson', () => {
 });
 
 // Quotes, backslashes, braces, markup-like text, RIS-looking text, accents, CJK, emoji, odd spaces.
-const awkwardPiece = fc.constantFrom('a', 'Z', 'é', 'ß', 'Ł', '中', '😀', '—', '"', "'", '\\', '{', '}', '[', ']', '<', '>', '&', '/', ':', '-', ' ', '\t', '\n', '\r\n', '\u00a0', '\u2028', 'ER  - ', 'arXiv:', '%');
+const awkwardPiece = fc.constantFrom(
+  'a',
+  'Z',
+  'é',
+  'ß',
+  'Ł',
+  '中',
+  '😀',
+  '—',
+  '"',
+  "'",
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  '<',
+  '>',
+  '&',
+  '/',
+  ':',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\u2028',
+  'ER  - ',
+  'arXiv:',
+  '%',
+);
 const anyGrapheme = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 });
 const text = (maxLength: number) =>
-  fc.string({ unit: fc.oneof(awkwardPiece, anyGrapheme), maxLength }).map(normaliseWhitespace).filter((value) => !value.includes('\uFFFD'));
+  fc
+    .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), maxLength })
+    .map(normaliseWhitespace)
+    .filter((value) => !value.includes('\uFFFD'));
 // Markup tags in a title are read as rich text (see plainTitle), so a generated title has none.
 const title = text(40).filter((value) => value !== '' && plainTitle(value) === value);
-const word = fc.string({ unit: fc.oneof(awkwardPiece, anyGrapheme), minLength: 1, maxLength: 8 }).map((value) => value.replace(/\s+/g, '')).filter((value) => value !== '' && !value.includes('\uFFFD'));
+const word = fc
+  .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), minLength: 1, maxLength: 8 })
+  .map((value) => value.replace(/\s+/g, ''))
+  .filter((value) => value !== '' && !value.includes('\uFFFD'));
 const name = fc.array(word, { minLength: 1, maxLength: 4 }).map((words) => words.join(' '));
 // `keyword` is split at commas and semicolons.
 const tag = text(15).filter((value) => value !== '' && !/[,;]/.test(value));
@@ -315,7 +433,9 @@ const dateOfYear = (year: number) =>
   fc.oneof(
     fc.constant(undefined),
     fc.integer({ min: 1, max: 12 }).map((month) => `${year}-${String(month).padStart(2, '0')}`),
-    fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([month, day]) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+      .map(([month, day]) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
   );
 const generatedPaper: fc.Arbitrary<Paper> = fc
   .record(
@@ -327,10 +447,16 @@ const generatedPaper: fc.Arbitrary<Paper> = fc
       year: fc.integer({ min: 1800, max: 2100 }),
       venue: text(30).filter((value) => value !== ''),
       tags: fc.uniqueArray(tag, { minLength: 1, maxLength: 4 }),
-      doi: fc.tuple(fc.integer({ min: 1000, max: 999_999_999 }), fc.stringMatching(/^[a-z0-9.;()<>_:/-]{1,20}$/)).map(([registrant, suffix]) => `10.${registrant}/${suffix}`),
+      doi: fc
+        .tuple(fc.integer({ min: 1000, max: 999_999_999 }), fc.stringMatching(/^[a-z0-9.;()<>_:/-]{1,20}$/))
+        .map(([registrant, suffix]) => `10.${registrant}/${suffix}`),
       arxiv: fc.oneof(
-        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99_999 })).map(([month, number]) => `${String(month).padStart(4, '0')}.${String(number).padStart(5, '0')}`),
-        fc.tuple(fc.constantFrom('hep-th', 'math.AG', 'cond-mat'), fc.integer({ min: 0, max: 9_999_999 })).map(([archive, number]) => `${archive}/${String(number).padStart(7, '0')}`),
+        fc
+          .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99_999 }))
+          .map(([month, number]) => `${String(month).padStart(4, '0')}.${String(number).padStart(5, '0')}`),
+        fc
+          .tuple(fc.constantFrom('hep-th', 'math.AG', 'cond-mat'), fc.integer({ min: 0, max: 9_999_999 }))
+          .map(([archive, number]) => `${archive}/${String(number).padStart(7, '0')}`),
       ),
       pmid: fc.integer({ min: 1, max: 99_999_999 }).map(String),
       url: fc.stringMatching(/^[a-z0-9/._~%-]{0,30}$/).map((path) => `https://example.org/${path}`),
@@ -338,4 +464,6 @@ const generatedPaper: fc.Arbitrary<Paper> = fc
     },
     { requiredKeys: ['id', 'title', 'abstract'] },
   )
-  .chain((paper) => (paper.year === undefined ? fc.constant(paper) : dateOfYear(paper.year).map((date) => (date ? { ...paper, date } : paper))));
+  .chain((paper) =>
+    paper.year === undefined ? fc.constant(paper) : dateOfYear(paper.year).map((date) => (date ? { ...paper, date } : paper)),
+  );

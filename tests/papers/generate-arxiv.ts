@@ -27,10 +27,66 @@ const WORDS = (
   'in addition the proposed framework is simple to implement scales linearly with the number of parameters and ' +
   'outperforms strong baselines by a wide margin while requiring less memory and compute'
 ).split(' ');
-const LATEX = ['$\\alpha$', '$O(n \\log n)$', '\\emph{provably}', 'Schr\\"odinger', '10--20', '$10^{-3}$', '$\\sqrt{s}=13$ TeV', "{\\'e}tale", '$\\mathcal{N}=4$', '$\\ell_1$'];
-const GIVEN = ['Ada', 'Alan', 'Grace', 'Jos\\\'e', 'Chidinma', 'Wei', 'Priya', 'Hans', 'Fran\\c{c}ois', 'Yuki', 'Olga', 'Kwame', 'Maria', 'Ahmed', 'Lena'];
-const FAMILY = ['Lovelace', 'Turing', 'Hopper', 'Garc\\\'ia', 'Okafor', 'Zhang', 'Raman', 'M\\"uller', 'Lef\\`evre', 'Tanaka', 'Ivanova', 'Mensah', 'Rossi', 'Haddad', 'Berg'];
-const CATEGORIES = ['cs.LG', 'cs.CL', 'cs.CV', 'stat.ML', 'hep-th', 'hep-ph', 'quant-ph', 'astro-ph.CO', 'cond-mat.str-el', 'math.PR', 'math.AG', 'q-bio.NC'];
+const LATEX = [
+  '$\\alpha$',
+  '$O(n \\log n)$',
+  '\\emph{provably}',
+  'Schr\\"odinger',
+  '10--20',
+  '$10^{-3}$',
+  '$\\sqrt{s}=13$ TeV',
+  "{\\'e}tale",
+  '$\\mathcal{N}=4$',
+  '$\\ell_1$',
+];
+const GIVEN = [
+  'Ada',
+  'Alan',
+  'Grace',
+  "Jos\\'e",
+  'Chidinma',
+  'Wei',
+  'Priya',
+  'Hans',
+  'Fran\\c{c}ois',
+  'Yuki',
+  'Olga',
+  'Kwame',
+  'Maria',
+  'Ahmed',
+  'Lena',
+];
+const FAMILY = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  "Garc\\'ia",
+  'Okafor',
+  'Zhang',
+  'Raman',
+  'M\\"uller',
+  'Lef\\`evre',
+  'Tanaka',
+  'Ivanova',
+  'Mensah',
+  'Rossi',
+  'Haddad',
+  'Berg',
+];
+const CATEGORIES = [
+  'cs.LG',
+  'cs.CL',
+  'cs.CV',
+  'stat.ML',
+  'hep-th',
+  'hep-ph',
+  'quant-ph',
+  'astro-ph.CO',
+  'cond-mat.str-el',
+  'math.PR',
+  'math.AG',
+  'q-bio.NC',
+];
 const OLD_ARCHIVES = ['hep-th', 'hep-ph', 'astro-ph', 'cond-mat', 'quant-ph', 'math'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -119,13 +175,19 @@ function snapshotLine(index: number, nextId: ReturnType<typeof idGenerator>): st
   const authorCount = between(3, 6);
   const parsed = Array.from({ length: authorCount }, () => [pick(FAMILY), pick(GIVEN), ''] as const);
   const created = new Date(Date.UTC(year, month - 1, between(1, 28), between(0, 23), between(0, 59), between(0, 59)));
-  const versions = Array.from({ length: between(1, 3) }, (_, v) => ({ version: `v${v + 1}`, created: versionDate(new Date(created.getTime() + v * 86_400_000 * between(5, 90))) }));
+  const versions = Array.from({ length: between(1, 3) }, (_, v) => ({
+    version: `v${v + 1}`,
+    created: versionDate(new Date(created.getTime() + v * 86_400_000 * between(5, 90))),
+  }));
   const categories = [...new Set(Array.from({ length: between(1, 3) }, () => pick(CATEGORIES)))].join(' ');
   const hasDoi = random() < 0.4;
   const entry = {
     id,
     submitter: `${parsed[0]![1]} ${parsed[0]![0]}`,
-    authors: parsed.map(([family, given]) => `${given[0]}. ${family}`).join(', ').replace(/, ([^,]*)$/, ' and $1'),
+    authors: parsed
+      .map(([family, given]) => `${given[0]}. ${family}`)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' and $1'),
     title: hardWrap(prose(between(50, 140)).replace(/\.$/, ''), 72).join('\n  '),
     comments: random() < 0.7 ? `${between(4, 60)} pages, ${between(1, 15)} figures` : null,
     'journal-ref': hasDoi && random() < 0.8 ? `Phys. Rev. D ${between(50, 110)}, ${between(1, 99999)} (${year + 1})` : null,

@@ -2,14 +2,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MAX_ABSTRACT_CHARS,
-  paperId,
-  readCorpus,
-  readJsonLines,
-  type Paper,
-  type SkippedLine,
-} from '../../src/papers/index.js';
+import { MAX_ABSTRACT_CHARS, paperId, readCorpus, readJsonLines, type Paper, type SkippedLine } from '../../src/papers/index.js';
 
 let dir: string;
 

@@ -147,7 +147,13 @@ describe('PubMed XML', () => {
     const results = await collect(readPubmedXml(file));
     expect(results).toEqual([
       { record: expect.objectContaining({ pmid: '31694021' }) },
-      { skipped: { source: file, line: 140, reason: expect.stringMatching(/^invalid XML at line 167, column \d+: undefined entity; the rest of the file is not read$/) } },
+      {
+        skipped: {
+          source: file,
+          line: 140,
+          reason: expect.stringMatching(/^invalid XML at line 167, column \d+: undefined entity; the rest of the file is not read$/),
+        },
+      },
     ]);
   });
 
@@ -160,7 +166,11 @@ describe('PubMed XML', () => {
   });
 
   it('recognises PubMed XML by its root, not by a mention of it', () => {
-    expect(pubmedXml.looksLike('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/x.dtd">')).toBe(true);
+    expect(
+      pubmedXml.looksLike(
+        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/x.dtd">',
+      ),
+    ).toBe(true);
     expect(pubmedXml.looksLike('\uFEFF<PubmedArticleSet>\n<PubmedArticle>')).toBe(true);
     expect(pubmedXml.looksLike('<!DOCTYPE html><html><pre>&lt;PubmedArticleSet&gt;</pre>')).toBe(false);
     expect(pubmedXml.looksLike('<?xml version="1.0"?><rdf:RDF>')).toBe(false);
@@ -168,7 +178,10 @@ describe('PubMed XML', () => {
 
   it('reports a book chapter rather than dropping it silently', async () => {
     const file = join(dir, 'book.xml');
-    await writeFile(file, '<PubmedArticleSet>\n<PubmedBookArticle>\n<BookDocument><PMID>20301295</PMID></BookDocument>\n</PubmedBookArticle>\n</PubmedArticleSet>\n');
+    await writeFile(
+      file,
+      '<PubmedArticleSet>\n<PubmedBookArticle>\n<BookDocument><PMID>20301295</PMID></BookDocument>\n</PubmedBookArticle>\n</PubmedArticleSet>\n',
+    );
     expect(await collect(readPubmedXml(file))).toEqual([
       { skipped: { source: file, line: 2, reason: 'PubmedBookArticle (a book chapter) is not read; only journal articles are' } },
     ]);
@@ -192,21 +205,24 @@ describe('MEDLINE / .nbib', () => {
 
   it('falls back to AU names, joins continuation lines and reports stray lines and records without PMID', async () => {
     const file = join(dir, 'short.medline');
-    await writeFile(file, [
-      'PMID- 12345678',
-      'TI  - A title that goes on',
-      '      over two lines.',
-      'AB  - An abstract.',
-      'AU  - Lovelace A',
-      'AU  - Babbage CJ',
-      'CN  - The Analytical Engine Group',
-      'DP  - 1843 Oct 5',
-      'MH  - Mathematics/*history',
-      'this line is not MEDLINE',
-      '',
-      'TI  - No PMID here.',
-      '',
-    ].join('\r\n'));
+    await writeFile(
+      file,
+      [
+        'PMID- 12345678',
+        'TI  - A title that goes on',
+        '      over two lines.',
+        'AB  - An abstract.',
+        'AU  - Lovelace A',
+        'AU  - Babbage CJ',
+        'CN  - The Analytical Engine Group',
+        'DP  - 1843 Oct 5',
+        'MH  - Mathematics/*history',
+        'this line is not MEDLINE',
+        '',
+        'TI  - No PMID here.',
+        '',
+      ].join('\r\n'),
+    );
     const results = await collect(readMedline(file));
     expect(results).toEqual([
       { skipped: { source: file, line: 10, reason: 'not a MEDLINE line ("TAG - value"): this line is not MEDLINE' } },

@@ -50,7 +50,7 @@ function typed(paper: PaperRecord) {
 }
 
 describe('readRis on exports', () => {
-  it('reads Zotero\'s RIS (BOM, CRLF): journal, conference, book section, PMID in Extra, arXiv preprint', async () => {
+  it("reads Zotero's RIS (BOM, CRLF): journal, conference, book section, PMID in Extra, arXiv preprint", async () => {
     const { records, skipped } = await collect(ZOTERO);
     expect(skipped).toEqual([]);
     expect(records).toHaveLength(5);
@@ -67,20 +67,44 @@ describe('readRis on exports', () => {
       url: 'https://dl.acm.org/doi/10.1145/3065386',
     });
     // The BOM did not hide the first TY; untyped tags stay as metadata, verbatim.
-    expect(imagenet!.metadata).toEqual({ TY: 'JOUR', DP: 'ACM Digital Library', VL: '60', IS: '6', SP: '84', EP: '90', J2: 'Commun. ACM', SN: '0001-0782', Y2: '2024/02/03/14:05:12' });
+    expect(imagenet!.metadata).toEqual({
+      TY: 'JOUR',
+      DP: 'ACM Digital Library',
+      VL: '60',
+      IS: '6',
+      SP: '84',
+      EP: '90',
+      J2: 'Commun. ACM',
+      SN: '0001-0782',
+      Y2: '2024/02/03/14:05:12',
+    });
     // A conference paper with only a proceedings title (C3), a year-only date.
     expect(gan).toMatchObject({ venue: 'Advances in Neural Information Processing Systems', year: 2014 });
     expect(gan!.date).toBeUndefined();
     expect(gan!.authors).toHaveLength(8);
     // A book section: the book is the venue, editors (A2) are not authors, no abstract.
-    expect(chapter).toMatchObject({ abstract: '', authors: ['David E. Rumelhart', 'Geoffrey E. Hinton', 'Ronald J. Williams'], venue: expect.stringMatching(/^Parallel Distributed Processing/) });
+    expect(chapter).toMatchObject({
+      abstract: '',
+      authors: ['David E. Rumelhart', 'Geoffrey E. Hinton', 'Ronald J. Williams'],
+      venue: expect.stringMatching(/^Parallel Distributed Processing/),
+    });
     expect(chapter!.metadata!.A2).toEqual(['Rumelhart, David E.', 'McClelland, James L.']);
-    expect(lstm).toMatchObject({ authors: ['Sepp Hochreiter', 'Jürgen Schmidhuber'], pmid: '9377276', tags: ['Recurrent neural networks', 'Memory'], doi: '10.1162/neco.1997.9.8.1735' });
-    expect(diffusion).toMatchObject({ arxiv: '2006.11239', doi: '10.48550/arxiv.2006.11239', date: '2020-12-16', tags: ['Computer Science - Machine Learning', 'Statistics - Machine Learning'] });
+    expect(lstm).toMatchObject({
+      authors: ['Sepp Hochreiter', 'Jürgen Schmidhuber'],
+      pmid: '9377276',
+      tags: ['Recurrent neural networks', 'Memory'],
+      doi: '10.1162/neco.1997.9.8.1735',
+    });
+    expect(diffusion).toMatchObject({
+      arxiv: '2006.11239',
+      doi: '10.48550/arxiv.2006.11239',
+      date: '2020-12-16',
+      tags: ['Computer Science - Machine Learning', 'Statistics - Machine Learning'],
+    });
     expect(diffusion!.venue).toBeUndefined();
   });
 
-  it('reads EndNote\'s RIS: continuation lines, N2 abstracts, Y1 dates, A1 authors, M3 DOI, PubMed accession', async () => {
+  it("reads EndNote's RIS: continuation lines, N2 abstracts, Y1 dates, A1 authors, M3 DOI, PubMed accession", async () => {
     const { records, skipped } = await collect(ENDNOTE);
     expect(skipped).toEqual([]);
     expect(records.map((record) => record.key)).toEqual(['12', '31', '47', '58']);
@@ -99,7 +123,12 @@ describe('readRis on exports', () => {
       doi: '10.1162/neco.1997.9.8.1735',
       pmid: '9377276',
     });
-    expect(bishop).toMatchObject({ title: 'Pattern Recognition and Machine Learning', abstract: '', year: 2006, tags: ['Machine learning', 'Pattern recognition', 'Bayesian statistics'] });
+    expect(bishop).toMatchObject({
+      title: 'Pattern Recognition and Machine Learning',
+      abstract: '',
+      year: 2006,
+      tags: ['Machine learning', 'Pattern recognition', 'Bayesian statistics'],
+    });
     expect(bishop!.date).toBeUndefined();
     // A blank line between abstract paragraphs does not end the abstract.
     expect(dropout!.abstract).toBe(
@@ -120,7 +149,14 @@ describe('readRis on exports', () => {
       venue: 'Neural Networks',
       doi: '10.1016/j.neunet.2014.09.003',
       pmid: '25462637',
-      tags: ['Deep learning', 'Evolutionary computation', 'Reinforcement learning', 'Supervised learning', 'Unsupervised learning', 'Neural networks'],
+      tags: [
+        'Deep learning',
+        'Evolutionary computation',
+        'Reinforcement learning',
+        'Supervised learning',
+        'Unsupervised learning',
+        'Neural networks',
+      ],
     });
     expect(go!.authors).toHaveLength(20);
     expect(go!.authors!.slice(0, 6)).toEqual(['D. Silver', 'A. Huang', 'C.J. Maddison', 'A. Guez', 'L. Sifre', 'G. Van Den Driessche']);
@@ -171,18 +207,48 @@ describe('readRis edge cases', () => {
   it('reads old Mac line ends (CR), a one-space tag separator, indented tags, and prefers AU to A1', async () => {
     const { records, skipped } = await collectText(
       'cr.ris',
-      ['TY - JOUR', 'TI - Carriage returns', 'A1 - Duplicate, Author', 'AU - Lovelace, Ada', 'AU - King, Martin Luther, Jr.', '  PY - 1843///', 'ER -', ''].join('\r'),
+      [
+        'TY - JOUR',
+        'TI - Carriage returns',
+        'A1 - Duplicate, Author',
+        'AU - Lovelace, Ada',
+        'AU - King, Martin Luther, Jr.',
+        '  PY - 1843///',
+        'ER -',
+        '',
+      ].join('\r'),
     );
     expect(skipped).toEqual([]);
-    expect(records).toEqual([{ title: 'Carriage returns', abstract: '', authors: ['Ada Lovelace', 'Martin Luther King Jr.'], year: 1843, metadata: { TY: 'JOUR', A1: 'Duplicate, Author' } }]);
+    expect(records).toEqual([
+      {
+        title: 'Carriage returns',
+        abstract: '',
+        authors: ['Ada Lovelace', 'Martin Luther King Jr.'],
+        year: 1843,
+        metadata: { TY: 'JOUR', A1: 'Duplicate, Author' },
+      },
+    ]);
   });
 
   it('keeps the longer of AB and N2, takes a bare AN as a PMID only from PubMed, and never a non-http URL', async () => {
     const { records } = await collectText(
       'fields.ris',
       [
-        'TY  - JOUR', 'TI  - Short and long abstracts', 'AB  - Short.', 'N2  - The full abstract, which is longer.', 'AN  - 12345678', 'DB  - Web of Science', 'UR  - javascript:alert(1)', 'UR  - https://example.org/paper', 'ER  - ',
-        'TY  - JOUR', 'TI  - From PubMed', 'AN  - 12345678', 'DP  - NLM', 'M1  - arXiv: hep-th/9901001v3', 'ER  - ',
+        'TY  - JOUR',
+        'TI  - Short and long abstracts',
+        'AB  - Short.',
+        'N2  - The full abstract, which is longer.',
+        'AN  - 12345678',
+        'DB  - Web of Science',
+        'UR  - javascript:alert(1)',
+        'UR  - https://example.org/paper',
+        'ER  - ',
+        'TY  - JOUR',
+        'TI  - From PubMed',
+        'AN  - 12345678',
+        'DP  - NLM',
+        'M1  - arXiv: hep-th/9901001v3',
+        'ER  - ',
       ].join('\n'),
     );
     expect(records[0]).toMatchObject({ abstract: 'The full abstract, which is longer.', url: 'https://example.org/paper' });
@@ -195,10 +261,20 @@ describe('readRis edge cases', () => {
     const { file, records, skipped } = await collectText(
       'limits.ris',
       [
-        'TY  - JOUR', `TI  - ${'T'.repeat(1_001)}`, 'ER  - ',
-        'TY  - JOUR', 'TI  - Long abstract', `AB  - ${'x'.repeat(100_001)}`, 'ER  - ',
-        'TY  - JOUR', 'TI  - Runaway record', ...Array.from({ length: 30 }, () => 'y'.repeat(100_000)), 'ER  - ',
-        'TY  - JOUR', 'TI  - Fits', 'ER  - ',
+        'TY  - JOUR',
+        `TI  - ${'T'.repeat(1_001)}`,
+        'ER  - ',
+        'TY  - JOUR',
+        'TI  - Long abstract',
+        `AB  - ${'x'.repeat(100_001)}`,
+        'ER  - ',
+        'TY  - JOUR',
+        'TI  - Runaway record',
+        ...Array.from({ length: 30 }, () => 'y'.repeat(100_000)),
+        'ER  - ',
+        'TY  - JOUR',
+        'TI  - Fits',
+        'ER  - ',
       ].join('\n'),
     );
     expect(records.map((record) => record.title)).toEqual(['Fits']);
@@ -272,7 +348,12 @@ describe('toRis', () => {
   });
 
   it('round-trips the RIS fixtures, and the CSL library, through the reader', async () => {
-    for (const [fixture, read] of [[ZOTERO, readRis], [ENDNOTE, readRis], [SCOPUS, readRis], [SAME_LIBRARY_CSL, readCslJson]] as const) {
+    for (const [fixture, read] of [
+      [ZOTERO, readRis],
+      [ENDNOTE, readRis],
+      [SCOPUS, readRis],
+      [SAME_LIBRARY_CSL, readCslJson],
+    ] as const) {
       const { records } = await collect(fixture, read);
       const papers = records.map((record) => ({ ...record, id: paperId(record.title, record) }));
       const reread = await collectText('round-trip.ris', toRis(papers));
@@ -295,14 +376,52 @@ describe('toRis', () => {
 });
 
 // Quotes, backslashes, braces, markup-like text, RIS-looking text, accents, CJK, emoji, odd spaces.
-const awkwardPiece = fc.constantFrom('a', 'Z', 'é', 'ß', 'Ł', '中', '😀', '—', '"', "'", '\\', '{', '}', '<', '>', '&', '/', ':', '-', ',', ' ', '\t', '\n', '\r\n', '\r', '\u00a0', '\u2028', 'ER  - ', 'TY  - ', 'AU  - ', '%');
+const awkwardPiece = fc.constantFrom(
+  'a',
+  'Z',
+  'é',
+  'ß',
+  'Ł',
+  '中',
+  '😀',
+  '—',
+  '"',
+  "'",
+  '\\',
+  '{',
+  '}',
+  '<',
+  '>',
+  '&',
+  '/',
+  ':',
+  '-',
+  ',',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\u00a0',
+  '\u2028',
+  'ER  - ',
+  'TY  - ',
+  'AU  - ',
+  '%',
+);
 const anyGrapheme = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 });
 const text = (maxLength: number) =>
-  fc.string({ unit: fc.oneof(awkwardPiece, anyGrapheme), maxLength }).map(normaliseWhitespace).filter((value) => !value.includes('\uFFFD'));
+  fc
+    .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), maxLength })
+    .map(normaliseWhitespace)
+    .filter((value) => !value.includes('\uFFFD'));
 // Markup tags in a title are read as rich text (see plainTitle), so a generated title has none.
 const title = text(40).filter((value) => value !== '' && plainTitle(value) === value);
 // RIS writes "Family, Given": a comma inside a display name cannot be told apart from that one.
-const word = fc.string({ unit: fc.oneof(awkwardPiece, anyGrapheme), minLength: 1, maxLength: 8 }).map((value) => value.replace(/[\s,]+/g, '')).filter((value) => value !== '' && !value.includes('\uFFFD'));
+const word = fc
+  .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), minLength: 1, maxLength: 8 })
+  .map((value) => value.replace(/[\s,]+/g, ''))
+  .filter((value) => value !== '' && !value.includes('\uFFFD'));
 const name = fc.array(word, { minLength: 1, maxLength: 4 }).map((words) => words.join(' '));
 // RIS readers (Zotero's too) split KW values at semicolons.
 const tag = text(15).filter((value) => value !== '' && !value.includes(';'));
@@ -310,7 +429,9 @@ const dateOfYear = (year: number) =>
   fc.oneof(
     fc.constant(undefined),
     fc.integer({ min: 1, max: 12 }).map((month) => `${year}-${String(month).padStart(2, '0')}`),
-    fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([month, day]) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+      .map(([month, day]) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
   );
 const generatedPaper: fc.Arbitrary<Paper> = fc
   .record(
@@ -322,10 +443,16 @@ const generatedPaper: fc.Arbitrary<Paper> = fc
       year: fc.integer({ min: 1800, max: 2100 }),
       venue: text(30).filter((value) => value !== ''),
       tags: fc.uniqueArray(tag, { minLength: 1, maxLength: 4 }),
-      doi: fc.tuple(fc.integer({ min: 1000, max: 999_999_999 }), fc.stringMatching(/^[a-z0-9.;()<>_:/-]{1,20}$/)).map(([registrant, suffix]) => `10.${registrant}/${suffix}`),
+      doi: fc
+        .tuple(fc.integer({ min: 1000, max: 999_999_999 }), fc.stringMatching(/^[a-z0-9.;()<>_:/-]{1,20}$/))
+        .map(([registrant, suffix]) => `10.${registrant}/${suffix}`),
       arxiv: fc.oneof(
-        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99_999 })).map(([month, number]) => `${String(month).padStart(4, '0')}.${String(number).padStart(5, '0')}`),
-        fc.tuple(fc.constantFrom('hep-th', 'math.AG', 'cond-mat'), fc.integer({ min: 0, max: 9_999_999 })).map(([archive, number]) => `${archive}/${String(number).padStart(7, '0')}`),
+        fc
+          .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99_999 }))
+          .map(([month, number]) => `${String(month).padStart(4, '0')}.${String(number).padStart(5, '0')}`),
+        fc
+          .tuple(fc.constantFrom('hep-th', 'math.AG', 'cond-mat'), fc.integer({ min: 0, max: 9_999_999 }))
+          .map(([archive, number]) => `${archive}/${String(number).padStart(7, '0')}`),
       ),
       pmid: fc.integer({ min: 1, max: 99_999_999 }).map(String),
       url: fc.stringMatching(/^[a-z0-9/._~%-]{0,30}$/).map((path) => `https://example.org/${path}`),
@@ -333,4 +460,6 @@ const generatedPaper: fc.Arbitrary<Paper> = fc
     },
     { requiredKeys: ['id', 'title', 'abstract'] },
   )
-  .chain((paper) => (paper.year === undefined ? fc.constant(paper) : dateOfYear(paper.year).map((date) => (date ? { ...paper, date } : paper))));
+  .chain((paper) =>
+    paper.year === undefined ? fc.constant(paper) : dateOfYear(paper.year).map((date) => (date ? { ...paper, date } : paper)),
+  );

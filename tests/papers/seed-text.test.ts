@@ -5,11 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PAGE_CHROME, paperId, parseSeedText, readCorpus } from '../../src/papers/index.js';
 
 const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
-const SEED_FILES = [
-  '000_34b2fac087813e81.txt',
-  '001_d4a40a933f25c320.txt',
-  '002_33013f986e06f1c4.txt',
-].map((name) => join(SEEDS_DIR, name));
+const SEED_FILES = ['000_34b2fac087813e81.txt', '001_d4a40a933f25c320.txt', '002_33013f986e06f1c4.txt'].map((name) =>
+  join(SEEDS_DIR, name),
+);
 
 const CHROME_LIKE = [...PAGE_CHROME, 'Jul 29', ...PAGE_CHROME.map((chrome) => chrome.toLowerCase())];
 
@@ -91,9 +89,7 @@ describe('real seed dumps', () => {
 
 describe('paperId', () => {
   it('is a readable slug plus 8 hex chars of the normalised title hash', () => {
-    expect(paperId('Interactive Language: Talking to Robots in Real Time')).toMatch(
-      /^interactive-language-talking-to-[0-9a-f]{8}$/,
-    );
+    expect(paperId('Interactive Language: Talking to Robots in Real Time')).toMatch(/^interactive-language-talking-to-[0-9a-f]{8}$/);
   });
 
   it('ignores case, spacing, punctuation and Unicode compatibility forms', () => {
@@ -119,9 +115,7 @@ describe('parseSeedText', () => {
   });
 
   it('reports stray short lines and abstracts without a title instead of guessing', () => {
-    const text = [longText('Orphan abstract.'), 'Stray line', 'Real Title', longText('Real abstract.'), 'Trailing'].join(
-      '\r\n',
-    );
+    const text = [longText('Orphan abstract.'), 'Stray line', 'Real Title', longText('Real abstract.'), 'Trailing'].join('\r\n');
     const { records, skipped } = parseSeedText(text, 'x.txt');
     expect(records).toEqual([{ title: 'Real Title', abstract: longText('Real abstract.') }]);
     expect(skipped.map(({ line }) => line)).toEqual([1, 2, 5]);
@@ -131,16 +125,11 @@ describe('parseSeedText', () => {
 
   it('leaves titles that merely start with a chrome word alone', () => {
     const text = ['New Results on Robots', longText('Abstract.'), 'newly Found', longText('Abstract.')].join('\n');
-    expect(parseSeedText(text, 'x.txt').records.map((record) => record.title)).toEqual([
-      'New Results on Robots',
-      'newly Found',
-    ]);
+    expect(parseSeedText(text, 'x.txt').records.map((record) => record.title)).toEqual(['New Results on Robots', 'newly Found']);
   });
 
   it('collapses whitespace but keeps the text otherwise verbatim', () => {
     const text = ['  A   Title:  with  Spaces ', `\t${longText('An   abstract,  kept')}  `].join('\n');
-    expect(parseSeedText(text, 'x.txt').records).toEqual([
-      { title: 'A Title: with Spaces', abstract: longText('An abstract, kept') },
-    ]);
+    expect(parseSeedText(text, 'x.txt').records).toEqual([{ title: 'A Title: with Spaces', abstract: longText('An abstract, kept') }]);
   });
 });

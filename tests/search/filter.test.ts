@@ -41,9 +41,13 @@ beforeAll(async () => {
     const base = seeds.vectorOf(i % seeds.size);
     vectors.push(normalize(base.map((value) => value + 0.03 * gaussian())));
     papers.push({
-      id: `synthetic-${i}`, title: `${seed.title} (${i})`, abstract: seed.abstract,
-      year: 2000 + Math.floor(next() * 25), authors: [AUTHORS[Math.floor(next() * AUTHORS.length)]!, AUTHORS[Math.floor(next() * AUTHORS.length)]!],
-      venue: VENUES[Math.floor(next() * VENUES.length)], tags: [`cs.${['RO', 'LG', 'CV', 'AI'][Math.floor(next() * 4)]}`],
+      id: `synthetic-${i}`,
+      title: `${seed.title} (${i})`,
+      abstract: seed.abstract,
+      year: 2000 + Math.floor(next() * 25),
+      authors: [AUTHORS[Math.floor(next() * AUTHORS.length)]!, AUTHORS[Math.floor(next() * AUTHORS.length)]!],
+      venue: VENUES[Math.floor(next() * VENUES.length)],
+      tags: [`cs.${['RO', 'LG', 'CV', 'AI'][Math.floor(next() * 4)]}`],
     });
   }
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
@@ -54,11 +58,11 @@ beforeAll(async () => {
 });
 
 const keeps = (paper: Paper, filter: PaperFilter) =>
-  (filter.yearMin === undefined || (paper.year ?? -Infinity) >= filter.yearMin)
-  && (filter.yearMax === undefined || (paper.year ?? Infinity) <= filter.yearMax)
-  && (filter.author === undefined || (paper.authors ?? []).some((name) => foldForMatch(name).includes(foldForMatch(filter.author!))))
-  && (filter.venue === undefined || foldForMatch(paper.venue ?? '').includes(foldForMatch(filter.venue)))
-  && (filter.tag === undefined || (paper.tags ?? []).some((tag) => foldForMatch(tag) === foldForMatch(filter.tag!)));
+  (filter.yearMin === undefined || (paper.year ?? -Infinity) >= filter.yearMin) &&
+  (filter.yearMax === undefined || (paper.year ?? Infinity) <= filter.yearMax) &&
+  (filter.author === undefined || (paper.authors ?? []).some((name) => foldForMatch(name).includes(foldForMatch(filter.author!)))) &&
+  (filter.venue === undefined || foldForMatch(paper.venue ?? '').includes(foldForMatch(filter.venue))) &&
+  (filter.tag === undefined || (paper.tags ?? []).some((tag) => foldForMatch(tag) === foldForMatch(filter.tag!)));
 
 /** The exact filtered dense ranking: cosine of the query with every paper the filter keeps. */
 async function bruteForce(query: string, filter: PaperFilter, k: number): Promise<string[]> {
@@ -98,7 +102,10 @@ describe('filtered search on a corpus of 3,000 papers', () => {
     for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
       const answer = await engine.search('diffusion policy', { mode, k: 15, filter });
       expect(answer.hits.length, mode).toBeGreaterThan(0);
-      expect(answer.hits.every((hit) => keeps(hit.paper, filter)), mode).toBe(true);
+      expect(
+        answer.hits.every((hit) => keeps(hit.paper, filter)),
+        mode,
+      ).toBe(true);
     }
     const similar = await engine.similarToPaper('synthetic-5', { k: 10, filter });
     expect(similar.hits).toHaveLength(10);
@@ -117,7 +124,9 @@ describe('filtered search on a corpus of 3,000 papers', () => {
 
   it('an empty filter is no filter, and a filter nothing passes gives no results', async () => {
     const plain = await engine.search('tactile sensing', { k: 5 });
-    expect((await engine.search('tactile sensing', { k: 5, filter: {} })).hits.map((hit) => hit.paper.id)).toEqual(plain.hits.map((hit) => hit.paper.id));
+    expect((await engine.search('tactile sensing', { k: 5, filter: {} })).hits.map((hit) => hit.paper.id)).toEqual(
+      plain.hits.map((hit) => hit.paper.id),
+    );
     expect((await engine.search('tactile sensing', { k: 5, filter: { yearMin: 2090 } })).hits).toEqual([]);
   });
 });

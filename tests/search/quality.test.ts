@@ -17,7 +17,10 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
     // The baselines read the index and the model directly, beside the engine under test.
     const index = loadIndex(inject('seedIndexDir'));
     const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
-    report = await evaluateCollection({ engine: new SearchEngine(index, embedder), index, embedder }, loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', index.allPapers()));
+    report = await evaluateCollection(
+      { engine: new SearchEngine(index, embedder), index, embedder },
+      loadLabelledSet('tests/eval/seed-dev.json', 'seed dev', index.allPapers()),
+    );
   });
 
   it('hybrid keeps its measured nDCG@10 (0.798)', () => {

@@ -26,9 +26,14 @@ describe('access token', () => {
       const answer = await app.request('/api/search?q=robots', { headers: { authorization } });
       expect(answer.status, authorization).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
-      expect(await answer.json()).toEqual({ error: { code: 'unauthorized', message: 'missing or invalid access token; send Authorization: Bearer <token>' } });
+      expect(await answer.json()).toEqual({
+        error: { code: 'unauthorized', message: 'missing or invalid access token; send Authorization: Bearer <token>' },
+      });
     }
-    expect((await app.request('/api/search?q=robots', { headers: { authorization: `bearer ${TOKEN}` } })).status, 'the scheme is case-insensitive').toBe(200);
+    expect(
+      (await app.request('/api/search?q=robots', { headers: { authorization: `bearer ${TOKEN}` } })).status,
+      'the scheme is case-insensitive',
+    ).toBe(200);
   });
 
   it('is required to listen beyond loopback', () => {
@@ -38,9 +43,15 @@ describe('access token', () => {
   });
 
   it('the server refuses to start on 0.0.0.0 without one, in one line', () => {
-    const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'serve'], { env: { ...process.env, HOST: '0.0.0.0' }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'serve'], {
+      env: { ...process.env, HOST: '0.0.0.0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: refusing to listen on 0\.0\.0\.0 without an access token/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: refusing to listen on 0\.0\.0\.0 without an access token/),
+    ]);
   });
 
   it('never echoes a bad token back', () => {
@@ -68,19 +79,32 @@ describe('CORS', () => {
     const app = createApp(await seedEngine(), { corsOrigins: ['http://localhost:5173'], accessToken: TOKEN });
     const preflight = await app.request('/api/search?q=robots', {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
-    const call = await app.request('/api/search?q=robots', { headers: { origin: 'http://localhost:5173', authorization: `Bearer ${TOKEN}` } });
+    const call = await app.request('/api/search?q=robots', {
+      headers: { origin: 'http://localhost:5173', authorization: `Bearer ${TOKEN}` },
+    });
     expect(call.status).toBe(200);
     expect(call.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 });
 
 describe('DNS rebinding: the Host a request names', () => {
-  const FORBIDDEN = { error: { code: 'forbidden_host', message: expect.stringMatching(/^host "attacker\.example" is not allowed: without an access token only 127\.0\.0\.1, localhost, \[::1\] and ALLOWED_HOSTS are answered/) } };
+  const FORBIDDEN = {
+    error: {
+      code: 'forbidden_host',
+      message: expect.stringMatching(
+        /^host "attacker\.example" is not allowed: without an access token only 127\.0\.0\.1, localhost, \[::1\] and ALLOWED_HOSTS are answered/,
+      ),
+    },
+  };
 
   it('without a token, answers only loopback names, on any port', async () => {
     const app = createApp(await seedEngine());
@@ -92,7 +116,11 @@ describe('DNS rebinding: the Host a request names', () => {
       expect(answer.status, path).toBe(403);
       expect(await answer.json()).toEqual(FORBIDDEN);
     }
-    const similar = await app.request('/api/similar', { method: 'POST', headers: { host: 'attacker.example', 'content-type': 'application/json' }, body: JSON.stringify({ text: 'robots' }) });
+    const similar = await app.request('/api/similar', {
+      method: 'POST',
+      headers: { host: 'attacker.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'robots' }),
+    });
     expect(similar.status).toBe(403);
     for (const host of ['127.0.0.1.attacker.example', 'localhost.attacker.example:3000', '[::2]']) {
       expect((await app.request('/api/search?q=robot', { headers: { host } })).status, host).toBe(403);
@@ -109,7 +137,9 @@ describe('DNS rebinding: the Host a request names', () => {
 
   it('with a token, answers any host that carries it (the token protects it)', async () => {
     const app = createApp(await seedEngine(), { accessToken: TOKEN });
-    expect((await app.request('/api/search?q=robot', { headers: { host: 'attacker.example', authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (await app.request('/api/search?q=robot', { headers: { host: 'attacker.example', authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
     expect((await app.request('/api/search?q=robot', { headers: { host: 'attacker.example' } })).status).toBe(401);
   });
 
@@ -119,7 +149,10 @@ describe('DNS rebinding: the Host a request names', () => {
       const statusOf = async (request: string) => (await rawRequest(served.port, request)).status;
       expect(await statusOf(`GET /api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`)).toBe(200);
       expect(await statusOf('GET /api/search?q=x HTTP/1.1\r\nHost: attacker.example:3000\r\nConnection: close\r\n\r\n')).toBe(403);
-      const absolute = await rawRequest(served.port, `GET http://attacker.example/api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`);
+      const absolute = await rawRequest(
+        served.port,
+        `GET http://attacker.example/api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`,
+      );
       expect(absolute.status).toBe(403);
       expect(JSON.parse(absolute.body)).toEqual(FORBIDDEN);
     } finally {
@@ -131,6 +164,8 @@ describe('DNS rebinding: the Host a request names', () => {
     expect(loadSettings({}, {}).allowedHosts).toEqual([]);
     expect(loadSettings({}, { ALLOWED_HOSTS: 'papers.lan, Search.Example ,' }).allowedHosts).toEqual(['papers.lan', 'search.example']);
     expect(loadSettings({ 'allowed-hosts': '[fd00::1]' }, {}).allowedHosts).toEqual(['[fd00::1]']);
-    expect(() => loadSettings({}, { ALLOWED_HOSTS: 'http://papers.lan' })).toThrow(/^invalid setting ALLOWED_HOSTS="http:\/\/papers\.lan": each allowed host must be a host name such as papers\.lan, without a port/);
+    expect(() => loadSettings({}, { ALLOWED_HOSTS: 'http://papers.lan' })).toThrow(
+      /^invalid setting ALLOWED_HOSTS="http:\/\/papers\.lan": each allowed host must be a host name such as papers\.lan, without a port/,
+    );
   });
 });

@@ -14,12 +14,15 @@ describe('admission queue', () => {
   it('admits maxWorking at a time in arrival order, holds maxWaiting more, refuses the rest at once, and drops a waiter whose signal aborts', async () => {
     const queue = new AdmissionQueue({ maxWorking: 1, maxWaiting: 2 });
     const started: string[] = [];
-    const enter = (name: string, signal = new AbortController().signal) => queue.enter(signal).then((admitted) => admitted && started.push(name));
+    const enter = (name: string, signal = new AbortController().signal) =>
+      queue.enter(signal).then((admitted) => admitted && started.push(name));
     const gone = new AbortController();
     const first = enter('first');
     const second = enter('second', gone.signal);
     const third = enter('third');
-    expect(() => queue.enter(new AbortController().signal)).toThrow(/^the server is busy \(0 requests working, 3 waiting\); retry shortly$/);
+    expect(() => queue.enter(new AbortController().signal)).toThrow(
+      /^the server is busy \(0 requests working, 3 waiting\); retry shortly$/,
+    );
     await first;
     expect(started).toEqual(['first']);
     expect(queue.counts).toEqual({ working: 1, waiting: 2 });
@@ -83,7 +86,10 @@ describe('admission control on the app', () => {
       await vi.waitFor(() => expect(arrived).toHaveLength(2), { timeout: 30_000 });
       await turn();
       socket.destroy();
-      await vi.waitFor(() => expect(arrived[1]!.signal.aborted, 'node-server aborts the request signal when its client disconnects').toBe(true), { timeout: 30_000 });
+      await vi.waitFor(
+        () => expect(arrived[1]!.signal.aborted, 'node-server aborts the request signal when its client disconnects').toBe(true),
+        { timeout: 30_000 },
+      );
 
       openGate();
       expect((await first).status).toBe(200);

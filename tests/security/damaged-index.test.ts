@@ -35,17 +35,32 @@ describe('the server refuses a damaged or foreign index, in one line', () => {
 
   it('a corrupted manifest', () => {
     const dir = copyOfSeedIndex();
-    writeFileSync(join(dir, 'manifest.json'), readFileSync(join(dir, 'manifest.json'), 'utf8').replace('"paperCount": 237', '"paperCount": "many"'));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      readFileSync(join(dir, 'manifest.json'), 'utf8').replace('"paperCount": 237', '"paperCount": "many"'),
+    );
     expect(serveRefuses(dir)).toMatch(/not a format-\d+ manifest \(paperCount/);
   });
 
   it('vectors from another model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paper-search-foreign-'));
     const input = join(dir, 'papers.jsonl');
-    writeFileSync(input, (await readCorpus([resolve('seeds')])).papers.slice(0, 3).map((p) => JSON.stringify(p)).join('\n'));
-    const build = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'build', '--input', input, '--out', join(dir, 'index'), '--precision', 'fp32'], { encoding: 'utf8', timeout: 120_000 });
+    writeFileSync(
+      input,
+      (await readCorpus([resolve('seeds')])).papers
+        .slice(0, 3)
+        .map((p) => JSON.stringify(p))
+        .join('\n'),
+    );
+    const build = spawnSync(
+      process.execPath,
+      ['.build/cli/paper-search.js', 'build', '--input', input, '--out', join(dir, 'index'), '--precision', 'fp32'],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(build.status).toBe(0);
     // Asked for another precision than the index was built with: no silent rebuild, the command that rebuilds.
-    expect(serveRefuses(join(dir, 'index'), { PRECISION: 'int8' })).toMatch(/built with all-MiniLM-L6-v2 \(fp32.*you asked for all-MiniLM-L6-v2 \(int8.*paper-search build --out .* --precision int8/);
+    expect(serveRefuses(join(dir, 'index'), { PRECISION: 'int8' })).toMatch(
+      /built with all-MiniLM-L6-v2 \(fp32.*you asked for all-MiniLM-L6-v2 \(int8.*paper-search build --out .* --precision int8/,
+    );
   });
 });

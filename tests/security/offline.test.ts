@@ -23,7 +23,12 @@ function guardNetwork() {
   const originals = { connect: net.Socket.prototype.connect, lookup: dns.lookup, fetch: globalThis.fetch };
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const options = args[0] as { host?: string; path?: string } | number | string;
-    const host = typeof options === 'object' ? options.host ?? (options.path ? 'unix' : 'localhost') : typeof args[1] === 'string' ? args[1] : 'localhost';
+    const host =
+      typeof options === 'object'
+        ? (options.host ?? (options.path ? 'unix' : 'localhost'))
+        : typeof args[1] === 'string'
+          ? args[1]
+          : 'localhost';
     if (host !== 'unix' && !LOOPBACK.test(host)) {
       attempts.push(`connect ${host}`);
       throw new Error(`outbound connection to ${host} refused by test`);
@@ -65,10 +70,14 @@ describe('nothing leaves the machine', () => {
     await new Promise((done) => server.once('listening', done));
     try {
       const { port } = server.address() as net.AddressInfo;
-      const answer = await (await fetch(`http://127.0.0.1:${port}/api/search?q=robot+imitation+from+video`)).json() as { results: unknown[] };
+      const answer = (await (await fetch(`http://127.0.0.1:${port}/api/search?q=robot+imitation+from+video`)).json()) as {
+        results: unknown[];
+      };
       expect(answer.results).toHaveLength(10);
       const similar = await fetch(`http://127.0.0.1:${port}/api/similar`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'humanoid robots imitate human motion' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'humanoid robots imitate human motion' }),
       });
       expect(similar.status).toBe(200);
     } finally {
@@ -94,7 +103,9 @@ describe('build and serve in a network namespace with no network at all (unshare
   it('builds the seed index and answers a search, ending only the server it started', () => {
     // A stand-in for the user's own server in another terminal: its command line looks like one.
     // The test must end only what it started (by pid), so this one must survive.
-    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '.build/cli/paper-search.js', 'serve'], { stdio: 'ignore' });
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '.build/cli/paper-search.js', 'serve'], {
+      stdio: 'ignore',
+    });
     try {
       const script = [
         'ip link set lo up',
@@ -118,9 +129,11 @@ describe('build and serve in a network namespace with no network at all (unshare
 });
 
 describe('tests and scripts end only processes they started', () => {
-  it('no test or script kills processes by name (pkill/killall would end the user\'s own server)', () => {
+  it("no test or script kills processes by name (pkill/killall would end the user's own server)", () => {
     const files = execFileSync('git', ['ls-files', 'tests', '.ci', 'package.json'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const offenders = files.filter((file) => file !== 'tests/security/offline.test.ts' && /\b(pkill|killall)\b/.test(readFileSync(file, 'utf8')));
+    const offenders = files.filter(
+      (file) => file !== 'tests/security/offline.test.ts' && /\b(pkill|killall)\b/.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

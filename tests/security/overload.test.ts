@@ -9,7 +9,10 @@ import { flood, serveApp } from './served-app.js';
 /** Distinct texts of `chars` characters made of the seed abstracts (distinct, so no query cache answers them). */
 function texts(count: number, chars: number): string[] {
   const index = loadIndex(inject('seedIndexDir'));
-  const prose = index.allPapers().map((paper) => paper.abstract).join(' ');
+  const prose = index
+    .allPapers()
+    .map((paper) => paper.abstract)
+    .join(' ');
   index.close();
   return Array.from({ length: count }, (_, i) => {
     const start = (i * 997) % (prose.length - chars);
@@ -28,12 +31,16 @@ const postJson = (path: string, body: object) => {
 function expectBusyAnswers(result: Flood, kind: string): void {
   const statuses = result.answers.map((answer) => answer.status);
   const count = (status: number) => statuses.filter((s) => s === status).length;
-  console.log(`overload, ${kind}: ${count(200)} answered, ${count(503)} told to retry (503) of ${statuses.length} concurrent; /health answered ${result.health.status} in ${result.healthMs.toFixed(0)} ms during the flood`);
+  console.log(
+    `overload, ${kind}: ${count(200)} answered, ${count(503)} told to retry (503) of ${statuses.length} concurrent; /health answered ${result.health.status} in ${result.healthMs.toFixed(0)} ms during the flood`,
+  );
   expect(result.health.status).toBe(200);
   expect(new Set(statuses), 'every request answered 200 or 503, none dropped').toEqual(new Set([200, 503]));
   for (const answer of result.answers.filter((a) => a.status === 503)) {
     expect(answer.headers['retry-after']).toBe('1');
-    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'busy', message: expect.stringMatching(/^the server is busy \(\d+ requests working, \d+ waiting\); retry shortly$/) } });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: 'busy', message: expect.stringMatching(/^the server is busy \(\d+ requests working, \d+ waiting\); retry shortly$/) },
+    });
   }
 }
 

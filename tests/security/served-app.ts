@@ -18,10 +18,11 @@ export function serveApp(app: Pick<OpenAPIHono, 'fetch'>, fetch: OpenAPIHono['fe
       done({
         port,
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((closed) => {
-          server.close(() => closed());
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((closed) => {
+            server.close(() => closed());
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
       });
     });
     server.once('error', fail);
@@ -43,20 +44,23 @@ export interface RawResponse {
 export async function rawConnection(port: number): Promise<(request: string) => Promise<RawResponse>> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((connected, fail) => socket.once('connect', connected).once('error', fail));
-  return (request) => new Promise((done, fail) => {
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('close', () => {
-      const [head = '', ...body] = text.split('\r\n\r\n');
-      const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-      done({ status: Number(statusLine.match(/^HTTP\/1\.1 (\d{3}) /)?.[1]) || undefined, headers, body: body.join('\r\n\r\n') });
+  return (request) =>
+    new Promise((done, fail) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('close', () => {
+        const [head = '', ...body] = text.split('\r\n\r\n');
+        const [statusLine = '', ...headerLines] = head.split('\r\n');
+        const headers = Object.fromEntries(
+          headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        );
+        done({ status: Number(statusLine.match(/^HTTP\/1\.1 (\d{3}) /)?.[1]) || undefined, headers, body: body.join('\r\n\r\n') });
+      });
+      socket.on('error', fail);
+      // Written, not ended: a half-closed socket may count as a client gone.
+      socket.write(request);
     });
-    socket.on('error', fail);
-    // Written, not ended: a half-closed socket may count as a client gone.
-    socket.write(request);
-  });
 }
 
 /** Sends one raw request on a new connection (see rawConnection). */

@@ -32,9 +32,12 @@ function search(port: number, query: string): { sent: Promise<void>; outcome: Pr
 }
 
 /** A distinct question near the query length limit, so every request needs its own slow forward pass. */
-const longQuery = (i: number) => `question ${i}: how do robots learn manipulation skills from a handful of human demonstrations, `
-  + 'and how do diffusion policies, behaviour cloning with action chunking and reinforcement learning from human feedback compare '.repeat(5)
-  + `when the camera view, the lighting and the objects change between training and deployment (variant ${i})?`;
+const longQuery = (i: number) =>
+  `question ${i}: how do robots learn manipulation skills from a handful of human demonstrations, ` +
+  'and how do diffusion policies, behaviour cloning with action chunking and reinforcement learning from human feedback compare '.repeat(
+    5,
+  ) +
+  `when the camera view, the lighting and the objects change between training and deployment (variant ${i})?`;
 
 describe('shutdown', () => {
   let server: ChildProcess | undefined;
@@ -70,7 +73,9 @@ describe('shutdown', () => {
 
     const count = (status: number) => outcomes.filter((o) => 'status' in o && o.status === status).length;
     const dropped = outcomes.filter((o) => 'error' in o || !o.complete);
-    console.log(`shutdown: ${count(200)} × 200, ${count(503)} × 503, ${dropped.length} dropped, exit ${code} ${((performance.now() - signalled) / 1000).toFixed(1)} s after SIGTERM`);
+    console.log(
+      `shutdown: ${count(200)} × 200, ${count(503)} × 503, ${dropped.length} dropped, exit ${code} ${((performance.now() - signalled) / 1000).toFixed(1)} s after SIGTERM`,
+    );
     expect(dropped).toEqual([]);
     for (const outcome of outcomes) expect([200, 503]).toContain((outcome as { status: number }).status);
     expect(count(200)).toBeGreaterThan(0);

@@ -12,7 +12,10 @@ const rssMegabytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(
 
 function startServer(indexDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['.build/cli/paper-search.js', 'serve'], { env: { ...process.env, INDEX_DIR: indexDir, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['.build/cli/paper-search.js', 'serve'], {
+      env: { ...process.env, INDEX_DIR: indexDir, PORT: String(PORT) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve(child));
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -24,35 +27,65 @@ describe.runIf(LONG)('soak: 10,000 mixed requests from 32 concurrent clients', (
 
   it('answers without any 5xx except deliberate 503s, and memory stays flat', async () => {
     const indexDir = inject('seedIndexDir');
-    const ids = loadIndex(indexDir).allPapers().map((paper) => paper.id);
+    const ids = loadIndex(indexDir)
+      .allPapers()
+      .map((paper) => paper.id);
     server = await startServer(indexDir);
-    const words = ['robot', 'policy', 'diffusion', 'language', 'humanoid', 'video', 'reward', 'offline', 'benchmark', 'simulation', 'agents', 'driving'];
+    const words = [
+      'robot',
+      'policy',
+      'diffusion',
+      'language',
+      'humanoid',
+      'video',
+      'reward',
+      'offline',
+      'benchmark',
+      'simulation',
+      'agents',
+      'driving',
+    ];
     let n = 0;
     // 2,000 distinct queries cycled: the warm-up fills every cache, so growth after it would be a leak.
     const query = () => `${words[n % 12]} ${words[(n * 7) % 12]} ${words[(n * 5) % 11]} ${n++ % 2000}`;
     const requests: autocannon.Request[] = [
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/search?q=${encodeURIComponent(query())}` }) },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/search?q=${encodeURIComponent(query())}&mode=lexical&k=25` }) },
-      { method: 'POST', setupRequest: (r) => ({ ...r, path: '/api/similar', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `We study ${query()} for learning robot skills from demonstrations.` }) }) },
+      {
+        method: 'POST',
+        setupRequest: (r) => ({
+          ...r,
+          path: '/api/similar',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `We study ${query()} for learning robot skills from demonstrations.` }),
+        }),
+      },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/papers/${ids[n++ % ids.length]}` }) },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/papers/${ids[n++ % ids.length]}/similar?k=5` }) },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: '/health' }) },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: '/api/search?k=0' }) },
       { method: 'GET', setupRequest: (r) => ({ ...r, path: '/no/such/route' }) },
     ];
-    const run = (amount: number) => new Promise<autocannon.Result>((resolve, reject) => {
-      const statuses = new Map<number, number>();
-      const instance = autocannon({ url: `http://127.0.0.1:${PORT}`, connections: 32, amount, requests }, (error, result) => (error ? reject(error) : resolve(Object.assign(result, { statuses }))));
-      instance.on('response', (_client: unknown, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
-    });
+    const run = (amount: number) =>
+      new Promise<autocannon.Result>((resolve, reject) => {
+        const statuses = new Map<number, number>();
+        const instance = autocannon({ url: `http://127.0.0.1:${PORT}`, connections: 32, amount, requests }, (error, result) =>
+          error ? reject(error) : resolve(Object.assign(result, { statuses })),
+        );
+        instance.on('response', (_client: unknown, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+      });
 
     await run(2000);
     const afterWarmUp = rssMegabytes(server.pid!);
-    const soak = await run(10_000) as autocannon.Result & { statuses: Map<number, number> };
+    const soak = (await run(10_000)) as autocannon.Result & { statuses: Map<number, number> };
     const afterSoak = rssMegabytes(server.pid!);
-    const fiveHundreds = [...soak.statuses].filter(([status]) => status >= 500 && status !== 503).reduce((sum, [, count]) => sum + count, 0);
-    console.log(`soak: ${soak.requests.total} requests, ${Math.round(soak.requests.average)} req/s, statuses ${JSON.stringify(Object.fromEntries(soak.statuses))}, `
-      + `errors ${soak.errors}, RSS after warm-up ${afterWarmUp.toFixed(0)} MB, after soak ${afterSoak.toFixed(0)} MB (${(((afterSoak - afterWarmUp) / afterWarmUp) * 100).toFixed(1)}%)`);
+    const fiveHundreds = [...soak.statuses]
+      .filter(([status]) => status >= 500 && status !== 503)
+      .reduce((sum, [, count]) => sum + count, 0);
+    console.log(
+      `soak: ${soak.requests.total} requests, ${Math.round(soak.requests.average)} req/s, statuses ${JSON.stringify(Object.fromEntries(soak.statuses))}, ` +
+        `errors ${soak.errors}, RSS after warm-up ${afterWarmUp.toFixed(0)} MB, after soak ${afterSoak.toFixed(0)} MB (${(((afterSoak - afterWarmUp) / afterWarmUp) * 100).toFixed(1)}%)`,
+    );
 
     expect(soak.requests.total).toBeGreaterThanOrEqual(10_000);
     expect(soak.errors).toBe(0);

@@ -7,7 +7,11 @@ import { Embedder } from '../../src/model/index.js';
 import type { Paper } from '../../src/papers/index.js';
 import type { z } from '@hono/zod-openapi';
 import {
-  SearchAnswerSchema, SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema, type WireAnswer as SearchAnswer,
+  SearchAnswerSchema,
+  SearchQuerySchema,
+  SimilarBodySchema,
+  SimilarPaperQuerySchema,
+  type WireAnswer as SearchAnswer,
 } from '../../src/contract/schemas.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
@@ -28,7 +32,9 @@ const seedDev = JSON.parse(readFileSync('tests/eval/seed-dev.json', 'utf8')) as 
 function coreTitleFor(text: string): string {
   const query = seedDev.queries.find((q) => q.text === text);
   if (!query) throw new Error(`no labelled query "${text}" in seed-dev.json`);
-  const core = Object.entries(query.judgments).filter(([, grade]) => grade === 3).map(([title]) => title);
+  const core = Object.entries(query.judgments)
+    .filter(([, grade]) => grade === 3)
+    .map(([title]) => title);
   expect(core, `grade-3 titles of "${text}"`).toHaveLength(1);
   return core[0]!;
 }
@@ -253,7 +259,10 @@ describe('GET /api/papers/:id', () => {
   });
 
   it('answers 404 for an unknown id', async () => {
-    expect(await expectError(await get('/api/papers/no-such-paper-00000000'), 404)).toEqual({ code: 'paper_not_found', message: 'no paper with id "no-such-paper-00000000"' });
+    expect(await expectError(await get('/api/papers/no-such-paper-00000000'), 404)).toEqual({
+      code: 'paper_not_found',
+      message: 'no paper with id "no-such-paper-00000000"',
+    });
   });
 });
 
@@ -352,7 +361,12 @@ describe('GET /openapi.json', () => {
     Object.fromEntries((doc.paths[path]?.[method]?.parameters ?? []).map((p) => [`${p.in}:${p.name}`, p.required ?? false]));
   /** The fields a request schema checks, as `in:name` → whether a request must give it. */
   const validated = (where: string, schema: unknown) =>
-    Object.fromEntries(Object.entries((schema as z.ZodObject | undefined)?.shape ?? {}).map(([name, field]) => [`${where}:${name}`, !field.safeParse(undefined).success]));
+    Object.fromEntries(
+      Object.entries((schema as z.ZodObject | undefined)?.shape ?? {}).map(([name, field]) => [
+        `${where}:${name}`,
+        !field.safeParse(undefined).success,
+      ]),
+    );
 
   it('is an OpenAPI 3 document listing every route', () => {
     expect(doc.openapi).toMatch(/^3\./);
@@ -370,7 +384,11 @@ describe('GET /openapi.json', () => {
   });
 
   it('declares the bearer token on every /api operation, and leaves /health open', () => {
-    expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringMatching(/only when the server has one/) });
+    expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.stringMatching(/only when the server has one/),
+    });
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const operation of Object.values(methods)) {
         expect(operation.security, path).toEqual(path.startsWith('/api/') ? [{ bearerAuth: [] }] : []);
@@ -387,7 +405,10 @@ describe('GET /openapi.json', () => {
   it('documents the parameters of each route, exactly those it validates', () => {
     for (const route of Object.values(routes)) {
       const request: { params?: unknown; query?: unknown; body?: unknown } = 'request' in route ? route.request : {};
-      expect(parameters(route.path, route.method), `${route.method} ${route.path}`).toEqual({ ...validated('path', request.params), ...validated('query', request.query) });
+      expect(parameters(route.path, route.method), `${route.method} ${route.path}`).toEqual({
+        ...validated('path', request.params),
+        ...validated('query', request.query),
+      });
     }
     expect(parameters('/api/search', 'get')).toMatchObject({ 'query:q': true, 'query:k': false, 'query:mode': false });
     expect(parameters('/api/papers/{id}', 'get')).toMatchObject({ 'path:id': true });
@@ -456,7 +477,10 @@ describe('errors', () => {
 
   it('GET /api/papers/:id/similar with a mode is a 400: similar papers are always hybrid', async () => {
     const error = await expectError(await get(`/api/papers/${encodeURIComponent(papers[0]!.id)}/similar?mode=dense`), 400);
-    expect(error).toEqual({ code: 'invalid_parameter', message: `unknown parameter "mode"; accepted: ${accepted(SimilarPaperQuerySchema)}` });
+    expect(error).toEqual({
+      code: 'invalid_parameter',
+      message: `unknown parameter "mode"; accepted: ${accepted(SimilarPaperQuerySchema)}`,
+    });
     expect(error.message).toMatch(/accepted: k\b/);
   });
 
@@ -590,7 +614,8 @@ describe('authors, year and link, and filters on them', () => {
       expect(response.status, await response.clone().text()).toBe(200);
       return ((await response.json()) as SearchAnswer).results.map((result) => result.id);
     };
-    const similarText = (body: object) => citedApp.request('/api/similar', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const similarText = (body: object) =>
+      citedApp.request('/api/similar', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     expect(await ids(await citedApp.request('/api/search?q=robot+learning'))).toHaveLength(2);
     expect(await ids(await citedApp.request('/api/search?q=robot+learning&year_min=2023'))).toEqual([cited.id]);
     expect(await ids(await citedApp.request('/api/search?q=robot+learning&author=lov%C3%A9lace&mode=dense'))).toEqual([cited.id]);
@@ -604,6 +629,13 @@ describe('authors, year and link, and filters on them', () => {
   it('are part of the paper', async () => {
     const response = await citedApp.request(`/api/papers/${cited.id}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ id: cited.id, title: cited.title, abstract: cited.abstract, authors: cited.authors, year: 2023, url: link });
+    expect(await response.json()).toMatchObject({
+      id: cited.id,
+      title: cited.title,
+      abstract: cited.abstract,
+      authors: cited.authors,
+      year: 2023,
+      url: link,
+    });
   });
 });

@@ -19,26 +19,104 @@ import { MODELS_DIR } from '../support/seed-engine.js';
  * when a bibliography file is read back.
  */
 const ROBOTICS = [
-  { title: 'Diffusion policies for dexterous manipulation', abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.', authors: ['Ada Lovelace', 'José Álvarez'], year: 2024, venue: 'Conference on Robot Learning', tags: ['cs.RO', 'diffusion'], doi: '10.5555/diffusion.2024' },
-  { title: 'Tactile sensing for robot grasping', abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.', authors: ['Alan Turing'], year: 2023, venue: 'IEEE International Conference on Robotics and Automation', tags: ['cs.RO', 'tactile'], arxiv: '2301.01234' },
-  { title: 'Legged locomotion with reinforcement learning', abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.', authors: ['Grace Hopper', 'Ada Lovelace'], year: 2022, venue: 'Science Robotics', tags: ['cs.RO', 'locomotion'], doi: '10.5555/legged.2022' },
-  { title: 'Behaviour cloning from human videos', abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.', authors: ['Barbara Liskov'], year: 2024, venue: 'Conference on Robot Learning', tags: ['cs.RO', 'imitation'] },
-  { title: 'Sim-to-real transfer for humanoid robots', abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.', authors: ['Edsger Dijkstra'], year: 2021, venue: 'Robotics: Science and Systems', tags: ['cs.RO'] },
-  { title: 'A survey of robot learning', abstract: 'We survey how robots learn skills from demonstrations, rewards and language.', authors: ['Ada Lovelace'], tags: ['survey'] },
+  {
+    title: 'Diffusion policies for dexterous manipulation',
+    abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.',
+    authors: ['Ada Lovelace', 'José Álvarez'],
+    year: 2024,
+    venue: 'Conference on Robot Learning',
+    tags: ['cs.RO', 'diffusion'],
+    doi: '10.5555/diffusion.2024',
+  },
+  {
+    title: 'Tactile sensing for robot grasping',
+    abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
+    authors: ['Alan Turing'],
+    year: 2023,
+    venue: 'IEEE International Conference on Robotics and Automation',
+    tags: ['cs.RO', 'tactile'],
+    arxiv: '2301.01234',
+  },
+  {
+    title: 'Legged locomotion with reinforcement learning',
+    abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.',
+    authors: ['Grace Hopper', 'Ada Lovelace'],
+    year: 2022,
+    venue: 'Science Robotics',
+    tags: ['cs.RO', 'locomotion'],
+    doi: '10.5555/legged.2022',
+  },
+  {
+    title: 'Behaviour cloning from human videos',
+    abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.',
+    authors: ['Barbara Liskov'],
+    year: 2024,
+    venue: 'Conference on Robot Learning',
+    tags: ['cs.RO', 'imitation'],
+  },
+  {
+    title: 'Sim-to-real transfer for humanoid robots',
+    abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.',
+    authors: ['Edsger Dijkstra'],
+    year: 2021,
+    venue: 'Robotics: Science and Systems',
+    tags: ['cs.RO'],
+  },
+  {
+    title: 'A survey of robot learning',
+    abstract: 'We survey how robots learn skills from demonstrations, rewards and language.',
+    authors: ['Ada Lovelace'],
+    tags: ['survey'],
+  },
 ];
 const VISION = [
-  { title: 'Contrastive pretraining of visual encoders', abstract: 'Image encoders pretrained with a contrastive objective transfer to detection and segmentation.', authors: ['Alan Turing', 'Grace Hopper'], year: 2023, venue: 'NeurIPS', tags: ['cs.CV'] },
-  { title: 'Object detection in cluttered scenes', abstract: 'A detector finds partially hidden objects on crowded shelves.', authors: ['Kurt Gödel'], year: 2020, venue: 'Computer Vision and Pattern Recognition', tags: ['cs.CV', 'detection'], doi: '10.5555/detection.2020' },
-  { title: 'Depth estimation from a single image', abstract: 'A network predicts metric depth from one photograph of an indoor scene.', authors: ['Emmy Noether'], year: 2019, venue: 'NeurIPS', tags: ['cs.CV'] },
-  { title: 'Video prediction models for planning', abstract: 'A robot plans by imagining future video frames with a learned video prediction model.', authors: ['Ada Lovelace'], year: 2024, venue: 'NeurIPS', tags: ['cs.CV', 'cs.RO'] },
+  {
+    title: 'Contrastive pretraining of visual encoders',
+    abstract: 'Image encoders pretrained with a contrastive objective transfer to detection and segmentation.',
+    authors: ['Alan Turing', 'Grace Hopper'],
+    year: 2023,
+    venue: 'NeurIPS',
+    tags: ['cs.CV'],
+  },
+  {
+    title: 'Object detection in cluttered scenes',
+    abstract: 'A detector finds partially hidden objects on crowded shelves.',
+    authors: ['Kurt Gödel'],
+    year: 2020,
+    venue: 'Computer Vision and Pattern Recognition',
+    tags: ['cs.CV', 'detection'],
+    doi: '10.5555/detection.2020',
+  },
+  {
+    title: 'Depth estimation from a single image',
+    abstract: 'A network predicts metric depth from one photograph of an indoor scene.',
+    authors: ['Emmy Noether'],
+    year: 2019,
+    venue: 'NeurIPS',
+    tags: ['cs.CV'],
+  },
+  {
+    title: 'Video prediction models for planning',
+    abstract: 'A robot plans by imagining future video frames with a learned video prediction model.',
+    authors: ['Ada Lovelace'],
+    year: 2024,
+    venue: 'NeurIPS',
+    tags: ['cs.CV', 'cs.RO'],
+  },
 ];
 
 /** Every paper, newest first, then by title, the one without a year last: the list's order. */
 const LISTED = [
-  'Behaviour cloning from human videos', 'Diffusion policies for dexterous manipulation', 'Video prediction models for planning',
-  'Contrastive pretraining of visual encoders', 'Tactile sensing for robot grasping',
-  'Legged locomotion with reinforcement learning', 'Sim-to-real transfer for humanoid robots', 'Object detection in cluttered scenes',
-  'Depth estimation from a single image', 'A survey of robot learning',
+  'Behaviour cloning from human videos',
+  'Diffusion policies for dexterous manipulation',
+  'Video prediction models for planning',
+  'Contrastive pretraining of visual encoders',
+  'Tactile sensing for robot grasping',
+  'Legged locomotion with reinforcement learning',
+  'Sim-to-real transfer for humanoid robots',
+  'Object detection in cluttered scenes',
+  'Depth estimation from a single image',
+  'A survey of robot learning',
 ];
 
 let dir: string;
@@ -48,7 +126,10 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paper-search-library-routes-'));
-  const inputs = [['robotics.jsonl', ROBOTICS], ['vision.jsonl', VISION]] as const;
+  const inputs = [
+    ['robotics.jsonl', ROBOTICS],
+    ['vision.jsonl', VISION],
+  ] as const;
   for (const [name, papers] of inputs) writeFileSync(join(dir, name), `${papers.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
   await buildIndex({ inputs: inputs.map(([name]) => join(dir, name)), outDir: join(dir, 'index'), embedder });
@@ -77,7 +158,9 @@ async function errorOf(path: string): Promise<{ code: string; message: string }>
 }
 
 const stored = (id: string): Paper => engine.paper(id) ?? expect.unreachable(`no paper ${id}`);
-const idOf = (title: string): string => engine.listPapers({ offset: 0, limit: 100 }).papers.find((paper) => paper.title === title)?.id ?? expect.unreachable(`no paper titled ${title}`);
+const idOf = (title: string): string =>
+  engine.listPapers({ offset: 0, limit: 100 }).papers.find((paper) => paper.title === title)?.id ??
+  expect.unreachable(`no paper titled ${title}`);
 
 /** What a bibliography file must carry of a paper for its reader to give it back. */
 function citable(paper: Paper) {
@@ -97,8 +180,18 @@ async function readBack(body: string, extension: string, name: string): Promise<
 /** The routes that return papers, each with a request that returns some, and the name its file is given. */
 const ROUTES: Array<{ name: string; path: () => string; query: Record<string, string>; fileName: () => string }> = [
   { name: 'GET /api/search', path: () => '/api/search', query: { q: 'robot learning', k: '4' }, fileName: () => 'papers' },
-  { name: 'GET /api/papers/{id}/similar', path: () => `/api/papers/${idOf('Tactile sensing for robot grasping')}/similar`, query: { k: '3', year_min: '2021' }, fileName: () => 'papers' },
-  { name: 'GET /api/papers/{id}', path: () => `/api/papers/${idOf('Diffusion policies for dexterous manipulation')}`, query: {}, fileName: () => idOf('Diffusion policies for dexterous manipulation') },
+  {
+    name: 'GET /api/papers/{id}/similar',
+    path: () => `/api/papers/${idOf('Tactile sensing for robot grasping')}/similar`,
+    query: { k: '3', year_min: '2021' },
+    fileName: () => 'papers',
+  },
+  {
+    name: 'GET /api/papers/{id}',
+    path: () => `/api/papers/${idOf('Diffusion policies for dexterous manipulation')}`,
+    query: {},
+    fileName: () => idOf('Diffusion policies for dexterous manipulation'),
+  },
   { name: 'GET /api/papers', path: () => '/api/papers', query: { author: 'lovelace', limit: '3' }, fileName: () => 'papers' },
 ];
 
@@ -127,8 +220,13 @@ describe('format=bibtex|csl-json|ris', () => {
     });
   });
 
-  it('names each file\'s media type in the OpenAPI document, beside the JSON answer', async () => {
-    const doc = await json<{ paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown>; headers?: Record<string, unknown> }> }>> }>('/openapi.json');
+  it("names each file's media type in the OpenAPI document, beside the JSON answer", async () => {
+    const doc = await json<{
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content: Record<string, unknown>; headers?: Record<string, unknown> }> }>
+      >;
+    }>('/openapi.json');
     const mediaTypes = EXPORT_FORMATS.map((format) => exportPapers([], format).contentType.split(';')[0]);
     for (const path of ['/api/search', '/api/papers/{id}/similar', '/api/papers/{id}', '/api/papers']) {
       const ok = doc.paths[path]?.get?.responses['200'];
@@ -140,34 +238,53 @@ describe('format=bibtex|csl-json|ris', () => {
     expect(similarToText?.headers).toHaveProperty('Content-Disposition');
   });
 
-  it.each(EXPORT_FORMATS)('POST /api/similar with "format": %s answers the same papers as a file that reads back as them', async (format: ExportFormat) => {
-    const post = (body: object) => app.request('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const request = { text: 'Robot hands learn to manipulate tools from demonstrations and tactile feedback.', k: 4, year_min: 2022 };
-    const answer = await post(request);
-    expect(answer.status).toBe(200);
-    const papers = idsIn((await answer.json()) as WireAnswer).map(stored);
-    expect(papers.length, 'precondition: the route returns papers').toBeGreaterThan(0);
-    const expected = exportPapers(papers, format);
+  it.each(EXPORT_FORMATS)(
+    'POST /api/similar with "format": %s answers the same papers as a file that reads back as them',
+    async (format: ExportFormat) => {
+      const post = (body: object) =>
+        app.request('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const request = { text: 'Robot hands learn to manipulate tools from demonstrations and tactile feedback.', k: 4, year_min: 2022 };
+      const answer = await post(request);
+      expect(answer.status).toBe(200);
+      const papers = idsIn((await answer.json()) as WireAnswer).map(stored);
+      expect(papers.length, 'precondition: the route returns papers').toBeGreaterThan(0);
+      const expected = exportPapers(papers, format);
 
-    const response = await post({ ...request, format });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe(expected.contentType);
-    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="papers${expected.extension}"`);
-    const body = await response.text();
-    expect(body).toBe(expected.body);
-    expect((await readBack(body, expected.extension, `similar-text-${format}`)).map(citable)).toEqual(papers.map(citable));
-  });
+      const response = await post({ ...request, format });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(expected.contentType);
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="papers${expected.extension}"`);
+      const body = await response.text();
+      expect(body).toBe(expected.body);
+      expect((await readBack(body, expected.extension, `similar-text-${format}`)).map(citable)).toEqual(papers.map(citable));
+    },
+  );
 
   it('POST /api/similar refuses an unknown format, naming the accepted ones', async () => {
-    const response = await app.request('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'robots', format: 'docx' }) });
+    const response = await app.request('/api/similar', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'robots', format: 'docx' }),
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: 'invalid_parameter', message: `format must be one of ${EXPORT_FORMATS.join(', ')}` } });
+    expect(await response.json()).toEqual({
+      error: { code: 'invalid_parameter', message: `format must be one of ${EXPORT_FORMATS.join(', ')}` },
+    });
   });
 
   it('is judged like any parameter, and errors stay JSON', async () => {
-    expect(await errorOf('/api/search?q=robots&format=pdf')).toEqual({ code: 'invalid_parameter', message: 'format must be one of bibtex, csl-json, ris' });
-    expect(await errorOf('/api/papers?format=BibTeX')).toEqual({ code: 'invalid_parameter', message: 'format must be one of bibtex, csl-json, ris' });
-    expect(await errorOf('/api/search?q=robots&format=bibtex&format=ris')).toEqual({ code: 'invalid_parameter', message: 'format must be given once' });
+    expect(await errorOf('/api/search?q=robots&format=pdf')).toEqual({
+      code: 'invalid_parameter',
+      message: 'format must be one of bibtex, csl-json, ris',
+    });
+    expect(await errorOf('/api/papers?format=BibTeX')).toEqual({
+      code: 'invalid_parameter',
+      message: 'format must be one of bibtex, csl-json, ris',
+    });
+    expect(await errorOf('/api/search?q=robots&format=bibtex&format=ris')).toEqual({
+      code: 'invalid_parameter',
+      message: 'format must be given once',
+    });
     const missing = await app.request('/api/papers/no-such-paper?format=bibtex');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
@@ -184,13 +301,18 @@ describe('format=bibtex|csl-json|ris', () => {
 describe('GET /api/papers', () => {
   const titles = (list: WirePaperList) => list.papers.map((paper) => paper.title);
 
-  it('lists every paper newest first, then by title, the ones without a year last, in the paper\'s wire form', async () => {
+  it("lists every paper newest first, then by title, the ones without a year last, in the paper's wire form", async () => {
     const list = await json<WirePaperList>('/api/papers');
     expect(Object.keys(list)).toEqual(['total', 'offset', 'limit', 'papers']);
     expect(list).toMatchObject({ total: 10, offset: 0, limit: PAGE_SIZE.default });
     expect(titles(list)).toEqual(LISTED);
     expect(list.papers).toEqual(list.papers.map((paper) => paperToWire(stored(paper.id))));
-    expect(list.papers[1]).toMatchObject({ authors: ['Ada Lovelace', 'José Álvarez'], year: 2024, venue: 'Conference on Robot Learning', url: 'https://doi.org/10.5555/diffusion.2024' });
+    expect(list.papers[1]).toMatchObject({
+      authors: ['Ada Lovelace', 'José Álvarez'],
+      year: 2024,
+      venue: 'Conference on Robot Learning',
+      url: 'https://doi.org/10.5555/diffusion.2024',
+    });
   });
 
   it('pages with offset and limit, and counts every paper in total', async () => {
@@ -207,9 +329,20 @@ describe('GET /api/papers', () => {
   it.each([
     ['year_min=2023&year_max=2023', ['Contrastive pretraining of visual encoders', 'Tactile sensing for robot grasping']],
     ['year_max=2020', ['Object detection in cluttered scenes', 'Depth estimation from a single image']],
-    ['author=lovelace', ['Diffusion policies for dexterous manipulation', 'Video prediction models for planning', 'Legged locomotion with reinforcement learning', 'A survey of robot learning']],
+    [
+      'author=lovelace',
+      [
+        'Diffusion policies for dexterous manipulation',
+        'Video prediction models for planning',
+        'Legged locomotion with reinforcement learning',
+        'A survey of robot learning',
+      ],
+    ],
     ['author=Alvarez', ['Diffusion policies for dexterous manipulation']],
-    ['venue=neurips', ['Video prediction models for planning', 'Contrastive pretraining of visual encoders', 'Depth estimation from a single image']],
+    [
+      'venue=neurips',
+      ['Video prediction models for planning', 'Contrastive pretraining of visual encoders', 'Depth estimation from a single image'],
+    ],
     ['tag=CS.CV&year_min=2024', ['Video prediction models for planning']],
     ['author=lovelace&year_min=2023&tag=cs.RO', ['Diffusion policies for dexterous manipulation', 'Video prediction models for planning']],
     ['author=nobody', []],

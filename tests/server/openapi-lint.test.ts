@@ -22,9 +22,15 @@ it("the app's /openapi.json passes Redocly's recommended rules without an error 
 
   // No telemetry and no update check: the linter runs offline like everything else here.
   const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
-  const run = spawnSync(resolve('node_modules/.bin/redocly'), ['lint', '--extends=recommended', '--format=json', file], { env, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(resolve('node_modules/.bin/redocly'), ['lint', '--extends=recommended', '--format=json', file], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const report = JSON.parse(run.stdout) as LintReport;
-  const problems = report.problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer}: ${problem.message}`);
+  const problems = report.problems.map(
+    (problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer}: ${problem.message}`,
+  );
   expect(problems).toEqual([]);
   expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   expect(run.status, run.stderr).toBe(0);

@@ -105,8 +105,15 @@ export async function wrongCalls(client: Client): Promise<void> {
 
 const TSCONFIG = {
   compilerOptions: {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [],
-    strict: true, noUncheckedIndexedAccess: true, skipLibCheck: true, noEmit: true,
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM'],
+    types: [],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    noEmit: true,
   },
   include: ['*.ts'],
 };
@@ -114,7 +121,10 @@ const TSCONFIG = {
 /** What the test needs of the generated client module, in the server's own contract types. */
 interface GeneratedClient {
   apiClient(fetch: (request: Request) => Promise<Response>): unknown;
-  callEveryOperation(client: unknown, paperId: string): Promise<{
+  callEveryOperation(
+    client: unknown,
+    paperId: string,
+  ): Promise<{
     search?: WireAnswer;
     searchDefaults?: WireAnswer;
     similarToText?: WireAnswer;
@@ -152,7 +162,10 @@ afterAll(() => {
 
 describe('a client generated from /openapi.json', () => {
   it('type-checks a call of every operation, and rejects calls the document does not allow', () => {
-    const tsc = spawnSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', timeout: 120_000 });
+    const tsc = spawnSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', dir], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   });
@@ -160,7 +173,10 @@ describe('a client generated from /openapi.json', () => {
   it('gets from the real app, through openapi-fetch, the answers its types describe', async () => {
     const { apiClient, callEveryOperation } = (await import(join(dir, 'client.ts'))) as GeneratedClient;
     const app = createApp(engine);
-    const answers = await callEveryOperation(apiClient((request) => Promise.resolve(app.fetch(request))), paper.id);
+    const answers = await callEveryOperation(
+      apiClient((request) => Promise.resolve(app.fetch(request))),
+      paper.id,
+    );
 
     expect(answers.statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 404, 400]);
     expect(answers.search).toMatchObject({ query: 'robot imitation from video', mode: 'lexical' });
@@ -174,9 +190,17 @@ describe('a client generated from /openapi.json', () => {
     expect(answers.similarToPaper?.results.map((result) => result.id)).toHaveLength(5);
     expect(answers.similarToPaper?.results.map((result) => result.id)).not.toContain(paper.id);
     expect(answers.list).toMatchObject({ total: 237, offset: 2, limit: 3 });
-    expect(answers.list?.papers.map((listed) => listed.id)).toEqual(engine.listPapers({ offset: 2, limit: 3 }).papers.map((listed) => listed.id));
+    expect(answers.list?.papers.map((listed) => listed.id)).toEqual(
+      engine.listPapers({ offset: 2, limit: 3 }).papers.map((listed) => listed.id),
+    );
     expect(answers.citation).toMatch(/^@\w+\{[^,]+,\n {2}title = \{/);
-    expect(answers.health).toMatchObject({ status: 'ok', papers: 237, model: engine.describe().model, precision: engine.describe().precision, sources: engine.describe().sources });
+    expect(answers.health).toMatchObject({
+      status: 'ok',
+      papers: 237,
+      model: engine.describe().model,
+      precision: engine.describe().precision,
+      sources: engine.describe().sources,
+    });
     expect(answers.unknownPaper).toEqual({ error: { code: 'paper_not_found', message: 'no paper with id "no-such-paper-00000000"' } });
     expect(answers.badK).toEqual({ error: { code: 'invalid_parameter', message: 'k must be at least 1' } });
   });

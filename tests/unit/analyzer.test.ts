@@ -3,7 +3,23 @@ import { analyze, analyzeTerm, tokenize } from '../../src/text/analyzer.js';
 
 describe('tokenize', () => {
   it('splits at whitespace, punctuation and symbols, keeping case, digits and non-Latin letters', () => {
-    expect(tokenize('Sim-to-real transfer, (fast)! GPT-4 + BERT; x/y don\'t a_b $5')).toEqual(['Sim', 'to', 'real', 'transfer', 'fast', 'GPT', '4', 'BERT', 'x', 'y', 'don', 't', 'a', 'b', '5']);
+    expect(tokenize("Sim-to-real transfer, (fast)! GPT-4 + BERT; x/y don't a_b $5")).toEqual([
+      'Sim',
+      'to',
+      'real',
+      'transfer',
+      'fast',
+      'GPT',
+      '4',
+      'BERT',
+      'x',
+      'y',
+      'don',
+      't',
+      'a',
+      'b',
+      '5',
+    ]);
     expect(tokenize('Über 日本語 naïve')).toEqual(['Über', '日本語', 'naïve']);
   });
 

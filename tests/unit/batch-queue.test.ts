@@ -54,7 +54,7 @@ describe('BatchQueue', () => {
     expect(await Promise.all([...admitted, later])).toEqual(['RUNNING', 'WAITING 1', 'WAITING 2', 'LATER']);
   });
 
-  it('rejects every text of a failed batch with the model\'s error, and keeps serving the next batch', async () => {
+  it("rejects every text of a failed batch with the model's error, and keeps serving the next batch", async () => {
     const model = heldModel();
     const queue = new BatchQueue(model.run, 10, 2);
     const first = queue.submit('first');
@@ -73,9 +73,13 @@ describe('BatchQueue', () => {
   });
 
   it('rejects the waiters when the model throws before returning a promise', async () => {
-    const queue = new BatchQueue<string>(() => {
-      throw new Error('no session');
-    }, 10, 4);
+    const queue = new BatchQueue<string>(
+      () => {
+        throw new Error('no session');
+      },
+      10,
+      4,
+    );
     await expect(queue.submit('a')).rejects.toThrow('no session');
     await expect(queue.submit('b')).rejects.toThrow('no session');
   });

@@ -17,9 +17,19 @@ describe('citation fields from common metadata spellings', () => {
 
   it('reads authors from a list of names or CSL objects, skipping what is not a name', () => {
     expect(fieldsOf({ authors: ['Marie Curie', ' ', 'Curie, Pierre'] }).authors).toEqual(['Marie Curie', 'Pierre Curie']);
-    expect(fieldsOf({
-      author: [{ family: 'Curie', given: 'Marie' }, { family: 'Einstein' }, { literal: 'The ATLAS Collaboration' }, { name: 'Noether, Emmy' }, 42, null, {}],
-    }).authors).toEqual(['Marie Curie', 'Einstein', 'The ATLAS Collaboration', 'Emmy Noether']);
+    expect(
+      fieldsOf({
+        author: [
+          { family: 'Curie', given: 'Marie' },
+          { family: 'Einstein' },
+          { literal: 'The ATLAS Collaboration' },
+          { name: 'Noether, Emmy' },
+          42,
+          null,
+          {},
+        ],
+      }).authors,
+    ).toEqual(['Marie Curie', 'Einstein', 'The ATLAS Collaboration', 'Emmy Noether']);
     expect(fieldsOf({ authors: 42 }).authors).toBeUndefined();
     expect(fieldsOf({ authors: [] }).authors).toBeUndefined();
   });
@@ -51,7 +61,15 @@ describe('paperLink', () => {
   });
 
   it('never returns a link that is not http(s), whatever the record says', () => {
-    const hostile = ['javascript:alert(1)', ' JavaScript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'vbscript:msgbox', '//evil.example/x', 'https://evil.example/a b'];
+    const hostile = [
+      'javascript:alert(1)',
+      ' JavaScript:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'vbscript:msgbox',
+      '//evil.example/x',
+      'https://evil.example/a b',
+    ];
     for (const value of hostile) {
       for (const key of ['url', 'URL', 'link']) expect(linkOf({ [key]: value }), `${key}: ${value}`).toBeUndefined();
       expect(linkOf({ doi: value, arxiv_id: value, arxiv: value }), value).toBeUndefined();
@@ -64,7 +82,12 @@ describe('paperLink', () => {
 describe('author lists in strings', () => {
   const authors = (value: string) => typedFields({ authors: value }).fields.authors;
   it('reads arXiv-style comma lists of display names', () => {
-    expect(authors('C. Balázs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan')).toEqual(['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan']);
+    expect(authors('C. Balázs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan')).toEqual([
+      'C. Balázs',
+      'E. L. Berger',
+      'P. M. Nadolsky',
+      'C.-P. Yuan',
+    ]);
     expect(authors('Ada Lovelace, Alan Turing')).toEqual(['Ada Lovelace', 'Alan Turing']);
   });
   it('reads BibTeX/RIS "Family, Given and ..." lists', () => {

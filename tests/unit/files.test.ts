@@ -38,7 +38,11 @@ describe('writeFileDurably', () => {
     expect(digest.sha256).toBe(sha256(readFileSync(path)));
     const chunks: Array<[number, number]> = [];
     expect(hashFile(path, (chunk, position) => chunks.push([position, chunk.length]))).toEqual(digest);
-    expect(chunks).toEqual([[0, 2 ** 20], [2 ** 20, 2 ** 20], [2 * 2 ** 20, 2 ** 19]]);
+    expect(chunks).toEqual([
+      [0, 2 ** 20],
+      [2 ** 20, 2 ** 20],
+      [2 * 2 ** 20, 2 ** 19],
+    ]);
   });
 
   it('writes an empty file for no pieces', () => {

@@ -46,8 +46,12 @@ describe('fuse', () => {
     expect(fuse([{ ordinal: 7, dense: 0.3, lexical: 2 }], 0.5)).toEqual([{ ordinal: 7, dense: 0.3, lexical: 2, score: 0 }]);
   });
 
-  it('keeps each candidate\'s fields and returns an empty pool as empty', () => {
-    expect(fuse(candidates, 0.5).map(({ score: _score, ...rest }) => rest).sort((a, b) => a.ordinal - b.ordinal)).toEqual(candidates);
+  it("keeps each candidate's fields and returns an empty pool as empty", () => {
+    expect(
+      fuse(candidates, 0.5)
+        .map(({ score: _score, ...rest }) => rest)
+        .sort((a, b) => a.ordinal - b.ordinal),
+    ).toEqual(candidates);
     expect(fuse([], 0.5)).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HNSW, IndexError, loadIndex, writeIndex } from '../../src/index/index.js';
 
 const model = { name: 'm', precision: 'int8', checksum: '0'.repeat(64), dimensions: 4, maxTokens: 8 } as const;
-const papers = ['alpha', 'beta', 'gamma'].map((word, i) => ({ id: `${word}-${i}`, title: `The ${word} paper`, abstract: `All about ${word}.` }));
+const papers = ['alpha', 'beta', 'gamma'].map((word, i) => ({
+  id: `${word}-${i}`,
+  title: `The ${word} paper`,
+  abstract: `All about ${word}.`,
+}));
 const vectors = [Float32Array.of(1, 0, 0, 0), Float32Array.of(0, 1, 0, 0), Float32Array.of(0, 0, 1, 0)];
 
 let root: string;

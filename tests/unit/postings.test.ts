@@ -103,13 +103,21 @@ describe('LexicalIndex', () => {
     const { title, abstract } = { title: postings.fields[0]!, abstract: postings.fields[1]! };
     expect(hit!.ordinal).toBe(3);
     expect(hit!.coverage).toBe(1);
-    expect(hit!.score).toBeCloseTo(fieldScore(1, title.lengths[3]!, title.averageLength, 1, 1) + fieldScore(1, abstract.lengths[3]!, abstract.averageLength, 1, 1), 12);
+    expect(hit!.score).toBeCloseTo(
+      fieldScore(1, title.lengths[3]!, title.averageLength, 1, 1) + fieldScore(1, abstract.lengths[3]!, abstract.averageLength, 1, 1),
+      12,
+    );
   });
 
   it('ranks papers matching more query terms first and reports the share matched', () => {
     const hits = index.query('zebra grasping robots', 10, 0.7);
     expect(hits[0]!.ordinal).toBe(0);
-    expect(hits.map((hit) => [hit.ordinal, hit.coverage])).toEqual(expect.arrayContaining([[0, 1], [3, 1 / 3]]));
+    expect(hits.map((hit) => [hit.ordinal, hit.coverage])).toEqual(
+      expect.arrayContaining([
+        [0, 1],
+        [3, 1 / 3],
+      ]),
+    );
     expect(hits).toHaveLength(4);
     expect(index.query('zebra grasping robots', 2, 0.7)).toEqual(hits.slice(0, 2));
   });

@@ -3,7 +3,9 @@ import { splitSentences } from '../../src/text/sentences.js';
 
 describe('splitSentences', () => {
   it('splits after . ! or ? followed by whitespace and a capital, digit or opening bracket', () => {
-    expect(splitSentences('We train robots. It works! Does it scale? 12 tasks say yes. (See below) for more. "Quoted" too. [1] cites it.')).toEqual([
+    expect(
+      splitSentences('We train robots. It works! Does it scale? 12 tasks say yes. (See below) for more. "Quoted" too. [1] cites it.'),
+    ).toEqual([
       'We train robots.',
       'It works!',
       'Does it scale?',
@@ -22,7 +24,9 @@ describe('splitSentences', () => {
   });
 
   it('does not split without whitespace after the stop, as in decimals and versions', () => {
-    expect(splitSentences('Accuracy rose by 3.5 points on v2.0.Next is fine.')).toEqual(['Accuracy rose by 3.5 points on v2.0.Next is fine.']);
+    expect(splitSentences('Accuracy rose by 3.5 points on v2.0.Next is fine.')).toEqual([
+      'Accuracy rose by 3.5 points on v2.0.Next is fine.',
+    ]);
   });
 
   it('splits at line breaks too, and trims and drops empty pieces', () => {

@@ -18,7 +18,13 @@ function refusal(flags: Record<string, string>, environment: Record<string, stri
 describe('loadSettings', () => {
   it('uses the defaults when nothing is given, with folders made absolute', () => {
     const settings = load({});
-    expect(settings).toMatchObject({ host: '127.0.0.1', port: 3000, indexDir: resolve('index'), modelsDir: resolve('models'), corsOrigins: [] });
+    expect(settings).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      indexDir: resolve('index'),
+      modelsDir: resolve('models'),
+      corsOrigins: [],
+    });
     expect(settings.model).toBeUndefined();
     expect(settings.precision).toBeUndefined();
     expect(settings.threads).toBeUndefined();
@@ -26,23 +32,43 @@ describe('loadSettings', () => {
   });
 
   it('reads the environment, and a flag beats its variable', () => {
-    expect(load({}, { PORT: '5000', THREADS: '2', INDEX_DIR: 'elsewhere' })).toMatchObject({ port: 5000, threads: 2, indexDir: resolve('elsewhere') });
-    expect(load({ port: '4000', index: '/abs/idx' }, { PORT: '5000', INDEX_DIR: 'elsewhere' })).toMatchObject({ port: 4000, indexDir: '/abs/idx' });
+    expect(load({}, { PORT: '5000', THREADS: '2', INDEX_DIR: 'elsewhere' })).toMatchObject({
+      port: 5000,
+      threads: 2,
+      indexDir: resolve('elsewhere'),
+    });
+    expect(load({ port: '4000', index: '/abs/idx' }, { PORT: '5000', INDEX_DIR: 'elsewhere' })).toMatchObject({
+      port: 4000,
+      indexDir: '/abs/idx',
+    });
     // The flag wins even over a variable that would have been refused.
     expect(load({ port: '4000' }, { PORT: 'not a port' }).port).toBe(4000);
   });
 
   it('ignores an empty variable, as if it were unset', () => {
-    expect(load({}, { PORT: '', HOST: '', THREADS: '', ACCESS_TOKEN: '', PRECISION: '' })).toMatchObject({ host: '127.0.0.1', port: 3000, threads: undefined, accessToken: undefined, precision: undefined });
+    expect(load({}, { PORT: '', HOST: '', THREADS: '', ACCESS_TOKEN: '', PRECISION: '' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      threads: undefined,
+      accessToken: undefined,
+      precision: undefined,
+    });
   });
 
   it('parses the CORS origins list, trimming blanks', () => {
-    expect(load({}, { CORS_ORIGINS: 'http://localhost:5173, https://example.org ,' }).corsOrigins).toEqual(['http://localhost:5173', 'https://example.org']);
+    expect(load({}, { CORS_ORIGINS: 'http://localhost:5173, https://example.org ,' }).corsOrigins).toEqual([
+      'http://localhost:5173',
+      'https://example.org',
+    ]);
   });
 
   it('refuses a bad port in one line naming the variable or the flag that gave it', () => {
-    expect(refusal({}, { PORT: 'abc' })).toBe('invalid setting PORT="abc": expected a port number 0-65535 (set it with PORT=... or --port ...)');
-    expect(refusal({ port: '70000' })).toBe('invalid setting --port="70000": expected a port number 0-65535 (set it with PORT=... or --port ...)');
+    expect(refusal({}, { PORT: 'abc' })).toBe(
+      'invalid setting PORT="abc": expected a port number 0-65535 (set it with PORT=... or --port ...)',
+    );
+    expect(refusal({ port: '70000' })).toBe(
+      'invalid setting --port="70000": expected a port number 0-65535 (set it with PORT=... or --port ...)',
+    );
     expect(refusal({}, { PORT: '80.5' })).toMatch(/^invalid setting PORT="80.5": expected a port number/);
     expect(refusal({}, { PORT: '-1' })).toMatch(/^invalid setting PORT="-1": expected a port number/);
   });
@@ -63,7 +89,9 @@ describe('loadSettings', () => {
 
   it('refuses a short access token without echoing it', () => {
     const message = refusal({}, { ACCESS_TOKEN: 'short-secret' });
-    expect(message).toBe('invalid setting ACCESS_TOKEN=(hidden): an access token needs at least 16 characters (set it with ACCESS_TOKEN=... or --token ...)');
+    expect(message).toBe(
+      'invalid setting ACCESS_TOKEN=(hidden): an access token needs at least 16 characters (set it with ACCESS_TOKEN=... or --token ...)',
+    );
     expect(refusal({ token: 'short-secret' })).toMatch(/^invalid setting --token=\(hidden\): /);
     expect(load({ token: 'sixteen-chars-ok' }).accessToken).toBe('sixteen-chars-ok');
   });

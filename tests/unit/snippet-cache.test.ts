@@ -6,7 +6,24 @@ import { Snippets } from '../../src/search/snippet.js';
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-const WORDS = ['robot', 'policy', 'gripper', 'demonstration', 'diffusion', 'trajectory', 'camera', 'reward', 'locomotion', 'transfer', 'benchmark', 'grasping', 'teleoperation', 'actuator', 'simulation', 'controller'];
+const WORDS = [
+  'robot',
+  'policy',
+  'gripper',
+  'demonstration',
+  'diffusion',
+  'trajectory',
+  'camera',
+  'reward',
+  'locomotion',
+  'transfer',
+  'benchmark',
+  'grasping',
+  'teleoperation',
+  'actuator',
+  'simulation',
+  'controller',
+];
 
 /** A pasted full text as an abstract: about 90,000 characters in sentences, distinct for each `seed`. */
 function hugeAbstract(seed: number): string {
@@ -31,7 +48,9 @@ describe('the snippet cache is bounded in bytes, however long the abstracts', ()
     for (let seed = 0; seed < 300; seed++) expect(snippets.best(hugeAbstract(seed), query)).not.toBe('');
     collectGarbage();
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
-    console.log(`snippet cache: ${(snippets.cachedBytes / 2 ** 20).toFixed(1)} MB estimated, heap grew ${(heapGrowth / 2 ** 20).toFixed(1)} MB, budget ${budget / 2 ** 20} MB`);
+    console.log(
+      `snippet cache: ${(snippets.cachedBytes / 2 ** 20).toFixed(1)} MB estimated, heap grew ${(heapGrowth / 2 ** 20).toFixed(1)} MB, budget ${budget / 2 ** 20} MB`,
+    );
 
     expect(snippets.cachedBytes).toBeLessThanOrEqual(budget);
     // The estimate is what the budget counts, so it must not undercount what the heap really keeps.

@@ -40,7 +40,10 @@ describe('TopK', () => {
   it('breaks ties by the lower ordinal, whichever was offered first', () => {
     const best = new TopK(2);
     for (const ordinal of [9, 5, 2, 7]) best.offer(ordinal, 1);
-    expect(best.sorted()).toEqual([{ ordinal: 2, score: 1 }, { ordinal: 5, score: 1 }]);
+    expect(best.sorted()).toEqual([
+      { ordinal: 2, score: 1 },
+      { ordinal: 5, score: 1 },
+    ]);
   });
 
   it('keeps nothing at limit 0 and everything, sorted, when the limit exceeds the offers', () => {
@@ -51,6 +54,10 @@ describe('TopK', () => {
     all.offer(3, -1);
     all.offer(1, 2.5);
     all.offer(0, 2.5);
-    expect(all.sorted()).toEqual([{ ordinal: 0, score: 2.5 }, { ordinal: 1, score: 2.5 }, { ordinal: 3, score: -1 }]);
+    expect(all.sorted()).toEqual([
+      { ordinal: 0, score: 2.5 },
+      { ordinal: 1, score: 2.5 },
+      { ordinal: 3, score: -1 },
+    ]);
   });
 });

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -40,7 +52,11 @@ describe('VectorCache', () => {
     cache.append([entry('c', 3)]);
     expect(cache.get(contentKey('a'))).toEqual(entry('a', 1)[1]);
     const reopened = new VectorCache(folder, model);
-    expectHolds(reopened, [['a', 1], ['b', 2], ['c', 3]]);
+    expectHolds(reopened, [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
     expect(reopened.get(contentKey('never embedded'))).toBeUndefined();
     expect(statSync(cacheFile()).size).toBe(3 * RECORD_BYTES);
   });
@@ -63,14 +79,28 @@ describe('VectorCache', () => {
     cache.prune(new Set([contentKey('d')]));
     expect(cache.size).toBe(4);
     cache.prune(new Set([contentKey('d'), contentKey('a')]), 3);
-    expectHolds(cache, [['a', 1], ['c', 3], ['d', 4]]);
+    expectHolds(cache, [
+      ['a', 1],
+      ['c', 3],
+      ['d', 4],
+    ]);
     // Vectors in use are never dropped, whatever the limit.
     cache.prune(new Set([contentKey('a'), contentKey('c')]), 1);
-    expectHolds(cache, [['a', 1], ['c', 3]]);
+    expectHolds(cache, [
+      ['a', 1],
+      ['c', 3],
+    ]);
     const reopened = new VectorCache(folder, model);
-    expectHolds(reopened, [['a', 1], ['c', 3]]);
+    expectHolds(reopened, [
+      ['a', 1],
+      ['c', 3],
+    ]);
     reopened.append([entry('e', 5)]);
-    expectHolds(new VectorCache(folder, model), [['a', 1], ['c', 3], ['e', 5]]);
+    expectHolds(new VectorCache(folder, model), [
+      ['a', 1],
+      ['c', 3],
+      ['e', 5],
+    ]);
     expect(statSync(cacheFile()).size).toBe(3 * RECORD_BYTES);
   });
 
@@ -82,10 +112,17 @@ describe('VectorCache', () => {
       truncateSync(cacheFile(), 3 * RECORD_BYTES - cut);
       const notes: string[] = [];
       const afterCrash = new VectorCache(folder, model, (note) => notes.push(note));
-      expectHolds(afterCrash, [['a', 1], ['b', 2]]);
+      expectHolds(afterCrash, [
+        ['a', 1],
+        ['b', 2],
+      ]);
       expect(notes.join(' '), `cut ${cut}`).toMatch(/2 whole records, then \d+ bytes of a torn or damaged record/);
       afterCrash.append([entry('d', 4)]);
-      expectHolds(new VectorCache(folder, model), [['a', 1], ['b', 2], ['d', 4]]);
+      expectHolds(new VectorCache(folder, model), [
+        ['a', 1],
+        ['b', 2],
+        ['d', 4],
+      ]);
       expect(statSync(cacheFile()).size).toBe(3 * RECORD_BYTES);
     }
   });
@@ -98,7 +135,10 @@ describe('VectorCache', () => {
     writeSync(fd, readFileSync(cacheFile()).subarray(0, 20));
     closeSync(fd);
     cache.append([entry('b', 2)]);
-    expectHolds(new VectorCache(folder, model), [['a', 1], ['b', 2]]);
+    expectHolds(new VectorCache(folder, model), [
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 
   it('stops at a record with a flipped byte, whichever byte, and drops it and those after it', () => {
@@ -112,13 +152,18 @@ describe('VectorCache', () => {
       const reopened = new VectorCache(folder, model);
       expectHolds(reopened, [['a', 1]]);
       reopened.append([entry('c', 3)]);
-      expectHolds(new VectorCache(folder, model), [['a', 1], ['c', 3]]);
+      expectHolds(new VectorCache(folder, model), [
+        ['a', 1],
+        ['c', 3],
+      ]);
     }
   });
 
   it('refuses to store a vector that is not a finite unit vector, and drops one found on load', () => {
     const cache = new VectorCache(folder, model);
-    expect(() => cache.append([[contentKey('x'), Float32Array.of(3.3e35, 0, 0, 0)]])).toThrow(/unusable vector .*norm is 3\.300e\+35, not 1/);
+    expect(() => cache.append([[contentKey('x'), Float32Array.of(3.3e35, 0, 0, 0)]])).toThrow(
+      /unusable vector .*norm is 3\.300e\+35, not 1/,
+    );
     expect(() => cache.append([[contentKey('x'), Float32Array.of(Number.NaN, 0, 0, 0)]])).toThrow(/non-finite/);
     expect(() => cache.append([[contentKey('x'), Float32Array.of(1, 0, 0)]])).toThrow(/3 dimensions, not 4/);
     expect(cache.size).toBe(0);

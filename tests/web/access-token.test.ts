@@ -1,8 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedEngine } from '../support/seed-engine.js';
 import {
-  answerTo, apiAnswer, launchChromium, screenshotPath, search, searchParams, settled, startServer, titlesOf, titlesOn,
-  watchedPage, type Browser, type RunningServer, type Watched,
+  answerTo,
+  apiAnswer,
+  launchChromium,
+  screenshotPath,
+  search,
+  searchParams,
+  settled,
+  startServer,
+  titlesOf,
+  titlesOn,
+  watchedPage,
+  type Browser,
+  type RunningServer,
+  type Watched,
 } from './browser.js';
 
 const TOKEN = 'correct-horse-battery-staple-42';
@@ -85,7 +97,9 @@ describe('a server started with an access token', () => {
     await page.locator('#token').fill(TOKEN);
     await answerTo(page, /^\/api\/search$/, () => page.locator('#token').press('Enter'));
     expect(await form.isHidden()).toBe(true);
-    const expected = titlesOf(await apiAnswer(server, `/api/search?q=${encodeURIComponent(QUESTION)}`, undefined, { authorization: `Bearer ${TOKEN}` }));
+    const expected = titlesOf(
+      await apiAnswer(server, `/api/search?q=${encodeURIComponent(QUESTION)}`, undefined, { authorization: `Bearer ${TOKEN}` }),
+    );
     expect(await titlesOn(page)).toEqual(expected);
     expect(calls.at(-1)).toEqual({ path: '/api/search', authorization: `Bearer ${TOKEN}` });
     expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid' });
@@ -104,8 +118,16 @@ describe('a server started with an access token', () => {
     await page.locator('#text').fill('Humanoid robots learn whole-body skills by imitating human videos.');
     await answerTo(page, /^\/api\/similar$/, () => page.locator('#text').press('Control+Enter'));
     expect(await page.locator('#results .result').count()).toBe(10);
-    expect(calls.slice(before).map((call) => call.path).sort()).toEqual([
-      expect.stringMatching(/^\/api\/papers\/[^/]+$/), expect.stringMatching(/^\/api\/papers\/[^/]+\/similar$/), '/api/search', '/api/similar',
+    expect(
+      calls
+        .slice(before)
+        .map((call) => call.path)
+        .sort(),
+    ).toEqual([
+      expect.stringMatching(/^\/api\/papers\/[^/]+$/),
+      expect.stringMatching(/^\/api\/papers\/[^/]+\/similar$/),
+      '/api/search',
+      '/api/similar',
     ]);
     for (const call of calls.slice(before)) expect(call.authorization, call.path).toBe(`Bearer ${TOKEN}`);
   });

@@ -23,10 +23,11 @@ export function startServer(engine: SearchEngine, options: AppOptions = {}): Pro
       done({
         url: `http://127.0.0.1:${info.port}`,
         server,
-        close: () => new Promise<void>((closed) => {
-          server.close(() => closed());
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((closed) => {
+            server.close(() => closed());
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
       });
     });
     server.once('error', fail);
@@ -45,7 +46,15 @@ export async function launchChromium(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
   });
   context.setDefaultTimeout(20_000);
@@ -109,8 +118,16 @@ export const titlesOf = (answer: WireAnswer) => answer.results.map((r) => r.titl
 export const searchParams = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 /** What the JSON API itself answers, to compare the page with: `/api/...` by GET, or POST with a JSON body. */
-export async function apiAnswer(server: RunningServer, path: string, body?: object, headers: Record<string, string> = {}): Promise<WireAnswer> {
-  const init = body === undefined ? { headers } : { method: 'POST', body: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } };
+export async function apiAnswer(
+  server: RunningServer,
+  path: string,
+  body?: object,
+  headers: Record<string, string> = {},
+): Promise<WireAnswer> {
+  const init =
+    body === undefined
+      ? { headers }
+      : { method: 'POST', body: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } };
   const response = await fetch(server.url + path, init);
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as WireAnswer;

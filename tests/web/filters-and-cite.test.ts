@@ -10,20 +10,87 @@ import { SearchEngine } from '../../src/search/index.js';
 import { FILTERS } from '../../src/web/filters.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 import {
-  answerTo, apiAnswer, launchChromium, screenshotPath, searchParams, settled, startServer, titlesOf, titlesOn, watchedPage,
-  type Browser, type RunningServer, type Watched,
+  answerTo,
+  apiAnswer,
+  launchChromium,
+  screenshotPath,
+  searchParams,
+  settled,
+  startServer,
+  titlesOf,
+  titlesOn,
+  watchedPage,
+  type Browser,
+  type RunningServer,
+  type Watched,
 } from './browser.js';
 
 /** A small library with years, authors, venues and tags, so that every filter keeps some papers and drops others. */
 const LIBRARY = [
-  { title: 'Diffusion policies for dexterous manipulation', abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.', authors: ['Ada Lovelace', 'José Álvarez'], year: 2024, venue: 'Conference on Robot Learning', tags: ['cs.RO', 'diffusion'], doi: '10.5555/diffusion.2024' },
-  { title: 'Tactile sensing for robot grasping', abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.', authors: ['Alan Turing'], year: 2023, venue: 'IEEE International Conference on Robotics and Automation', tags: ['cs.RO', 'tactile'], arxiv: '2301.01234' },
-  { title: 'Legged locomotion with reinforcement learning', abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.', authors: ['Grace Hopper', 'Ada Lovelace'], year: 2022, venue: 'Science Robotics', tags: ['cs.RO', 'locomotion'] },
-  { title: 'Behaviour cloning from human videos', abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.', authors: ['Barbara Liskov'], year: 2024, venue: 'Conference on Robot Learning', tags: ['cs.RO', 'imitation'] },
-  { title: 'Sim-to-real transfer for humanoid robots', abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.', authors: ['Edsger Dijkstra'], year: 2021, venue: 'Robotics: Science and Systems', tags: ['cs.RO'] },
-  { title: 'A survey of robot learning', abstract: 'We survey how robots learn skills from demonstrations, rewards and language.', authors: ['Ada Lovelace'], tags: ['survey'] },
-  { title: 'Contrastive pretraining of visual encoders for robots', abstract: 'Image encoders pretrained with a contrastive objective help robots recognise objects.', authors: ['Alan Turing', 'Grace Hopper'], year: 2023, venue: 'NeurIPS', tags: ['cs.CV'] },
-  { title: 'Video prediction models for robot planning', abstract: 'A robot plans by imagining future video frames with a learned video prediction model.', authors: ['Ada Lovelace'], year: 2024, venue: 'NeurIPS', tags: ['cs.CV', 'cs.RO'] },
+  {
+    title: 'Diffusion policies for dexterous manipulation',
+    abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.',
+    authors: ['Ada Lovelace', 'José Álvarez'],
+    year: 2024,
+    venue: 'Conference on Robot Learning',
+    tags: ['cs.RO', 'diffusion'],
+    doi: '10.5555/diffusion.2024',
+  },
+  {
+    title: 'Tactile sensing for robot grasping',
+    abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
+    authors: ['Alan Turing'],
+    year: 2023,
+    venue: 'IEEE International Conference on Robotics and Automation',
+    tags: ['cs.RO', 'tactile'],
+    arxiv: '2301.01234',
+  },
+  {
+    title: 'Legged locomotion with reinforcement learning',
+    abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.',
+    authors: ['Grace Hopper', 'Ada Lovelace'],
+    year: 2022,
+    venue: 'Science Robotics',
+    tags: ['cs.RO', 'locomotion'],
+  },
+  {
+    title: 'Behaviour cloning from human videos',
+    abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.',
+    authors: ['Barbara Liskov'],
+    year: 2024,
+    venue: 'Conference on Robot Learning',
+    tags: ['cs.RO', 'imitation'],
+  },
+  {
+    title: 'Sim-to-real transfer for humanoid robots',
+    abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.',
+    authors: ['Edsger Dijkstra'],
+    year: 2021,
+    venue: 'Robotics: Science and Systems',
+    tags: ['cs.RO'],
+  },
+  {
+    title: 'A survey of robot learning',
+    abstract: 'We survey how robots learn skills from demonstrations, rewards and language.',
+    authors: ['Ada Lovelace'],
+    tags: ['survey'],
+  },
+  {
+    title: 'Contrastive pretraining of visual encoders for robots',
+    abstract: 'Image encoders pretrained with a contrastive objective help robots recognise objects.',
+    authors: ['Alan Turing', 'Grace Hopper'],
+    year: 2023,
+    venue: 'NeurIPS',
+    tags: ['cs.CV'],
+  },
+  {
+    title: 'Video prediction models for robot planning',
+    abstract: 'A robot plans by imagining future video frames with a learned video prediction model.',
+    authors: ['Ada Lovelace'],
+    year: 2024,
+    venue: 'NeurIPS',
+    tags: ['cs.CV', 'cs.RO'],
+  },
 ];
 const QUESTION = 'how do robots learn skills?';
 const TOKEN = 'filters-and-cite-token-7';
@@ -78,12 +145,13 @@ async function open(path: string, on: RunningServer = server): Promise<Watched> 
 const asked = (params: Record<string, string> = {}) => apiAnswer(server, `/api/search?${new URLSearchParams({ q: QUESTION, ...params })}`);
 
 const filterInput = (page: Page, field: string) => page.locator(`#filter-${field}`);
-const apiRequests = (watched: Watched, path: RegExp) => watched.requests.filter((request) => path.test(new URL(request.split(' ')[1]!).pathname));
+const apiRequests = (watched: Watched, path: RegExp) =>
+  watched.requests.filter((request) => path.test(new URL(request.split(' ')[1]!).pathname));
 const isMarkedActive = (page: Page, field: string) => filterInput(page, field).evaluate((input) => input.classList.contains('active'));
 const yearsOn = (page: Page) => page.locator('#results .meta .year').allTextContents();
 
 describe('filters', () => {
-  it('are the API\'s filter parameters, in its order', () => {
+  it("are the API's filter parameters, in its order", () => {
     const paging = ['offset', 'limit', 'format'];
     expect(FILTERS.map(({ field }) => field)).toEqual(Object.keys(PaperListQuerySchema.shape).filter((name) => !paging.includes(name)));
   });
@@ -99,7 +167,9 @@ describe('filters', () => {
     await filterInput(page, 'year_min').fill('2023');
     await answerTo(page, /^\/api\/search$/, () => filterInput(page, 'year_min').press('Enter'));
     expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid', year_min: '2023' });
-    expect(apiRequests(watched, /^\/api\/search$/).at(-1)).toBe(`GET ${server.url}/api/search?${new URLSearchParams({ q: QUESTION, mode: 'hybrid', year_min: '2023' })}`);
+    expect(apiRequests(watched, /^\/api\/search$/).at(-1)).toBe(
+      `GET ${server.url}/api/search?${new URLSearchParams({ q: QUESTION, mode: 'hybrid', year_min: '2023' })}`,
+    );
     expect(await titlesOn(page)).toEqual(titlesOf(await asked({ year_min: '2023' })));
     for (const year of await yearsOn(page)) expect(Number(year)).toBeGreaterThanOrEqual(2023);
     expect(await page.locator('#results .result').count()).toBe(5);
@@ -170,7 +240,12 @@ describe('filters', () => {
     const posted = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/similar');
     await page.locator('#text').fill('Robots learn to grasp objects with their hands.');
     await answerTo(page, /^\/api\/similar$/, () => page.locator('#text').press('Control+Enter'));
-    expect((await posted).postDataJSON()).toEqual({ text: 'Robots learn to grasp objects with their hands.', mode: 'hybrid', year_max: '2023', tag: 'cs.RO' });
+    expect((await posted).postDataJSON()).toEqual({
+      text: 'Robots learn to grasp objects with their hands.',
+      mode: 'hybrid',
+      year_max: '2023',
+      tag: 'cs.RO',
+    });
     expect(await page.locator('#results .result').count()).toBe(3);
     for (const year of await yearsOn(page)) expect(Number(year)).toBeLessThanOrEqual(2023);
 
@@ -180,7 +255,11 @@ describe('filters', () => {
     expect(Object.fromEntries(href.searchParams)).toEqual({ similar: id, year_max: '2023', tag: 'cs.RO' });
     await answerTo(page, /\/similar$/, () => similar.click());
     expect(searchParams(page)).toEqual({ similar: id, year_max: '2023', tag: 'cs.RO' });
-    const request = new URL(apiRequests(watched, /^\/api\/papers\/[^/]+\/similar$/).at(-1)!.split(' ')[1]!);
+    const request = new URL(
+      apiRequests(watched, /^\/api\/papers\/[^/]+\/similar$/)
+        .at(-1)!
+        .split(' ')[1]!,
+    );
     expect(Object.fromEntries(request.searchParams)).toEqual({ year_max: '2023', tag: 'cs.RO' });
     expect(await page.locator('#results .result').count()).toBe(2);
     expect(await page.locator('#filters-note').textContent()).toBe('Only papers up to 2023, tagged “cs.RO”. Clear filters');
@@ -192,7 +271,7 @@ describe('filters', () => {
     expect(await page.locator('#results .result').count()).toBe(5);
   });
 
-  it('show the API\'s message when it refuses a value, mark the field, and recover', async () => {
+  it("show the API's message when it refuses a value, mark the field, and recover", async () => {
     expectedConsole = /Failed to load resource: the server responded with a status of 400/;
     const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}&year_min=recent`);
     const alert = page.locator('#notice.error [role="alert"]');
@@ -212,7 +291,9 @@ describe('filters', () => {
 
   it('say so when they keep no paper', async () => {
     const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}&year_min=2030&author=lovelace`);
-    expect(await page.locator('#notice.empty').textContent()).toBe('Nothing matched. Only papers from 2030 on, by “lovelace” are searched: widen or clear the filters.');
+    expect(await page.locator('#notice.empty').textContent()).toBe(
+      'Nothing matched. Only papers from 2030 on, by “lovelace” are searched: widen or clear the filters.',
+    );
     expect(await page.locator('#results .result').count()).toBe(0);
   });
 
@@ -273,7 +354,9 @@ describe('Cite', () => {
     await second.locator('button.cite').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => second.locator('.cite-status').textContent()).toBe('Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await (await fetch(`${server.url}/api/papers/${encodeURIComponent(secondId)}?format=bibtex`)).text());
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      await (await fetch(`${server.url}/api/papers/${encodeURIComponent(secondId)}?format=bibtex`)).text(),
+    );
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('link cite');
   });
 
@@ -292,10 +375,12 @@ describe('Cite', () => {
     const dialog = page.locator('#cite-dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await page.locator('#cite-text').inputValue()).toBe(entry);
-    expect(await page.evaluate(() => {
-      const box = document.activeElement as HTMLTextAreaElement;
-      return { id: box.id, start: box.selectionStart, end: box.selectionEnd, length: box.value.length };
-    })).toEqual({ id: 'cite-text', start: 0, end: entry.length, length: entry.length });
+    expect(
+      await page.evaluate(() => {
+        const box = document.activeElement as HTMLTextAreaElement;
+        return { id: box.id, start: box.selectionStart, end: box.selectionEnd, length: box.value.length };
+      }),
+    ).toEqual({ id: 'cite-text', start: 0, end: entry.length, length: entry.length });
     expect(await first.locator('.cite-status').textContent()).toBe('');
     await page.screenshot({ path: screenshotPath('cite-dialog-desktop') });
 
@@ -345,6 +430,8 @@ describe('Cite', () => {
       (button as HTMLButtonElement).dataset.id = 'gone-since-the-answer';
     });
     await first.locator('button.cite').click();
-    await expect.poll(() => first.locator('.cite-status').textContent()).toBe('Could not get the citation: no paper with id "gone-since-the-answer"');
+    await expect
+      .poll(() => first.locator('.cite-status').textContent())
+      .toBe('Could not get the citation: no paper with id "gone-since-the-answer"');
   });
 });

@@ -10,8 +10,20 @@ import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { seedEngine } from '../support/seed-engine.js';
 import {
-  answerTo, apiAnswer, launchChromium, screenshotPath, search, searchParams, settled, startServer, titlesOf, titlesOn,
-  watchedPage, type Browser, type RunningServer, type Watched,
+  answerTo,
+  apiAnswer,
+  launchChromium,
+  screenshotPath,
+  search,
+  searchParams,
+  settled,
+  startServer,
+  titlesOf,
+  titlesOn,
+  watchedPage,
+  type Browser,
+  type RunningServer,
+  type Watched,
 } from './browser.js';
 
 const QUESTION = 'robot imitation from video';
@@ -138,12 +150,18 @@ describe('the page and its assets', () => {
   it('takes its modes, their hints and score meanings from the contract, and keeps no list of its own', async () => {
     const { page } = await open(`/?q=${encodeURIComponent(QUESTION)}&mode=dense`);
     const radios = page.locator('label.mode');
-    expect(await radios.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([...MODES]);
+    expect(await radios.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([
+      ...MODES,
+    ]);
     expect(await radios.allTextContents()).toEqual(MODES.map((mode) => MODE_HINTS[mode].label));
-    expect(await radios.evaluateAll((labels) => labels.map((label) => label.getAttribute('title')))).toEqual(MODES.map((mode) => MODE_HINTS[mode].hint));
+    expect(await radios.evaluateAll((labels) => labels.map((label) => label.getAttribute('title')))).toEqual(
+      MODES.map((mode) => MODE_HINTS[mode].hint),
+    );
     expect(await page.locator('#results .score').first().getAttribute('title')).toBe(MODE_HINTS.dense.score);
     await page.goto(`${server.url}/`);
-    expect(await page.locator('#intro li').allTextContents()).toEqual(MODES.map((mode) => `${MODE_HINTS[mode].label}: ${MODE_HINTS[mode].hint}`));
+    expect(await page.locator('#intro li').allTextContents()).toEqual(
+      MODES.map((mode) => `${MODE_HINTS[mode].label}: ${MODE_HINTS[mode].hint}`),
+    );
 
     const sources = readdirSync('src/web', { recursive: true, encoding: 'utf8' }).filter((name) => /\.(ts|tsx)$/.test(name));
     for (const name of sources) {
@@ -154,15 +172,19 @@ describe('the page and its assets', () => {
 });
 
 describe('searching', () => {
-  it('answers a question typed and sent with Enter, with the API\'s results and highlighted snippets', async () => {
+  it("answers a question typed and sent with Enter, with the API's results and highlighted snippets", async () => {
     const { page, requests } = await open('/');
     await search(page, QUESTION);
 
     expect(searchParams(page)).toEqual({ q: QUESTION, mode: 'hybrid' });
-    expect(requests.filter((r) => r.includes('/api/search'))).toEqual([`GET ${server.url}/api/search?q=robot+imitation+from+video&mode=hybrid`]);
+    expect(requests.filter((r) => r.includes('/api/search'))).toEqual([
+      `GET ${server.url}/api/search?q=robot+imitation+from+video&mode=hybrid`,
+    ]);
     const expected = await asked(QUESTION);
     expect(await titlesOn(page)).toEqual(titlesOf(expected));
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^10 papers for “robot imitation from video” · hybrid in \d+ ms$/);
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/^10 papers for “robot imitation from video” · hybrid in \d+ ms$/);
     expect(await page.locator('#notice').isHidden()).toBe(true);
     expect(await page.title()).toBe(`${QUESTION} – paper-search`);
 
@@ -195,12 +217,15 @@ describe('searching', () => {
     // only what the answer lists. The answer is the API's, with its matched words replaced.
     const listed = ['ROBOT', 'Learning', 'c++', '(a|b'];
     const { page } = await open('/');
-    await page.route((url) => url.pathname === '/api/search', async (route) => {
-      const response = await route.fetch();
-      const answer = (await response.json()) as WireAnswer;
-      for (const result of answer.results) result.matched_words = listed;
-      await route.fulfill({ response, json: answer });
-    });
+    await page.route(
+      (url) => url.pathname === '/api/search',
+      async (route) => {
+        const response = await route.fetch();
+        const answer = (await response.json()) as WireAnswer;
+        for (const result of answer.results) result.matched_words = listed;
+        await route.fulfill({ response, json: answer });
+      },
+    );
     await search(page, query);
 
     const isListed = (word: string) => word.toLowerCase() === 'robot' || word.toLowerCase() === 'learning';
@@ -209,7 +234,11 @@ describe('searching', () => {
     for (const [i, result] of expected.results.entries()) {
       const item = items.nth(i);
       await item.locator('summary').click();
-      for (const [part, text] of [['.title', result.title], ['.snippet', result.snippet], ['details.abstract p', result.abstract]] as const) {
+      for (const [part, text] of [
+        ['.title', result.title],
+        ['.snippet', result.snippet],
+        ['details.abstract p', result.abstract],
+      ] as const) {
         expect(await item.locator(part).textContent()).toBe(text);
         const marks = await item.locator(`${part} mark`).allTextContents();
         expect(marks, `${part} of result ${i + 1}`).toEqual(wordsOf(text).filter(isListed));
@@ -231,8 +260,10 @@ describe('searching', () => {
     expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION, 'hybrid', 20)));
     expect(await page.locator('#status').textContent()).toMatch(/^20 papers for/);
     expect(await page.evaluate(() => history.length), 'one answer, made longer: no new history entry').toBe(entries);
-    expect(await page.evaluate(() => document.activeElement?.closest('#results .result') === document.querySelectorAll('#results .result')[10]),
-      'focus moves to the first new result').toBe(true);
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('#results .result') === document.querySelectorAll('#results .result')[10]),
+      'focus moves to the first new result',
+    ).toBe(true);
 
     // The URL carries k: a reload, and the next question, keep it.
     await page.reload();
@@ -285,11 +316,14 @@ describe('searching', () => {
     await answerTo(page, /^\/api\/search$/, () => page.locator('label.mode', { hasText: new RegExp(`^${mode}$`, 'i') }).click());
 
     expect(searchParams(page)).toEqual({ q: QUESTION, mode });
-    expect(requests.filter((r) => r.includes('/api/')).at(-1)).toBe(`GET ${server.url}/api/search?q=robot+imitation+from+video&mode=${mode}`);
+    expect(requests.filter((r) => r.includes('/api/')).at(-1)).toBe(
+      `GET ${server.url}/api/search?q=robot+imitation+from+video&mode=${mode}`,
+    );
     expect(await titlesOn(page)).toEqual(titlesOf(await asked(QUESTION, mode)));
     expect(await page.locator('#status').textContent()).toContain(`· ${mode} in`);
     if (mode === 'dense') {
-      for (const label of await page.locator('#results .score .value').allTextContents()) expect(Number(label.replace('score ', ''))).toBeLessThanOrEqual(1);
+      for (const label of await page.locator('#results .score .value').allTextContents())
+        expect(Number(label.replace('score ', ''))).toBeLessThanOrEqual(1);
     }
 
     // A reload keeps the mode and the answer; back goes to the hybrid answer.
@@ -357,12 +391,14 @@ describe('searching', () => {
     const query = 'zzqxv wqxzz';
     expect((await asked(query, 'lexical')).results, 'precondition: no paper has these words').toEqual([]);
     const { page } = await open(`/?q=${encodeURIComponent(query)}&mode=lexical`);
-    expect(await page.locator('#notice.empty').textContent()).toMatch(/^Nothing matched\. Lexical mode only finds papers containing these words/);
+    expect(await page.locator('#notice.empty').textContent()).toMatch(
+      /^Nothing matched\. Lexical mode only finds papers containing these words/,
+    );
     expect(await page.locator('#status').textContent()).toMatch(/^0 papers for/);
     expect(await page.locator('#results .result').count()).toBe(0);
   });
 
-  it('shows the API\'s error message, not a blank page', async () => {
+  it("shows the API's error message, not a blank page", async () => {
     expectedConsole = /Failed to load resource: the server responded with a status of (400|404)/;
     const { page } = await open('/?q=x&mode=bogus');
     const alert = page.locator('#notice.error [role="alert"]');
@@ -542,10 +578,12 @@ describe('history and keyboard', () => {
     const reached: string[] = [];
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
-      reached.push(await page.evaluate(() => {
-        const active = document.activeElement;
-        return active?.closest('#results') ? `result ${active.tagName.toLowerCase()}` : active?.tagName.toLowerCase() ?? '';
-      }));
+      reached.push(
+        await page.evaluate(() => {
+          const active = document.activeElement;
+          return active?.closest('#results') ? `result ${active.tagName.toLowerCase()}` : (active?.tagName.toLowerCase() ?? '');
+        }),
+      );
     }
     expect(reached).toContain('result summary');
     expect(reached).toContain('result a');
@@ -554,13 +592,15 @@ describe('history and keyboard', () => {
     await page.keyboard.press('Enter');
     expect(await page.locator('#results details').first().getAttribute('open')).toBe('');
 
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button, a, summary')]
-      .filter((element) => {
-        const labels = (element as HTMLInputElement).labels;
-        const name = element.getAttribute('aria-label') ?? ((labels && labels.length > 0) ? labels[0]!.textContent : element.textContent);
-        return !name?.trim();
-      })
-      .map((element) => element.outerHTML.slice(0, 80)));
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, textarea, select, button, a, summary')]
+        .filter((element) => {
+          const labels = (element as HTMLInputElement).labels;
+          const name = element.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0]!.textContent : element.textContent);
+          return !name?.trim();
+        })
+        .map((element) => element.outerHTML.slice(0, 80)),
+    );
     expect(unlabelled).toEqual([]);
   });
 });
@@ -573,17 +613,38 @@ describe('another library: hostile text, authors, years and links', () => {
     dir = mkdtempSync(join(tmpdir(), 'paper-search-web-hostile-'));
     const papers = [
       {
-        id: 'hostile-title', title: '<script>alert("title")</script> Tactile robot hands',
-        abstract: 'We study <img src=x onerror="alert(\'abstract\')"> tactile robot hands that grasp <b>fragile</b> objects. A second sentence about robot hands.',
-        authors: ['<b>Eve</b> <img src=x onerror="alert(\'author\')">'], url: 'javascript:alert("url")',
+        id: 'hostile-title',
+        title: '<script>alert("title")</script> Tactile robot hands',
+        abstract:
+          'We study <img src=x onerror="alert(\'abstract\')"> tactile robot hands that grasp <b>fragile</b> objects. A second sentence about robot hands.',
+        authors: ['<b>Eve</b> <img src=x onerror="alert(\'author\')">'],
+        url: 'javascript:alert("url")',
       },
-      { id: 'plain', title: 'Legged robot locomotion on rough terrain', abstract: 'A quadruped learns to walk on rough terrain with reinforcement learning in simulation.' },
       {
-        id: 'cited', title: 'Tactile sensing for robot grasping', abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
-        authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov'], year: 2021, url: 'https://example.org/papers/tactile?x=1&y=2',
+        id: 'plain',
+        title: 'Legged robot locomotion on rough terrain',
+        abstract: 'A quadruped learns to walk on rough terrain with reinforcement learning in simulation.',
       },
-      { id: 'two-authors', title: 'Robot hands that feel', abstract: 'Soft robot hands feel contact through tactile sensors.', authors: ['Ada Lovelace', 'Alan Turing'] },
-      { id: 'year-only', title: 'A survey of tactile sensors for robots', abstract: 'We survey tactile sensors for robot hands.', year: 2019 },
+      {
+        id: 'cited',
+        title: 'Tactile sensing for robot grasping',
+        abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
+        authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov'],
+        year: 2021,
+        url: 'https://example.org/papers/tactile?x=1&y=2',
+      },
+      {
+        id: 'two-authors',
+        title: 'Robot hands that feel',
+        abstract: 'Soft robot hands feel contact through tactile sensors.',
+        authors: ['Ada Lovelace', 'Alan Turing'],
+      },
+      {
+        id: 'year-only',
+        title: 'A survey of tactile sensors for robots',
+        abstract: 'We survey tactile sensors for robot hands.',
+        year: 2019,
+      },
     ];
     writeFileSync(join(dir, 'papers.jsonl'), papers.map((p) => JSON.stringify(p)).join('\n'));
     if (!(engine.encoder instanceof Embedder)) throw new Error('the seed engine is expected to encode with the real model');
@@ -592,9 +653,10 @@ describe('another library: hostile text, authors, years and links', () => {
   });
 
   /** The result of paper `id` on the page. */
-  const resultOf = (page: Page, id: string) => page.locator('#results .result').filter({ has: page.locator('code.id', { hasText: new RegExp(`^${id}$`) }) });
+  const resultOf = (page: Page, id: string) =>
+    page.locator('#results .result').filter({ has: page.locator('code.id', { hasText: new RegExp(`^${id}$`) }) });
 
-  it('shows each paper\'s authors (three, then et al.), year and a link to it, and nothing when it has none', async () => {
+  it("shows each paper's authors (three, then et al.), year and a link to it, and nothing when it has none", async () => {
     current = await watchedPage(browser.context);
     const { page } = current;
     await page.goto(`${hostile.url}/?q=tactile+robot+hands&k=5`);
@@ -621,24 +683,37 @@ describe('another library: hostile text, authors, years and links', () => {
 
     // The same line on similar papers.
     await answerTo(page, /\/similar$/, () => resultOf(page, 'two-authors').locator('a.similar').click());
-    expect(await resultOf(page, 'cited').locator('.meta').textContent()).toBe('Ada Lovelace, Alan Turing, Grace Hopper et al. · 2021 · paper ↗');
+    expect(await resultOf(page, 'cited').locator('.meta').textContent()).toBe(
+      'Ada Lovelace, Alan Turing, Grace Hopper et al. · 2021 · paper ↗',
+    );
   });
 
   it('links only http(s) addresses, whatever an answer carries', async () => {
     current = await watchedPage(browser.context);
     const { page } = current;
-    const addresses = ['javascript:alert(1)', 'data:text/html,<script>alert(2)</script>', 'not a url', ' JAVASCRIPT:alert(3)', 'http://example.org/ok'];
-    await page.route((url) => url.pathname === '/api/search', async (route) => {
-      const response = await route.fetch();
-      const answer = (await response.json()) as WireAnswer;
-      answer.results.forEach((result, i) => {
-        result.url = addresses[i % addresses.length]!;
-      });
-      await route.fulfill({ response, json: answer });
-    });
+    const addresses = [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(2)</script>',
+      'not a url',
+      ' JAVASCRIPT:alert(3)',
+      'http://example.org/ok',
+    ];
+    await page.route(
+      (url) => url.pathname === '/api/search',
+      async (route) => {
+        const response = await route.fetch();
+        const answer = (await response.json()) as WireAnswer;
+        answer.results.forEach((result, i) => {
+          result.url = addresses[i % addresses.length]!;
+        });
+        await route.fulfill({ response, json: answer });
+      },
+    );
     await page.goto(`${hostile.url}/?q=tactile+robot+hands&k=5`);
     await settled(page);
-    expect(await page.locator('#results .meta a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['http://example.org/ok']);
+    expect(await page.locator('#results .meta a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual([
+      'http://example.org/ok',
+    ]);
   });
 
   afterAll(async () => {
@@ -669,7 +744,9 @@ describe('another library: hostile text, authors, years and links', () => {
     await page.locator('#q').fill('robot hands');
     await page.locator('#q').press('Enter');
     const alert = page.locator('#notice.error [role="alert"]');
-    await expect.poll(() => alert.textContent()).toMatch(/^No answer\. Could not reach the server \(.+\)\. Is it still running\? Try again$/);
+    await expect
+      .poll(() => alert.textContent())
+      .toMatch(/^No answer\. Could not reach the server \(.+\)\. Is it still running\? Try again$/);
     expect(await page.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
 import { EXPORT_FORMATS, MODES, RESULT_COUNT } from '../../contract/values.js';
 import { exportPapers } from '../../papers/index.js';
+import type { Answer } from '../../search/index.js';
 import { answerToWire, filterFromWire } from '../../server/index.js';
 import { openEngine } from '../engine.js';
 import { formatAnswer } from '../format.js';
@@ -26,7 +27,9 @@ interface SearchFlags {
 export function searchCommand(): Command {
   const command = new Command('search')
     .summary('search the index from the command line')
-    .description('Answer a question or keywords, find papers similar to a pasted abstract (--similar), or similar to a paper of the index (--paper).')
+    .description(
+      'Answer a question or keywords, find papers similar to a pasted abstract (--similar), or similar to a paper of the index (--paper).',
+    )
     .argument('[query...]', 'a question or keywords')
     .option('-k, --k <n>', `number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max} [default ${RESULT_COUNT.default}]`)
     .option('--mode <mode>', `${MODES.join(', ')} [default ${MODES[0]}]`)
@@ -40,13 +43,16 @@ export function searchCommand(): Command {
     .option('--venue <name>', 'only papers whose venue contains this')
     .option('--tag <tag>', 'only papers with this keyword, arXiv category or MeSH term');
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   npx paper-search search "how do robots learn from demonstrations?"
   npx paper-search search "Unitree G1" -k 3 --mode lexical
   pbpaste | npx paper-search search --similar -
   npx paper-search search "sim-to-real transfer" --json | jq '.results[].title'
-  npx paper-search search "diffusion policies" --year-min 2023 --author chi --tag cs.RO`);
+  npx paper-search search "diffusion policies" --year-min 2023 --author chi --tag cs.RO`,
+  );
   return command.action(async (words: string[], flags: SearchFlags) => {
     const query = words.join(' ').trim();
     const given = [query !== '', flags.similar !== undefined, flags.paper !== undefined].filter(Boolean).length;
@@ -54,14 +60,22 @@ Examples:
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
-    const filterFlags = present({ year_min: flags.yearMin, year_max: flags.yearMax, author: flags.author, venue: flags.venue, tag: flags.tag });
+    const present = (entries: Record<string, string | undefined>) =>
+      Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+    const filterFlags = present({
+      year_min: flags.yearMin,
+      year_max: flags.yearMax,
+      author: flags.author,
+      venue: flags.venue,
+      tag: flags.tag,
+    });
     const options = { ...present({ k: flags.k, mode: flags.mode }), ...filterFlags };
     if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
     const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
-    let answer;
+    let answer: Answer;
     if (flags.paper !== undefined) {
-      if (flags.mode !== undefined) throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
+      if (flags.mode !== undefined)
+        throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
       const { k, ...wire } = parse(SimilarPaperQuerySchema, options);
       answer = await (await openEngine(settings)).similarToPaper(flags.paper, { k, filter: filterFromWire(wire) });
     } else if (flags.similar !== undefined) {
@@ -72,7 +86,12 @@ Examples:
       answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
     }
     if (format) {
-      process.stdout.write(exportPapers(answer.hits.map((hit) => hit.paper), format).body);
+      process.stdout.write(
+        exportPapers(
+          answer.hits.map((hit) => hit.paper),
+          format,
+        ).body,
+      );
       return;
     }
     const wire = answerToWire(answer);
@@ -89,6 +108,12 @@ function readPassage(source: string): string {
 /** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message.replace(/^(k|mode|format|year_min|year_max|author|venue|tag) /, (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `));
+  if (!parsed.success)
+    throw new Error(
+      parsed.error.issues[0]!.message.replace(
+        /^(k|mode|format|year_min|year_max|author|venue|tag) /,
+        (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `,
+      ),
+    );
   return parsed.data;
 }

@@ -21,24 +21,46 @@ const IDLE_CONNECTION_GRACE_MS = 1000;
 export function serveCommand(): Command {
   const command = new Command('serve')
     .summary('serve the JSON API and the web page')
-    .description('Serve an index over HTTP: the JSON API (/api/*, /openapi.json), the web page (/) and /health. '
-      + 'The default index is built from the seed papers on first start and kept up to date with its inputs; any other index is served as it is.');
-  withSettings(command, ['host', 'port', 'indexDir', 'modelsDir', 'model', 'precision', 'threads', 'accessToken', 'corsOrigins', 'allowedHosts']);
-  command.addHelpText('after', `
+    .description(
+      'Serve an index over HTTP: the JSON API (/api/*, /openapi.json), the web page (/) and /health. ' +
+        'The default index is built from the seed papers on first start and kept up to date with its inputs; any other index is served as it is.',
+    );
+  withSettings(command, [
+    'host',
+    'port',
+    'indexDir',
+    'modelsDir',
+    'model',
+    'precision',
+    'threads',
+    'accessToken',
+    'corsOrigins',
+    'allowedHosts',
+  ]);
+  command.addHelpText(
+    'after',
+    `
 Examples:
   npx paper-search serve                                   # the seed index on http://127.0.0.1:3000
   npx paper-search serve --index my-index --port 8080
-  ACCESS_TOKEN=$(openssl rand -hex 16) npx paper-search serve --host 0.0.0.0`);
+  ACCESS_TOKEN=$(openssl rand -hex 16) npx paper-search serve --host 0.0.0.0`,
+  );
   return command.action(async () => {
     const started = performance.now();
     const settings = settingsFrom(command.opts());
     checkExposure(settings);
     const engine = await prepareEngine(settings);
-    const app = createApp(engine, { accessToken: settings.accessToken, corsOrigins: settings.corsOrigins, allowedHosts: settings.allowedHosts });
+    const app = createApp(engine, {
+      accessToken: settings.accessToken,
+      corsOrigins: settings.corsOrigins,
+      allowedHosts: settings.allowedHosts,
+    });
     // Without a createServer option, serve() makes a plain node:http server (its type also allows HTTP/2).
     const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
       const { papers, model, precision } = engine.describe();
-      say(`paper-search: ${papers} papers, ${model} (${precision}); listening on http://${settings.host}:${info.port} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
+      say(
+        `paper-search: ${papers} papers, ${model} (${precision}); listening on http://${settings.host}:${info.port} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`,
+      );
     }) as Server;
     server.on('error', (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? `port ${settings.port} is in use; choose another with PORT=... or --port` : error.message;
@@ -102,9 +124,13 @@ function trackRequests(server: Server): (onStopped: () => void) => void {
         for (const response of responses) if (!response.headersSent) response.setHeader('Connection', 'close');
       }
     });
-    setTimeout(() => setImmediate(() => {
-      for (const [socket, responses] of responsesBySocket) if (responses.size === 0) socket.destroy();
-    }), IDLE_CONNECTION_GRACE_MS).unref();
+    setTimeout(
+      () =>
+        setImmediate(() => {
+          for (const [socket, responses] of responsesBySocket) if (responses.size === 0) socket.destroy();
+        }),
+      IDLE_CONNECTION_GRACE_MS,
+    ).unref();
   };
 }
 
@@ -124,7 +150,12 @@ async function prepareEngine(settings: Settings): Promise<SearchEngine> {
   if (manifest) {
     const mismatch = mismatchMessage(settings, manifest, embedder);
     if (mismatch) {
-      if (!(await confirm(`The ${mismatch.replace(/; rebuild it with .*/, '')}. Rebuild it now with ${embedder.info.name} (${embedder.info.precision})?`))) throw new Error(mismatch);
+      if (
+        !(await confirm(
+          `The ${mismatch.replace(/; rebuild it with .*/, '')}. Rebuild it now with ${embedder.info.name} (${embedder.info.precision})?`,
+        ))
+      )
+        throw new Error(mismatch);
       await runBuild(settings, { inputs: [] }, embedder);
     } else if (isDefault && !(await isIndexCurrent(settings.indexDir, manifest))) {
       say('Updating the index: its inputs changed.');

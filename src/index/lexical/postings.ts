@@ -53,10 +53,17 @@ export class Postings {
     const termNumbers = new Map<string, number>();
     const numberOf = (term: string) => {
       let n = termNumbers.get(term);
-      if (n === undefined) termNumbers.set(term, (n = termNumbers.size));
+      if (n === undefined) {
+        n = termNumbers.size;
+        termNumbers.set(term, n);
+      }
       return n;
     };
-    const lists = FIELDS.map(() => ({ documents: [] as number[][], frequencies: [] as number[][], lengths: new Uint16Array(papers.length) }));
+    const lists = FIELDS.map(() => ({
+      documents: [] as number[][],
+      frequencies: [] as number[][],
+      lengths: new Uint16Array(papers.length),
+    }));
     const documentFrequency: number[] = [];
     papers.forEach((paper, ordinal) => {
       const seen = new Set<number>();
@@ -71,8 +78,11 @@ export class Postings {
           counts.set(n, (counts.get(n) ?? 0) + 1);
         }
         for (const [term, count] of counts) {
-          (lists[f]!.documents[term] ??= []).push(ordinal);
-          (lists[f]!.frequencies[term] ??= []).push(Math.min(count, MAX_COUNT));
+          const list = lists[f]!;
+          list.documents[term] ??= [];
+          list.documents[term].push(ordinal);
+          list.frequencies[term] ??= [];
+          list.frequencies[term].push(Math.min(count, MAX_COUNT));
           seen.add(term);
         }
       });
@@ -91,7 +101,12 @@ export class Postings {
       const averageLength = papers.length === 0 ? 0 : lengths.reduce((sum, length) => sum + length, 0) / papers.length;
       return { starts, documents: flatDocuments, frequencies: flatFrequencies, lengths, averageLength };
     });
-    return new Postings([...termNumbers.keys()], Uint32Array.from({ length: vocabularySize }, (_, t) => documentFrequency[t] ?? 0), fields, papers.length);
+    return new Postings(
+      [...termNumbers.keys()],
+      Uint32Array.from({ length: vocabularySize }, (_, t) => documentFrequency[t] ?? 0),
+      fields,
+      papers.length,
+    );
   }
 
   /**
@@ -105,7 +120,10 @@ export class Postings {
       vocabulary: [...this.termNumbers.keys()],
       fields: this.fields.map((field, f) => ({ name: FIELDS[f]!, postings: field.documents.length, averageLength: field.averageLength })),
     };
-    const arrays = [this.documentFrequency, ...this.fields.flatMap((field) => [field.starts, field.documents, field.lengths, field.frequencies])];
+    const arrays = [
+      this.documentFrequency,
+      ...this.fields.flatMap((field) => [field.starts, field.documents, field.lengths, field.frequencies]),
+    ];
     const headerBytes = new TextEncoder().encode(JSON.stringify(header));
     const parts: Uint8Array[] = [new TextEncoder().encode(MAGIC), new Uint8Array(Uint32Array.of(headerBytes.length).buffer), headerBytes];
     let length = 8 + headerBytes.length;
@@ -139,7 +157,10 @@ export class Postings {
     }
     if (header.format !== FILE_FORMAT || header.fields?.length !== FIELDS.length) fail(`header says format ${header.format}`);
     let offset = 8 + headerLength;
-    const take = <T extends Uint16Array | Uint32Array>(View: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+    const take = <T extends Uint16Array | Uint32Array>(
+      View: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
+      count: number,
+    ): T => {
       offset += (4 - (offset % 4)) % 4;
       if (offset + count * View.BYTES_PER_ELEMENT > bytes.length) fail('truncated');
       const view = new View(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, count);

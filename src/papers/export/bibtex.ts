@@ -145,11 +145,17 @@ function letterSuffix(count: number): string {
 function generatedKey(paper: Paper): string {
   const firstAuthor = paper.authors?.[0] ? normaliseWhitespace(paper.authors[0]) : '';
   const family = ORGANISATION_NAME.test(firstAuthor) ? firstAuthor.split(' ')[0] : firstAuthor.split(' ').at(-1);
-  const titleWord = paper.title.split(/\s+/).map(asciiWord).find((word) => word !== '' && !KEY_STOP_WORDS.has(word));
+  const titleWord = paper.title
+    .split(/\s+/)
+    .map(asciiWord)
+    .find((word) => word !== '' && !KEY_STOP_WORDS.has(word));
   const key = `${asciiWord(family ?? '')}${paper.year ?? ''}${titleWord ?? ''}`;
   return key === '' ? 'paper' : key;
 }
 
 function asciiWord(word: string): string {
-  return word.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  return word
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase();
 }

@@ -17,7 +17,10 @@ export const arxivSnapshot: PaperFormat = {
   extensions: ['.json'],
   looksLike: (head) => {
     // The head may end inside the first line (abstracts are long; `authors_parsed` comes last).
-    const firstLine = head.replace(/^\uFEFF/, '').split('\n', 1)[0]!.trimStart();
+    const firstLine = head
+      .replace(/^\uFEFF/, '')
+      .split('\n', 1)[0]!
+      .trimStart();
     const hasKey = (key: string) => firstLine.includes(`"${key}":`) || firstLine.includes(`"${key}" :`);
     return firstLine.startsWith('{') && hasKey('id') && (hasKey('authors_parsed') || (hasKey('categories') && hasKey('abstract')));
   },
@@ -50,7 +53,8 @@ function parseArxivLine(line: string, source: string, lineNumber: number): ReadR
   const entry = json as Record<string, unknown>;
 
   const arxiv = normaliseArxivId(entry.id);
-  if (arxiv === undefined) return skip(entry.id === undefined ? 'id is required' : `id is not an arXiv id: ${truncate(String(entry.id), 40)}`);
+  if (arxiv === undefined)
+    return skip(entry.id === undefined ? 'id is required' : `id is not an arXiv id: ${truncate(String(entry.id), 40)}`);
   const title = requiredText(entry, 'title', MAX_TITLE_CHARS);
   if ('reason' in title) return skip(title.reason);
   const abstract = requiredText(entry, 'abstract', MAX_ABSTRACT_CHARS);
@@ -73,7 +77,9 @@ function parseArxivLine(line: string, source: string, lineNumber: number): ReadR
   if (doi) record.doi = doi;
   record.arxiv = arxiv;
   record.url = `https://arxiv.org/abs/${arxiv}`;
-  const metadata = Object.fromEntries(METADATA_FIELDS.filter((field) => typeof entry[field] === 'string' && entry[field] !== '').map((field) => [field, entry[field]]));
+  const metadata = Object.fromEntries(
+    METADATA_FIELDS.filter((field) => typeof entry[field] === 'string' && entry[field] !== '').map((field) => [field, entry[field]]),
+  );
   if (Object.keys(metadata).length > 0) record.metadata = metadata;
   return { record };
 }
@@ -101,7 +107,11 @@ function authorsOf(entry: Record<string, unknown>): string[] {
       .filter(Boolean);
   }
   // "A. Author (Affiliation), B. Author and C. Author": already in display order.
-  if (typeof entry.authors === 'string') return latexToText(entry.authors.replace(/\([^()]*\)/g, ' ')).split(/,\s*|\s+and\s+/).map((name) => name.trim()).filter(Boolean);
+  if (typeof entry.authors === 'string')
+    return latexToText(entry.authors.replace(/\([^()]*\)/g, ' '))
+      .split(/,\s*|\s+and\s+/)
+      .map((name) => name.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -130,44 +140,242 @@ function truncate(text: string, maxChars: number): string {
 
 /** Combining marks of LaTeX's accent commands; NFC then composes "o" + U+0308 into "ö". */
 const ACCENTS: Record<string, string> = {
-  '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307',
-  u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', k: '\u0328', r: '\u030A', d: '\u0323', b: '\u0331',
+  '"': '\u0308',
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '~': '\u0303',
+  '=': '\u0304',
+  '.': '\u0307',
+  u: '\u0306',
+  v: '\u030C',
+  H: '\u030B',
+  c: '\u0327',
+  k: '\u0328',
+  r: '\u030A',
+  d: '\u0323',
+  b: '\u0331',
 };
 
 /** Control words that stand for a character or a word, in text and in math. */
 const SYMBOLS: Record<string, string> = {
-  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ',
-  vartheta: 'ϑ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', varpi: 'ϖ', rho: 'ρ',
-  varrho: 'ϱ', sigma: 'σ', varsigma: 'ς', tau: 'τ', upsilon: 'υ', phi: 'φ', varphi: 'φ', chi: 'χ', psi: 'ψ',
-  omega: 'ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Upsilon: 'Υ',
-  Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
-  ldots: '…', dots: '…', cdots: '⋯', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠', ne: '≠', approx: '≈',
-  sim: '∼', simeq: '≃', equiv: '≡', propto: '∝', ll: '≪', gg: '≫', times: '×', cdot: '·', pm: '±', mp: '∓',
-  infty: '∞', to: '→', rightarrow: '→', leftarrow: '←', Rightarrow: '⇒', Leftrightarrow: '⇔', leftrightarrow: '↔',
-  partial: '∂', nabla: '∇', sum: '∑', prod: '∏', int: '∫', oint: '∮', sqrt: '√', in: '∈', notin: '∉',
-  subset: '⊂', subseteq: '⊆', cup: '∪', cap: '∩', forall: '∀', exists: '∃', emptyset: '∅', circ: '∘',
-  ell: 'ℓ', hbar: 'ℏ', langle: '⟨', rangle: '⟩', prime: '′', ast: '∗', star: '⋆', mid: '|', vert: '|',
-  deg: '°', degree: '°', textdegree: '°', dagger: '†', S: '§', P: '¶', copyright: '©', pounds: '£', euro: '€',
-  LaTeX: 'LaTeX', TeX: 'TeX',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  varepsilon: 'ε',
+  zeta: 'ζ',
+  eta: 'η',
+  theta: 'θ',
+  vartheta: 'ϑ',
+  iota: 'ι',
+  kappa: 'κ',
+  lambda: 'λ',
+  mu: 'μ',
+  nu: 'ν',
+  xi: 'ξ',
+  pi: 'π',
+  varpi: 'ϖ',
+  rho: 'ρ',
+  varrho: 'ϱ',
+  sigma: 'σ',
+  varsigma: 'ς',
+  tau: 'τ',
+  upsilon: 'υ',
+  phi: 'φ',
+  varphi: 'φ',
+  chi: 'χ',
+  psi: 'ψ',
+  omega: 'ω',
+  Gamma: 'Γ',
+  Delta: 'Δ',
+  Theta: 'Θ',
+  Lambda: 'Λ',
+  Xi: 'Ξ',
+  Pi: 'Π',
+  Sigma: 'Σ',
+  Upsilon: 'Υ',
+  Phi: 'Φ',
+  Psi: 'Ψ',
+  Omega: 'Ω',
+  ldots: '…',
+  dots: '…',
+  cdots: '⋯',
+  leq: '≤',
+  le: '≤',
+  geq: '≥',
+  ge: '≥',
+  neq: '≠',
+  ne: '≠',
+  approx: '≈',
+  sim: '∼',
+  simeq: '≃',
+  equiv: '≡',
+  propto: '∝',
+  ll: '≪',
+  gg: '≫',
+  times: '×',
+  cdot: '·',
+  pm: '±',
+  mp: '∓',
+  infty: '∞',
+  to: '→',
+  rightarrow: '→',
+  leftarrow: '←',
+  Rightarrow: '⇒',
+  Leftrightarrow: '⇔',
+  leftrightarrow: '↔',
+  partial: '∂',
+  nabla: '∇',
+  sum: '∑',
+  prod: '∏',
+  int: '∫',
+  oint: '∮',
+  sqrt: '√',
+  in: '∈',
+  notin: '∉',
+  subset: '⊂',
+  subseteq: '⊆',
+  cup: '∪',
+  cap: '∩',
+  forall: '∀',
+  exists: '∃',
+  emptyset: '∅',
+  circ: '∘',
+  ell: 'ℓ',
+  hbar: 'ℏ',
+  langle: '⟨',
+  rangle: '⟩',
+  prime: '′',
+  ast: '∗',
+  star: '⋆',
+  mid: '|',
+  vert: '|',
+  deg: '°',
+  degree: '°',
+  textdegree: '°',
+  dagger: '†',
+  S: '§',
+  P: '¶',
+  copyright: '©',
+  pounds: '£',
+  euro: '€',
+  LaTeX: 'LaTeX',
+  TeX: 'TeX',
 };
 
 /** Letters that are control words; they join the word they stand in ("Stra\ss e" → "Straße"). */
 const LETTERS: Record<string, string> = {
-  ss: 'ß', o: 'ø', O: 'Ø', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ',
+  ss: 'ß',
+  o: 'ø',
+  O: 'Ø',
+  ae: 'æ',
+  AE: 'Æ',
+  oe: 'œ',
+  OE: 'Œ',
+  aa: 'å',
+  AA: 'Å',
+  l: 'ł',
+  L: 'Ł',
+  i: 'ı',
+  j: 'ȷ',
 };
 
 /** Commands whose argument is shown as it is (emphasis, fonts, boxes): `\emph{x}` → "x". */
 const TEXT_COMMANDS = new Set([
-  'emph', 'textit', 'textbf', 'texttt', 'textsc', 'textrm', 'textsf', 'textsl', 'textup', 'textnormal', 'text', 'mbox',
-  'hbox', 'mathrm', 'mathbf', 'mathit', 'mathcal', 'mathbb', 'mathsf', 'mathtt', 'mathfrak', 'mathscr', 'boldsymbol',
-  'bm', 'operatorname', 'underline', 'overline', 'widetilde', 'tilde', 'hat', 'widehat', 'bar', 'vec', 'url',
+  'emph',
+  'textit',
+  'textbf',
+  'texttt',
+  'textsc',
+  'textrm',
+  'textsf',
+  'textsl',
+  'textup',
+  'textnormal',
+  'text',
+  'mbox',
+  'hbox',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mathcal',
+  'mathbb',
+  'mathsf',
+  'mathtt',
+  'mathfrak',
+  'mathscr',
+  'boldsymbol',
+  'bm',
+  'operatorname',
+  'underline',
+  'overline',
+  'widetilde',
+  'tilde',
+  'hat',
+  'widehat',
+  'bar',
+  'vec',
+  'url',
 ]);
 
 /** Old-style font switches (`{\em x}`), which only style what follows. */
-const DECLARATIONS = new Set(['em', 'it', 'bf', 'rm', 'sl', 'sc', 'tt', 'sf', 'cal', 'bfseries', 'itshape', 'normalfont', 'left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'displaystyle']);
+const DECLARATIONS = new Set([
+  'em',
+  'it',
+  'bf',
+  'rm',
+  'sl',
+  'sc',
+  'tt',
+  'sf',
+  'cal',
+  'bfseries',
+  'itshape',
+  'normalfont',
+  'left',
+  'right',
+  'big',
+  'Big',
+  'bigg',
+  'Bigg',
+  'displaystyle',
+]);
 
-const SUPERSCRIPTS: Record<string, string> = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '+': '⁺', '-': '⁻', '−': '⁻', n: 'ⁿ', i: 'ⁱ', '*': '*', '′': '′' };
-const SUBSCRIPTS: Record<string, string> = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '₆', 7: '₇', 8: '₈', 9: '₉', '+': '₊', '-': '₋' };
+const SUPERSCRIPTS: Record<string, string> = {
+  0: '⁰',
+  1: '¹',
+  2: '²',
+  3: '³',
+  4: '⁴',
+  5: '⁵',
+  6: '⁶',
+  7: '⁷',
+  8: '⁸',
+  9: '⁹',
+  '+': '⁺',
+  '-': '⁻',
+  '−': '⁻',
+  n: 'ⁿ',
+  i: 'ⁱ',
+  '*': '*',
+  '′': '′',
+};
+const SUBSCRIPTS: Record<string, string> = {
+  0: '₀',
+  1: '₁',
+  2: '₂',
+  3: '₃',
+  4: '₄',
+  5: '₅',
+  6: '₆',
+  7: '₇',
+  8: '₈',
+  9: '₉',
+  '+': '₊',
+  '-': '₋',
+};
 
 /** Anything a plain text need not be converted for: most titles and many abstracts. */
 const LATEX_HINT = /[\\$~{}]|--|``|''/;
@@ -198,12 +406,19 @@ export function latexToText(text: string): string {
 
 function mathToText(math: string): string {
   const withoutStructures = math
-    .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, numerator: string, denominator: string) => `${grouped(numerator)}/${grouped(denominator)}`)
+    .replace(
+      /\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g,
+      (_, numerator: string, denominator: string) => `${grouped(numerator)}/${grouped(denominator)}`,
+    )
     .replace(/\\sqrt\s*\{([^{}]*)\}/g, (_, radicand: string) => `√${grouped(radicand)}`);
   const converted = commandsToText(withoutStructures);
   return converted
-    .replace(/\^\s*(?:\{([^{}]*)\}|(\S))/g, (_, group: string | undefined, single: string | undefined) => scripted(group ?? single!, SUPERSCRIPTS, '^'))
-    .replace(/_\s*(?:\{([^{}]*)\}|(\S))/g, (_, group: string | undefined, single: string | undefined) => scripted(group ?? single!, SUBSCRIPTS, '_'));
+    .replace(/\^\s*(?:\{([^{}]*)\}|(\S))/g, (_, group: string | undefined, single: string | undefined) =>
+      scripted(group ?? single!, SUPERSCRIPTS, '^'),
+    )
+    .replace(/_\s*(?:\{([^{}]*)\}|(\S))/g, (_, group: string | undefined, single: string | undefined) =>
+      scripted(group ?? single!, SUBSCRIPTS, '_'),
+    );
 }
 
 /** A single number or letter as it is, anything longer in brackets: "1" → "1", "x+1" → "(x+1)". */
@@ -223,26 +438,36 @@ function commandsToText(text: string): string {
   if (!text.includes('\\')) return text;
   let result = text
     // Accented letters: \"o, \"{o}, \'{\i}, \c{c}, \v s.
-    .replace(/\\(["'`^~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))/g, (_, accent: string, braced: string | undefined, bare: string | undefined) => accented(braced ?? bare!, accent))
-    .replace(/\\([uvHckrdb])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+([A-Za-z]))/g, (_, accent: string, braced: string | undefined, spaced: string | undefined) => accented(braced ?? spaced!, accent));
+    .replace(
+      /\\(["'`^~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))/g,
+      (_, accent: string, braced: string | undefined, bare: string | undefined) => accented(braced ?? bare!, accent),
+    )
+    .replace(
+      /\\([uvHckrdb])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+([A-Za-z]))/g,
+      (_, accent: string, braced: string | undefined, spaced: string | undefined) => accented(braced ?? spaced!, accent),
+    );
   // Font commands, innermost first so nested ones unwrap too.
   let previous: string;
   do {
     previous = result;
-    result = result.replace(/\\([A-Za-z]+)\s*\{([^{}]*)\}/g, (whole, name: string, argument: string) => (TEXT_COMMANDS.has(name) ? argument : whole));
+    result = result.replace(/\\([A-Za-z]+)\s*\{([^{}]*)\}/g, (whole, name: string, argument: string) =>
+      TEXT_COMMANDS.has(name) ? argument : whole,
+    );
   } while (result !== previous);
-  return result
-    .replace(/\\\\/g, ' ')
-    .replace(/\\([A-Za-z]+)(\s*)(?=(\{?))/g, (_, name: string, space: string, argument: string) => {
-      if (DECLARATIONS.has(name) || TEXT_COMMANDS.has(name)) return '';
-      if (LETTERS[name] !== undefined) return LETTERS[name];
-      // An unknown command stays as its name, apart from its argument: `\foo{bar}` → "foo bar".
-      return (SYMBOLS[name] ?? name) + (space || (argument ? ' ' : ''));
-    })
-    // After control words, so `\AA\ bump` keeps its explicit space.
-    .replace(/\\[,;: ]/g, ' ')
-    .replace(/\\!/g, '')
-    .replace(/\\([%&#_])/g, '$1');
+  return (
+    result
+      .replace(/\\\\/g, ' ')
+      .replace(/\\([A-Za-z]+)(\s*)(?=(\{?))/g, (_, name: string, space: string, argument: string) => {
+        if (DECLARATIONS.has(name) || TEXT_COMMANDS.has(name)) return '';
+        if (LETTERS[name] !== undefined) return LETTERS[name];
+        // An unknown command stays as its name, apart from its argument: `\foo{bar}` → "foo bar".
+        return (SYMBOLS[name] ?? name) + (space || (argument ? ' ' : ''));
+      })
+      // After control words, so `\AA\ bump` keeps its explicit space.
+      .replace(/\\[,;: ]/g, ' ')
+      .replace(/\\!/g, '')
+      .replace(/\\([%&#_])/g, '$1')
+  );
 }
 
 function accented(letter: string, accent: string): string {

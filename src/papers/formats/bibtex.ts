@@ -208,7 +208,8 @@ async function* readChunk(segments: Segment[], context: FileContext): AsyncGener
     if (result) yield structuredClone(result);
   }
 
-  for (const segment of segments) if (segment.directive === 'string' || segment.directive === 'preamble') context.definitions += segment.text;
+  for (const segment of segments)
+    if (segment.directive === 'string' || segment.directive === 'preamble') context.definitions += segment.text;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -224,7 +225,8 @@ function entryResult(entry: Entry, line: number, context: FileContext): ReadResu
 
   if (entry.key) {
     const firstLine = context.keyLines.get(entry.key);
-    if (firstLine !== undefined) return skip(`duplicate key, first used at line ${firstLine}; BibTeX keeps the first entry, so this one is skipped`);
+    if (firstLine !== undefined)
+      return skip(`duplicate key, first used at line ${firstLine}; BibTeX keeps the first entry, so this one is skipped`);
     context.keyLines.set(structuredClone(entry.key), line);
   }
   if (DATA_TYPES.has(entry.type)) return undefined;
@@ -262,7 +264,21 @@ function syntaxProblem(message: string): string {
 }
 
 /** Fields that become the paper's typed fields; the rest stay in `metadata`. */
-const TYPED_FIELDS = ['title', 'abstract', 'author', 'date', 'year', 'month', 'journal', 'journaltitle', 'booktitle', 'keywords', 'doi', 'url', 'pmid'];
+const TYPED_FIELDS = [
+  'title',
+  'abstract',
+  'author',
+  'date',
+  'year',
+  'month',
+  'journal',
+  'journaltitle',
+  'booktitle',
+  'keywords',
+  'doi',
+  'url',
+  'pmid',
+];
 
 /** The paper of one parsed entry, or why it has none. */
 function entryRecord(entry: Entry): PaperRecord | string {
@@ -285,7 +301,9 @@ function entryRecord(entry: Entry): PaperRecord | string {
   if (date !== undefined && date.length > 4) record.date = date;
   const howPublished = plainText(fields.howpublished ?? '');
   // Google Scholar and hand-made @misc entries name the venue in `howpublished`; a link there is not one.
-  const venue = plainText(fields.journal ?? fields.journaltitle ?? fields.booktitle ?? '') || (/\\url|https?:/.test(fields.howpublished ?? '') ? '' : howPublished);
+  const venue =
+    plainText(fields.journal ?? fields.journaltitle ?? fields.booktitle ?? '') ||
+    (/\\url|https?:/.test(fields.howpublished ?? '') ? '' : howPublished);
   if (venue) {
     record.venue = venue;
     if (venue === howPublished) rest.delete('howpublished');
@@ -300,7 +318,10 @@ function entryRecord(entry: Entry): PaperRecord | string {
   const eprint = unescapeVerbatim(fields.eprint);
   const eprintArxiv = eprintType === 'arxiv' ? normaliseArxivId(eprint) : undefined;
   // Google Scholar names arXiv preprints in `journal`; Zotero puts the id in `number` or `note`.
-  const arxiv = eprintArxiv ?? labelledArxivId(url) ?? [fields.journal, fields.number, fields.note, fields.howpublished].map(labelledArxivId).find(Boolean);
+  const arxiv =
+    eprintArxiv ??
+    labelledArxivId(url) ??
+    [fields.journal, fields.number, fields.note, fields.howpublished].map(labelledArxivId).find(Boolean);
   if (arxiv) record.arxiv = arxiv;
   const eprintPmid = eprintType === 'pubmed' || eprintType === 'pmid' ? eprint : undefined;
   const pmid = [fields.pmid, eprintPmid].find((value) => value !== undefined && /^\d{1,9}$/.test(value.trim()))?.trim();

@@ -54,7 +54,10 @@ export async function* readCslJson(file: string): AsyncGenerator<ReadResult> {
 
   const { size } = await stat(file);
   if (size > MAX_FILE_BYTES) {
-    yield skip(1, `file is ${Math.round(size / 2 ** 20)} MB; CSL JSON is read whole, so at most ${MAX_FILE_BYTES / 2 ** 20} MB: export the library in parts`);
+    yield skip(
+      1,
+      `file is ${Math.round(size / 2 ** 20)} MB; CSL JSON is read whole, so at most ${MAX_FILE_BYTES / 2 ** 20} MB: export the library in parts`,
+    );
     return;
   }
   const bytes = await readFile(file);
@@ -79,7 +82,11 @@ export async function* readCslJson(file: string): AsyncGenerator<ReadResult> {
     return;
   }
 
-  const items: unknown[] | undefined = Array.isArray(document) ? document : isObject(document) && Array.isArray(document.items) ? document.items : undefined;
+  const items: unknown[] | undefined = Array.isArray(document)
+    ? document
+    : isObject(document) && Array.isArray(document.items)
+      ? document.items
+      : undefined;
   if (!items) {
     yield skip(1, 'file is JSON but not CSL JSON: expected an array of items or {"items": [...]}');
     return;
@@ -87,7 +94,10 @@ export async function* readCslJson(file: string): AsyncGenerator<ReadResult> {
 
   // Item lines are only needed to report a skipped item, so the file is scanned for them lazily.
   let itemLines: number[] | undefined;
-  const lineOfItem = (index: number) => (itemLines ??= scanJson(text).itemLines)[index] ?? 1;
+  const lineOfItem = (index: number) => {
+    itemLines ??= scanJson(text).itemLines;
+    return itemLines[index] ?? 1;
+  };
   for (const [index, item] of items.entries()) {
     const result = cslItemRecord(item);
     yield typeof result === 'string' ? skip(lineOfItem(index), result) : { record: result };
@@ -124,7 +134,9 @@ function cslItemRecord(item: unknown): PaperRecord | string {
   const url = httpUrl(item.URL);
   if (url) record.url = url;
   if (key) record.key = key;
-  const metadata = Object.fromEntries(Object.entries(item).filter(([field]) => !TYPED_FIELDS.has(field) && !(field === 'id' && textOf(item.id) === key)));
+  const metadata = Object.fromEntries(
+    Object.entries(item).filter(([field]) => !TYPED_FIELDS.has(field) && !(field === 'id' && textOf(item.id) === key)),
+  );
   if (Object.keys(metadata).length > 0) record.metadata = metadata;
   return record;
 }
@@ -159,8 +171,14 @@ function cslDate(issued: unknown): { year?: number; date?: string } {
  */
 function cslArxivId(item: Record<string, unknown>): string | undefined {
   const fromArxiv = /arxiv/i.test(`${textOf(item.publisher)} ${textOf(item.archive)}`);
-  const bare = fromArxiv ? normaliseArxivId(item.number) ?? normaliseArxivId(item.archive_location) : undefined;
-  return labelledArxivId(item.number) ?? labelledArxivId(item.archive_location) ?? bare ?? labelledArxivId(item.note) ?? labelledArxivId(item.URL);
+  const bare = fromArxiv ? (normaliseArxivId(item.number) ?? normaliseArxivId(item.archive_location)) : undefined;
+  return (
+    labelledArxivId(item.number) ??
+    labelledArxivId(item.archive_location) ??
+    bare ??
+    labelledArxivId(item.note) ??
+    labelledArxivId(item.URL)
+  );
 }
 
 function textOf(value: unknown): string {
@@ -175,7 +193,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** "Unexpected token 'x', ...\"{\"b\": x}\" is not valid JSON" → "Unexpected token 'x'": the position is given separately. */
 function parserMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/, (\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+  return message
+    .replace(/, (\.\.\.)?".*$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 /** 1-based line of a character offset. */
@@ -186,7 +207,9 @@ function lineAt(text: string, offset: number): number {
 }
 
 const JSON_WHITESPACE = /[ \t\r\n]*/y;
-const JSON_TOKEN = /("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)|([{}[\]:,])/y;
+const JSON_TOKEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings; this is that rule
+  /("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)|([{}[\]:,])/y;
 
 /**
  * Walks a JSON text token by token: the line each element of the item array (the top-level array,

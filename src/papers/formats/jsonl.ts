@@ -13,20 +13,12 @@ function textField(field: string, maxChars: number) {
       error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`),
     })
     .transform(normaliseWhitespace)
-    .pipe(
-      z
-        .string()
-        .min(1, `${field} is empty`)
-        .max(maxChars, `${field} is longer than ${maxChars} characters`),
-    );
+    .pipe(z.string().min(1, `${field} is empty`).max(maxChars, `${field} is longer than ${maxChars} characters`));
 }
 
 const paperLine = z.looseObject(
   {
-    id: z
-      .string({ error: 'id must be a string' })
-      .regex(ID_PATTERN, 'id must be 1-128 characters of A-Z a-z 0-9 . _ : -')
-      .optional(),
+    id: z.string({ error: 'id must be a string' }).regex(ID_PATTERN, 'id must be 1-128 characters of A-Z a-z 0-9 . _ : -').optional(),
     title: textField('title', MAX_TITLE_CHARS),
     abstract: textField('abstract', MAX_ABSTRACT_CHARS),
   },

@@ -58,9 +58,14 @@ function recordResult(lines: Array<[tag: string, value: string]>, source: string
     venue: first('JT'),
     date: pubmedDate(first('DP') ?? ''),
     // "*Brain/physiology": the major-topic star and subheadings are not part of the heading.
-    mesh: values('MH').map((heading) => heading.replace(/^\*/, '').split('/')[0]!.trim()).filter(Boolean),
+    mesh: values('MH')
+      .map((heading) => heading.replace(/^\*/, '').split('/')[0]!.trim())
+      .filter(Boolean),
     keywords: values('OT'),
-    doi: [...values('LID'), ...values('AID')].filter((id) => id.endsWith('[doi]')).map((id) => normaliseDoi(id.replace(/\s*\[doi\]$/, ''))).find(Boolean),
+    doi: [...values('LID'), ...values('AID')]
+      .filter((id) => id.endsWith('[doi]'))
+      .map((id) => normaliseDoi(id.replace(/\s*\[doi\]$/, '')))
+      .find(Boolean),
     pmc: first('PMC'),
   };
   const result = pubmedRecord(fields);

@@ -49,25 +49,53 @@ export async function* readPubmedXml(file: string): AsyncGenerator<ReadResult> {
 }
 
 /** What an element's text becomes, by the element's name and its parent's (and grandparent's) name. */
-type Capture = 'pmid' | 'title' | 'vernacularTitle' | 'abstract' | 'venue' | 'eLocationDoi' | 'articleId' | 'mesh' | 'keyword' | 'authorPart' | 'datePart';
+type Capture =
+  | 'pmid'
+  | 'title'
+  | 'vernacularTitle'
+  | 'abstract'
+  | 'venue'
+  | 'eLocationDoi'
+  | 'articleId'
+  | 'mesh'
+  | 'keyword'
+  | 'authorPart'
+  | 'datePart';
 
 function captureFor(name: string, parent: string | undefined, grandparent: string | undefined): Capture | undefined {
   switch (name) {
-    case 'PMID': return parent === 'MedlineCitation' ? 'pmid' : undefined;
-    case 'ArticleTitle': return parent === 'Article' ? 'title' : undefined;
-    case 'VernacularTitle': return parent === 'Article' ? 'vernacularTitle' : undefined;
-    case 'AbstractText': return parent === 'Abstract' && grandparent === 'Article' ? 'abstract' : undefined;
-    case 'Title': return parent === 'Journal' ? 'venue' : undefined;
-    case 'ELocationID': return parent === 'Article' ? 'eLocationDoi' : undefined;
+    case 'PMID':
+      return parent === 'MedlineCitation' ? 'pmid' : undefined;
+    case 'ArticleTitle':
+      return parent === 'Article' ? 'title' : undefined;
+    case 'VernacularTitle':
+      return parent === 'Article' ? 'vernacularTitle' : undefined;
+    case 'AbstractText':
+      return parent === 'Abstract' && grandparent === 'Article' ? 'abstract' : undefined;
+    case 'Title':
+      return parent === 'Journal' ? 'venue' : undefined;
+    case 'ELocationID':
+      return parent === 'Article' ? 'eLocationDoi' : undefined;
     // Reference lists have ArticleIdLists too; only the article's own (under PubmedData) count.
-    case 'ArticleId': return parent === 'ArticleIdList' && grandparent === 'PubmedData' ? 'articleId' : undefined;
-    case 'DescriptorName': return parent === 'MeshHeading' ? 'mesh' : undefined;
-    case 'Keyword': return parent === 'KeywordList' ? 'keyword' : undefined;
-    case 'LastName': case 'ForeName': case 'Initials': case 'Suffix': case 'CollectiveName':
+    case 'ArticleId':
+      return parent === 'ArticleIdList' && grandparent === 'PubmedData' ? 'articleId' : undefined;
+    case 'DescriptorName':
+      return parent === 'MeshHeading' ? 'mesh' : undefined;
+    case 'Keyword':
+      return parent === 'KeywordList' ? 'keyword' : undefined;
+    case 'LastName':
+    case 'ForeName':
+    case 'Initials':
+    case 'Suffix':
+    case 'CollectiveName':
       return parent === 'Author' && grandparent === 'AuthorList' ? 'authorPart' : undefined;
-    case 'Year': case 'Month': case 'Day': case 'MedlineDate':
+    case 'Year':
+    case 'Month':
+    case 'Day':
+    case 'MedlineDate':
       return parent === 'PubDate' || parent === 'ArticleDate' ? 'datePart' : undefined;
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -123,10 +151,16 @@ class ArticleReader {
     if (this.stopped) return;
     this.path.push(tag.name);
     if (tag.name === 'PubmedArticle') {
-      this.draft = { line: this.parser.line, fields: { title: '', abstract: '', authors: [], mesh: [], keywords: [] }, pubDate: {}, articleDate: {} };
+      this.draft = {
+        line: this.parser.line,
+        fields: { title: '', abstract: '', authors: [], mesh: [], keywords: [] },
+        pubDate: {},
+        articleDate: {},
+      };
       return;
     }
-    if (tag.name === 'PubmedBookArticle') this.skip(this.parser.line, 'PubmedBookArticle (a book chapter) is not read; only journal articles are');
+    if (tag.name === 'PubmedBookArticle')
+      this.skip(this.parser.line, 'PubmedBookArticle (a book chapter) is not read; only journal articles are');
     if (this.capture && SCRIPTS.has(tag.name)) this.capture.text += '(';
     if (!this.draft || this.capture) return;
     const depth = this.path.length;
@@ -168,21 +202,44 @@ class ArticleReader {
     const text = normaliseWhitespace(capture.text);
     const fields = draft.fields;
     switch (capture.kind) {
-      case 'pmid': fields.pmid ??= text; break;
-      case 'title': fields.title = text; break;
-      case 'vernacularTitle': draft.vernacularTitle = text; break;
+      case 'pmid':
+        fields.pmid ??= text;
+        break;
+      case 'title':
+        fields.title = text;
+        break;
+      case 'vernacularTitle':
+        draft.vernacularTitle = text;
+        break;
       // Structured abstracts: one AbstractText per section, labelled "BACKGROUND", "METHODS", ...
-      case 'abstract': if (text) fields.abstract = [fields.abstract, capture.attributes.Label ? `${capture.attributes.Label}: ${text}` : text].filter(Boolean).join(' '); break;
-      case 'venue': fields.venue = text || undefined; break;
-      case 'eLocationDoi': if (capture.attributes.EIdType === 'doi') draft.eLocationDoi = text; break;
+      case 'abstract':
+        if (text)
+          fields.abstract = [fields.abstract, capture.attributes.Label ? `${capture.attributes.Label}: ${text}` : text]
+            .filter(Boolean)
+            .join(' ');
+        break;
+      case 'venue':
+        fields.venue = text || undefined;
+        break;
+      case 'eLocationDoi':
+        if (capture.attributes.EIdType === 'doi') draft.eLocationDoi = text;
+        break;
       case 'articleId':
         if (capture.attributes.IdType === 'doi') fields.doi ??= normaliseDoi(text);
         if (capture.attributes.IdType === 'pmc') fields.pmc ??= text;
         break;
-      case 'mesh': if (text) fields.mesh.push(text); break;
-      case 'keyword': if (text) fields.keywords.push(text); break;
-      case 'authorPart': if (draft.author) draft.author.parts[name] = text; break;
-      case 'datePart': (parent === 'PubDate' ? draft.pubDate : draft.articleDate)[name] = text; break;
+      case 'mesh':
+        if (text) fields.mesh.push(text);
+        break;
+      case 'keyword':
+        if (text) fields.keywords.push(text);
+        break;
+      case 'authorPart':
+        if (draft.author) draft.author.parts[name] = text;
+        break;
+      case 'datePart':
+        (parent === 'PubDate' ? draft.pubDate : draft.articleDate)[name] = text;
+        break;
     }
   }
 
@@ -202,7 +259,8 @@ class ArticleReader {
     // saxes prefixes line:column (given below in words) and ends some messages with a full stop.
     const message = error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     const where = `line ${this.parser.line}, column ${this.parser.column}`;
-    if (this.closing && this.draft) this.skip(this.draft.line, `file ends in the middle of this PubmedArticle (${message}); it was cut short`);
+    if (this.closing && this.draft)
+      this.skip(this.draft.line, `file ends in the middle of this PubmedArticle (${message}); it was cut short`);
     else if (this.closing) this.skip(this.parser.line, `file ends before the XML is complete (${message}); it may be cut short`);
     else this.skip(this.draft?.line ?? this.parser.line, `invalid XML at ${where}: ${message}; the rest of the file is not read`);
   }

@@ -1,4 +1,14 @@
-import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, dateOf, httpUrl, labelledArxivId, labelledPmid, normaliseDoi, normaliseWhitespace, plainTitle } from '../fields.js';
+import {
+  MAX_ABSTRACT_CHARS,
+  MAX_TITLE_CHARS,
+  dateOf,
+  httpUrl,
+  labelledArxivId,
+  labelledPmid,
+  normaliseDoi,
+  normaliseWhitespace,
+  plainTitle,
+} from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
 import { linesOf } from './lines.js';
 
@@ -133,7 +143,14 @@ function risRecord(fields: Map<string, string[]>): PaperRecord | string {
   const venue = first('T2', 'JF', 'JO', 'JA', 'BT') || (/^C(ONF|PAPER)$/.test(fields.get('TY')![0]!) ? first('C3') : '');
   if (venue) record.venue = venue;
   // Zotero's importer, too, splits a KW value at semicolons.
-  const tags = [...new Set(values('KW').flatMap((keyword) => keyword.split(';')).map(normaliseWhitespace).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      values('KW')
+        .flatMap((keyword) => keyword.split(';'))
+        .map(normaliseWhitespace)
+        .filter(Boolean),
+    ),
+  ];
   if (tags.length > 0) {
     record.tags = tags;
     used.add('KW');
@@ -172,7 +189,10 @@ function risName(name: string): string {
 function risDate(fields: Map<string, string[]>): { year?: number; date?: string } {
   const dates = ['PY', 'Y1', 'DA'].map((tag) => dateOf(fields.get(tag)?.[0])).filter((found) => found.year !== undefined);
   const year = dates[0]?.year;
-  const date = dates.filter((found) => found.year === year).map((found) => found.date!).reduce((best, candidate) => (candidate.length > best.length ? candidate : best), '');
+  const date = dates
+    .filter((found) => found.year === year)
+    .map((found) => found.date!)
+    .reduce((best, candidate) => (candidate.length > best.length ? candidate : best), '');
   return year === undefined ? {} : { year, date };
 }
 

@@ -30,8 +30,7 @@ export const PAGE_CHROME: readonly string[] = [
 ];
 
 /** Listing date headers such as "Jul 29" or "September 3, 2024". */
-const DATE_LINE =
-  /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:, ?\d{4})?$/i;
+const DATE_LINE = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:, ?\d{4})?$/i;
 
 /**
  * A line at least this long is an abstract; anything shorter that is not chrome is a title

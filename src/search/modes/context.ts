@@ -36,7 +36,9 @@ export function poolSize(options: SearchOptions, k: number): number {
 
 /** BM25 hits for the query, without the query paper itself, within the filter. */
 export function lexicalHits(context: ModeContext, query: Query, limit: number): LexicalHit[] {
-  return context.index.lexical.query(query.text, limit + 1, context.options.lexical.titleBoost, context.allowed?.has).filter((hit) => hit.ordinal !== query.self);
+  return context.index.lexical
+    .query(query.text, limit + 1, context.options.lexical.titleBoost, context.allowed?.has)
+    .filter((hit) => hit.ordinal !== query.self);
 }
 
 /**

@@ -17,7 +17,12 @@ export function shouldExpand(options: ExpansionOptions, termCount: number, passa
  * Query expansion (pseudo-relevance feedback): the query vector moved towards the papers a first
  * fusion ranked highest, so a question's vocabulary gap to the abstracts narrows.
  */
-export function expandedQueryVector(vector: Float32Array, fused: readonly FusedCandidate[], vectorOf: (ordinal: number) => Float32Array, options: ExpansionOptions): Float32Array {
+export function expandedQueryVector(
+  vector: Float32Array,
+  fused: readonly FusedCandidate[],
+  vectorOf: (ordinal: number) => Float32Array,
+  options: ExpansionOptions,
+): Float32Array {
   const expanded = Float32Array.from(vector);
   const top = fused.slice(0, options.documents);
   for (const { ordinal } of top) {

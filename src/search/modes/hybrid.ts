@@ -31,7 +31,10 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   const vectors = new Map<number, Float32Array>();
   const vectorOf = (ordinal: number) => {
     let stored = vectors.get(ordinal);
-    if (!stored) vectors.set(ordinal, (stored = index.vectorOf(ordinal)));
+    if (!stored) {
+      stored = index.vectorOf(ordinal);
+      vectors.set(ordinal, stored);
+    }
     return stored;
   };
   const scoreWith = (queryVector: Float32Array) => {

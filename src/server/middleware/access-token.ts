@@ -10,7 +10,8 @@ import { ApiError } from '../errors.js';
 export function accessToken(token: string): MiddlewareHandler {
   return async (c, next) => {
     const given = c.req.header('Authorization')?.match(/^Bearer +(.+)$/i)?.[1];
-    if (given === undefined || !(await timingSafeEqual(token, given))) throw new ApiError('unauthorized', undefined, { 'WWW-Authenticate': 'Bearer' });
+    if (given === undefined || !(await timingSafeEqual(token, given)))
+      throw new ApiError('unauthorized', undefined, { 'WWW-Authenticate': 'Bearer' });
     await next();
   };
 }

@@ -46,7 +46,9 @@ export class AdmissionQueue {
   enter(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return Promise.resolve(false);
     if (this.working + this.waiting.length >= this.limits.maxWorking + this.limits.maxWaiting) {
-      throw new ApiError('busy', `the server is busy (${this.working} requests working, ${this.waiting.length} waiting); retry shortly`, { 'Retry-After': '1' });
+      throw new ApiError('busy', `the server is busy (${this.working} requests working, ${this.waiting.length} waiting); retry shortly`, {
+        'Retry-After': '1',
+      });
     }
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {

@@ -28,7 +28,10 @@ export function allowedHostsOnly(allowedHosts: readonly string[]): MiddlewareHan
     for (const name of [new URL(c.req.url).hostname, ...(header === undefined ? [] : [hostNameOf(header)])]) {
       if (!isAllowed(name)) {
         const shown = name ?? header;
-        throw new ApiError('forbidden_host', `host "${shown}" is not allowed: without an access token only 127.0.0.1, localhost, [::1] and ALLOWED_HOSTS are answered; add it to ALLOWED_HOSTS or set ACCESS_TOKEN`);
+        throw new ApiError(
+          'forbidden_host',
+          `host "${shown}" is not allowed: without an access token only 127.0.0.1, localhost, [::1] and ALLOWED_HOSTS are answered; add it to ALLOWED_HOSTS or set ACCESS_TOKEN`,
+        );
       }
     }
     await next();

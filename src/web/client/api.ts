@@ -33,7 +33,11 @@ export interface Paper {
 
 /** A request the API refused or could not answer; `status` is 0 when the server could not be reached. */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, message: string, readonly retryAfter: string | null = null) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfter: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -43,7 +47,13 @@ export function search(q: string, mode: string, k: string | undefined, filter: F
   return call(`/api/search?${params}`, {}, signal);
 }
 
-export function similarToText(text: string, mode: string, k: string | undefined, filter: Filter, signal: AbortSignal): Promise<SearchAnswer> {
+export function similarToText(
+  text: string,
+  mode: string,
+  k: string | undefined,
+  filter: Filter,
+  signal: AbortSignal,
+): Promise<SearchAnswer> {
   // k goes as a number (a URL's "abc" becomes null, which the API reports as not a whole number); a year
   // may go as text, which the API reads as a number or reports as not a year.
   const body = JSON.stringify({ text, mode, ...filter, ...(k === undefined ? {} : { k: Number(k) }) });

@@ -25,7 +25,10 @@ export async function cite(button: HTMLButtonElement): Promise<void> {
     const entry = await api.bibtex(button.dataset.id ?? '', new AbortController().signal);
     if (await copyToClipboard(entry)) {
       say(status, 'Copied', 'copied');
-      clearTimers.set(status, window.setTimeout(() => say(status, '', null), CONFIRMATION_MS));
+      clearTimers.set(
+        status,
+        window.setTimeout(() => say(status, '', null), CONFIRMATION_MS),
+      );
     } else {
       say(status, '', null);
       showEntry(entry, button);

@@ -102,7 +102,14 @@ function syncControls(state: State): void {
   for (const radio of modeRadios()) radio.checked = radio.value === mode;
   syncFilters(state.filter);
 
-  const label = state.view === 'search' ? state.q.trim() : pasting ? (state.text.trim() ? 'similar to a pasted text' : 'paste an abstract') : 'similar papers';
+  const label =
+    state.view === 'search'
+      ? state.q.trim()
+      : pasting
+        ? state.text.trim()
+          ? 'similar to a pasted text'
+          : 'paste an abstract'
+        : 'similar papers';
   document.title = label ? `${label} – paper-search` : 'paper-search';
 }
 
@@ -280,7 +287,12 @@ ui.results.addEventListener('click', (event) => {
   const link = target?.closest('a.similar');
   if (!(link instanceof HTMLAnchorElement) || !plainClick(event)) return;
   event.preventDefault();
-  navigate({ view: 'similar', id: link.dataset.id ?? '', ...(link.dataset.title ? { title: link.dataset.title } : {}), filter: current.filter });
+  navigate({
+    view: 'similar',
+    id: link.dataset.id ?? '',
+    ...(link.dataset.title ? { title: link.dataset.title } : {}),
+    filter: current.filter,
+  });
   window.scrollTo({ top: 0 });
 });
 

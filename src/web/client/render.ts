@@ -58,17 +58,27 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   const { results, mode } = answer;
   const took = ` in ${Math.round(answer.took_ms)} ms`;
   const count = `${results.length} ${results.length === 1 ? 'paper' : 'papers'}`;
-  ui.status.textContent = state.view === 'search' ? `${count} for “${state.q.trim()}” · ${mode}${took}`
-    : state.view === 'paste' ? `${count} similar to the pasted text · ${mode}${took}`
-    : `${count} · ${mode}${took}`;
+  ui.status.textContent =
+    state.view === 'search'
+      ? `${count} for “${state.q.trim()}” · ${mode}${took}`
+      : state.view === 'paste'
+        ? `${count} similar to the pasted text · ${mode}${took}`
+        : `${count} · ${mode}${took}`;
 
   if (results.length === 0) {
     const filtered = describeFilter(state.filter);
-    const hint = filtered ? ` Only papers ${filtered} are searched: widen or clear the filters.`
-      : mode === 'lexical' ? ' Lexical mode only finds papers containing these words: try Hybrid or Dense, or other words.' : ' Try other words.';
+    const hint = filtered
+      ? ` Only papers ${filtered} are searched: widen or clear the filters.`
+      : mode === 'lexical'
+        ? ' Lexical mode only finds papers containing these words: try Hybrid or Dense, or other words.'
+        : ' Try other words.';
     setNotice('empty', strong('Nothing matched.'), hint);
   } else if (answer.confidence === 'low') {
-    setNotice('low', strong('Low confidence.'), ' The collection probably has no paper on this; these are the closest ones, and may not be relevant.');
+    setNotice(
+      'low',
+      strong('Low confidence.'),
+      ' The collection probably has no paper on this; these are the closest ones, and may not be relevant.',
+    );
   } else {
     setNotice(null);
   }
@@ -76,7 +86,10 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   // A pasted text or a whole paper shares most of its content words with every result: marks would cover
   // the text and say nothing. Only a typed question's matches are marked.
   const marked = state.view === 'search';
-  const scale = scoreScale(results.map((result) => result.score), mode);
+  const scale = scoreScale(
+    results.map((result) => result.score),
+    mode,
+  );
   ui.results.classList.toggle('low', answer.confidence === 'low');
   ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked, state.filter)));
 }
@@ -87,7 +100,13 @@ export function renderFailure(error: unknown, retry: () => void, field?: string)
   ui.more.hidden = true;
   ui.status.textContent = '';
   if (!(error instanceof ApiFailure)) {
-    setNotice('error', strong('Something went wrong in this page: '), error instanceof Error ? error.message : String(error), ' ', retryButton(retry));
+    setNotice(
+      'error',
+      strong('Something went wrong in this page: '),
+      error instanceof Error ? error.message : String(error),
+      ' ',
+      retryButton(retry),
+    );
   } else if (error.status === 503) {
     const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : ' Try again in a moment.';
     setNotice('busy', strong('The server is busy.'), ` ${error.message}.${wait} `, retryButton(retry));

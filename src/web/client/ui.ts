@@ -41,7 +41,10 @@ export const ui = {
 };
 
 /** The filter inputs, by the API parameter each one sets. */
-export const filterInputs = Object.fromEntries(FILTERS.map(({ field }) => [field, element(`filter-${field}`, HTMLInputElement)])) as Record<FilterField, HTMLInputElement>;
+export const filterInputs = Object.fromEntries(FILTERS.map(({ field }) => [field, element(`filter-${field}`, HTMLInputElement)])) as Record<
+  FilterField,
+  HTMLInputElement
+>;
 
 export function modeRadios(): HTMLInputElement[] {
   return [...ui.modes.querySelectorAll<HTMLInputElement>('input[name="mode"]')];
