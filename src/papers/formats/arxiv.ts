@@ -1,9 +1,7 @@
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseArxivId, normaliseDoi, normaliseWhitespace } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
-import { linesOf } from './lines.js';
+import { jsonLinesOf, truncate } from './lines.js';
 
-/** JSON.parse messages can quote the offending input, which may be kilobytes long. */
-const MAX_REASON_DETAIL_CHARS = 200;
 /** Snapshot fields kept verbatim as metadata; the rest are mapped to typed fields or dropped (versions, raw authors). */
 const METADATA_FIELDS = ['submitter', 'comments', 'report-no', 'license', 'update_date'] as const;
 
@@ -31,24 +29,11 @@ export const arxivSnapshot: PaperFormat = {
  * Streams the snapshot (2.6 million lines, several GB) a line at a time; nothing outlives a line but the
  * record it yields. Bad lines are yielded as `skipped`, never thrown.
  */
-export async function* readArxivSnapshot(file: string): AsyncGenerator<ReadResult> {
-  for await (const { text, number } of linesOf(file)) {
-    if (text.trim() !== '') yield parseArxivLine(text, file, number);
-  }
+export function readArxivSnapshot(file: string): AsyncGenerator<ReadResult> {
+  return jsonLinesOf(file, paperOfEntry);
 }
 
-function parseArxivLine(line: string, source: string, lineNumber: number): ReadResult {
-  const skip = (reason: string): ReadResult => ({ skipped: { source, line: lineNumber, reason } });
-
-  // The decoder turns invalid UTF-8 into U+FFFD; such a line would index mangled text.
-  if (line.includes('\uFFFD')) return skip('line is not valid UTF-8');
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return skip(`invalid JSON: ${truncate(detail, MAX_REASON_DETAIL_CHARS)}`);
-  }
+function paperOfEntry(json: unknown, skip: (reason: string) => ReadResult): ReadResult {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return skip('line is not a JSON object');
   const entry = json as Record<string, unknown>;
 
@@ -130,10 +115,6 @@ function firstSubmission(versions: unknown): string | undefined {
 function monthOfNewStyleId(arxiv: string): string | undefined {
   const match = arxiv.match(/^(\d\d)(\d\d)\./);
   return match ? `20${match[1]}-${match[2]}` : undefined;
-}
-
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`;
 }
 
 // --- LaTeX to readable Unicode -------------------------------------------------------------------

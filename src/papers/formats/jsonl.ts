@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace, typedFields } from '../fields.js';
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
-import { linesOf } from './lines.js';
+import { jsonLinesOf } from './lines.js';
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-/** JSON.parse messages can quote the offending input, which may be megabytes long. */
-const MAX_REASON_DETAIL_CHARS = 200;
 
 function textField(field: string, maxChars: number) {
   return z
@@ -37,26 +35,11 @@ export const jsonLines: PaperFormat = {
  * Streams a JSON Lines file, one paper per line. Bad lines are yielded as `skipped` (never
  * thrown) so one corrupt record cannot abort a long import; blank lines are ignored.
  */
-export async function* readJsonLines(file: string): AsyncGenerator<ReadResult> {
-  for await (const { text, number } of linesOf(file)) {
-    if (text.trim() !== '') yield parseJsonLine(text, file, number);
-  }
+export function readJsonLines(file: string): AsyncGenerator<ReadResult> {
+  return jsonLinesOf(file, paperOfLine);
 }
 
-function parseJsonLine(line: string, source: string, lineNumber: number): ReadResult {
-  const skip = (reason: string): ReadResult => ({ skipped: { source, line: lineNumber, reason } });
-
-  // The decoder turns invalid UTF-8 into U+FFFD; such a line would index mangled text.
-  if (line.includes('\uFFFD')) return skip('line is not valid UTF-8');
-
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return skip(`invalid JSON: ${truncate(detail, MAX_REASON_DETAIL_CHARS)}`);
-  }
-
+function paperOfLine(json: unknown, skip: (reason: string) => ReadResult): ReadResult {
   const parsed = paperLine.safeParse(json);
   if (!parsed.success) return skip(parsed.error.issues.map((issue) => issue.message).join('; '));
 
@@ -66,8 +49,4 @@ function parseJsonLine(line: string, source: string, lineNumber: number): ReadRe
   const record: PaperRecord = { ...(id ? { id } : {}), title, abstract, ...fields };
   if (Object.keys(rest).length > 0) record.metadata = rest;
   return { record };
-}
-
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`;
 }
