@@ -6,6 +6,19 @@ const portNumber = 'expected a port number 0-65535';
 const threadCount = 'expected a thread count 1-256';
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** A comma-separated setting as a list: items trimmed (then `normalise`d), empty ones dropped. */
+function commaList(normalise: (item: string) => string) {
+  return z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((item) => normalise(item.trim()))
+        .filter(Boolean),
+    );
+}
+
 /**
  * Every setting: its environment variable, its command-line flag, what it is for, its rule and
  * default. One place; `--help` and the README's settings table are read from it. `model` and
@@ -71,45 +84,23 @@ export const SETTINGS = {
     flag: 'cors-origins',
     value: 'origins',
     help: 'comma-separated origins allowed to call the API from a browser',
-    schema: z
-      .string()
-      .optional()
-      .transform((list) =>
-        list
-          ? list
-              .split(',')
-              .map((origin) => origin.trim())
-              .filter(Boolean)
-          : [],
-      )
-      .pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
+    schema: commaList((origin) => origin).pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
   },
   allowedHosts: {
     env: 'ALLOWED_HOSTS',
     flag: 'allowed-hosts',
     value: 'hosts',
     help: 'comma-separated host names answered besides 127.0.0.1, localhost and [::1] when there is no access token (against DNS rebinding)',
-    schema: z
-      .string()
-      .optional()
-      .transform((list) =>
-        list
-          ? list
-              .split(',')
-              .map((host) => host.trim().toLowerCase())
-              .filter(Boolean)
-          : [],
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(
-              /^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/,
-              'each allowed host must be a host name such as papers.lan, without a port',
-            ),
-        ),
+    schema: commaList((host) => host.toLowerCase()).pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/,
+            'each allowed host must be a host name such as papers.lan, without a port',
+          ),
       ),
+    ),
   },
 } as const;
 

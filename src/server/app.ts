@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
 import { IndexUnreadableError } from '../index/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
-import { PaperNotFoundError, type SearchEngine } from '../search/index.js';
+import { type Answer, PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
@@ -62,27 +62,13 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
     const answer = await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) });
-    return query.format
-      ? bibliography(
-          c,
-          answer.hits.map((hit) => hit.paper),
-          query.format,
-          'papers',
-        )
-      : c.json(answerToWire(answer), 200);
+    return answerAs(c, answer, query.format);
   });
 
   app.openapi(routes.similarToText, async (c) => {
     const body = c.req.valid('json');
     const answer = await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) });
-    return body.format
-      ? bibliography(
-          c,
-          answer.hits.map((hit) => hit.paper),
-          body.format,
-          'papers',
-        )
-      : c.json(answerToWire(answer), 200);
+    return answerAs(c, answer, body.format);
   });
 
   app.openapi(routes.getPaper, (c) => {
@@ -103,14 +89,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
     const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) });
-    return query.format
-      ? bibliography(
-          c,
-          answer.hits.map((hit) => hit.paper),
-          query.format,
-          'papers',
-        )
-      : c.json(answerToWire(answer), 200);
+    return answerAs(c, answer, query.format);
   });
 
   app.openapi(routes.health, (c) => {
@@ -136,6 +115,18 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     return answerError(error, c);
   });
   return app;
+}
+
+/** An answer as the request asked for it: the JSON the contract describes, or its papers as a bibliography file. */
+function answerAs(c: Context, answer: Answer, format: ExportFormat | undefined) {
+  return format
+    ? bibliography(
+        c,
+        answer.hits.map((hit) => hit.paper),
+        format,
+        'papers',
+      )
+    : c.json(answerToWire(answer), 200);
 }
 
 /** Papers as a bibliography file to download: the exporter's text and media type, named `<name><extension>`. */
