@@ -25,3 +25,8 @@ export function settingsFrom(options: Record<string, unknown>): Settings {
 function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
+
+/** Adds an "Examples:" block after a command's help, one command line each. */
+export function withExamples(command: Command, examples: readonly string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${examples.map((example) => `  ${example}`).join('\n')}`);
+}

@@ -5,6 +5,7 @@ import { prepareModelCommand } from './commands/prepare-model.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { runMain } from './main.js';
+import { withExamples } from './options.js';
 
 /** `paper-search <command>`: the one entry point behind `npx paper-search` and the npm scripts. */
 const program = new Command('paper-search')
@@ -16,14 +17,11 @@ const program = new Command('paper-search')
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
 for (const command of [program, ...program.commands])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
-program.addHelpText(
-  'after',
-  `
-Examples:
-  npx paper-search serve
-  npx paper-search search "how do robots learn from demonstrations?"
-  npx paper-search build --input my-papers.jsonl --out my-index`,
-);
+withExamples(program, [
+  'npx paper-search serve',
+  'npx paper-search search "how do robots learn from demonstrations?"',
+  'npx paper-search build --input my-papers.jsonl --out my-index',
+]);
 
 runMain(async () => {
   await program.parseAsync();

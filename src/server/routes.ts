@@ -60,6 +60,9 @@ function jsonOrBibliography<T extends z.ZodType>(schema: T, description: string)
 export const BEARER_AUTH = 'bearerAuth';
 const tokenIfConfigured = [{ [BEARER_AUTH]: [] }];
 
+/** What a route that searches can answer besides its result: a bad parameter, a missing token, a foreign host, overload, a damaged index. */
+const SEARCH_ERRORS = errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable');
+
 export const routes = {
   searchPapers: createRoute({
     operationId: 'searchPapers',
@@ -71,7 +74,7 @@ export const routes = {
     request: { query: SearchQuerySchema },
     responses: {
       200: jsonOrBibliography(SearchAnswerSchema, 'Papers best matching the query, best first'),
-      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable'),
+      ...SEARCH_ERRORS,
     },
   }),
   similarToText: createRoute({
@@ -121,7 +124,7 @@ export const routes = {
     request: { query: PaperListQuerySchema },
     responses: {
       200: jsonOrBibliography(PaperListSchema, 'A page of papers and how many the filters keep'),
-      ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable'),
+      ...SEARCH_ERRORS,
     },
   }),
   similarToPaper: createRoute({

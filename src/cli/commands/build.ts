@@ -4,7 +4,7 @@ import { planBuild, readManifestIfAny } from '../../index/index.js';
 import { describePlan, runBuild } from '../build-runner.js';
 import { say } from '../main.js';
 import { loadEmbedder } from '../engine.js';
-import { settingsFrom, withSettings } from '../options.js';
+import { settingsFrom, withSettings, withExamples } from '../options.js';
 
 /** What the default index holds when it is first built. */
 export const SEED_INPUTS = ['seeds'];
@@ -31,15 +31,12 @@ export function buildCommand(): Command {
     .option('--allow-shrink', 'write even if the build empties the index or drops more than half of its papers')
     .option('--dry-run', 'read and merge the papers and report what would be indexed, per source, without embedding or writing');
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
-  command.addHelpText(
-    'after',
-    `
-Examples:
-  npx paper-search build --input my-papers.jsonl --out my-index     # create, or add to, my-index
-  npx paper-search build --out my-index                             # re-read every remembered input
-  npx paper-search build --input library.jsonl --out my-index --replace
-  npx paper-search build --input My-Library.bib --out my-index --dry-run   # what would be indexed`,
-  );
+  withExamples(command, [
+    'npx paper-search build --input my-papers.jsonl --out my-index     # create, or add to, my-index',
+    'npx paper-search build --out my-index                             # re-read every remembered input',
+    'npx paper-search build --input library.jsonl --out my-index --replace',
+    'npx paper-search build --input My-Library.bib --out my-index --dry-run   # what would be indexed',
+  ]);
   return command.action(async (flags: BuildFlags & { out?: string; index?: string }) => {
     const settings = settingsFrom({ ...command.opts(), ...(flags.out ? { index: flags.out } : {}) });
     const previous = readManifestIfAny(settings.indexDir);

@@ -8,7 +8,7 @@ import type { Answer } from '../../search/index.js';
 import { answerToWire, filterFromWire } from '../../server/index.js';
 import { openEngine } from '../engine.js';
 import { formatAnswer } from '../format.js';
-import { settingsFrom, withSettings } from '../options.js';
+import { settingsFrom, withSettings, withExamples } from '../options.js';
 
 interface SearchFlags {
   k?: string;
@@ -24,6 +24,15 @@ interface SearchFlags {
   format?: string;
 }
 
+/** The contract's filters (year_min, ..., tag) as flags. */
+const FILTER_FLAGS = [
+  ['--year-min <year>', 'only papers from this year on'],
+  ['--year-max <year>', 'only papers up to this year'],
+  ['--author <name>', 'only papers with an author whose name contains this (case and accents ignored)'],
+  ['--venue <name>', 'only papers whose venue contains this'],
+  ['--tag <tag>', 'only papers with this keyword, arXiv category or MeSH term'],
+] as const;
+
 export function searchCommand(): Command {
   const command = new Command('search')
     .summary('search the index from the command line')
@@ -36,23 +45,16 @@ export function searchCommand(): Command {
     .option('--similar <file|->', 'papers similar to the text in a file, or on standard input with -')
     .option('--paper <id>', 'papers similar to this paper of the index')
     .option('--json', 'print the same JSON the API returns (and nothing else) on stdout')
-    .option('--format <format>', `print the result papers as ${EXPORT_FORMATS.join(', ')} on stdout`)
-    .option('--year-min <year>', 'only papers from this year on')
-    .option('--year-max <year>', 'only papers up to this year')
-    .option('--author <name>', 'only papers with an author whose name contains this (case and accents ignored)')
-    .option('--venue <name>', 'only papers whose venue contains this')
-    .option('--tag <tag>', 'only papers with this keyword, arXiv category or MeSH term');
+    .option('--format <format>', `print the result papers as ${EXPORT_FORMATS.join(', ')} on stdout`);
+  for (const [flag, help] of FILTER_FLAGS) command.option(flag, help);
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
-  command.addHelpText(
-    'after',
-    `
-Examples:
-  npx paper-search search "how do robots learn from demonstrations?"
-  npx paper-search search "Unitree G1" -k 3 --mode lexical
-  pbpaste | npx paper-search search --similar -
-  npx paper-search search "sim-to-real transfer" --json | jq '.results[].title'
-  npx paper-search search "diffusion policies" --year-min 2023 --author chi --tag cs.RO`,
-  );
+  withExamples(command, [
+    'npx paper-search search "how do robots learn from demonstrations?"',
+    'npx paper-search search "Unitree G1" -k 3 --mode lexical',
+    'pbpaste | npx paper-search search --similar -',
+    'npx paper-search search "sim-to-real transfer" --json | jq \'.results[].title\'',
+    'npx paper-search search "diffusion policies" --year-min 2023 --author chi --tag cs.RO',
+  ]);
   return command.action(async (words: string[], flags: SearchFlags) => {
     const query = words.join(' ').trim();
     const given = [query !== '', flags.similar !== undefined, flags.paper !== undefined].filter(Boolean).length;

@@ -10,7 +10,7 @@ import { runBuild } from '../build-runner.js';
 import { confirm } from '../confirm.js';
 import { loadEmbedder, mismatchMessage } from '../engine.js';
 import { say } from '../main.js';
-import { settingsFrom, withSettings } from '../options.js';
+import { settingsFrom, withSettings, withExamples } from '../options.js';
 import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
 
 /** Last resort on shutdown: in-flight requests normally end within seconds (the queue answers 503 when full). */
@@ -37,14 +37,11 @@ export function serveCommand(): Command {
     'corsOrigins',
     'allowedHosts',
   ]);
-  command.addHelpText(
-    'after',
-    `
-Examples:
-  npx paper-search serve                                   # the seed index on http://127.0.0.1:3000
-  npx paper-search serve --index my-index --port 8080
-  ACCESS_TOKEN=$(openssl rand -hex 16) npx paper-search serve --host 0.0.0.0`,
-  );
+  withExamples(command, [
+    'npx paper-search serve                                   # the seed index on http://127.0.0.1:3000',
+    'npx paper-search serve --index my-index --port 8080',
+    'ACCESS_TOKEN=$(openssl rand -hex 16) npx paper-search serve --host 0.0.0.0',
+  ]);
   return command.action(async () => {
     const started = performance.now();
     const settings = settingsFrom(command.opts());

@@ -62,41 +62,33 @@ type Capture =
   | 'authorPart'
   | 'datePart';
 
+/** Which element's text is captured, by element name: under which parent (and grandparent, where it matters). */
+const CAPTURES: Record<string, { capture: Capture; parents: readonly string[]; grandparent?: string }> = {
+  PMID: { capture: 'pmid', parents: ['MedlineCitation'] },
+  ArticleTitle: { capture: 'title', parents: ['Article'] },
+  VernacularTitle: { capture: 'vernacularTitle', parents: ['Article'] },
+  AbstractText: { capture: 'abstract', parents: ['Abstract'], grandparent: 'Article' },
+  Title: { capture: 'venue', parents: ['Journal'] },
+  ELocationID: { capture: 'eLocationDoi', parents: ['Article'] },
+  // Reference lists have ArticleIdLists too; only the article's own (under PubmedData) count.
+  ArticleId: { capture: 'articleId', parents: ['ArticleIdList'], grandparent: 'PubmedData' },
+  DescriptorName: { capture: 'mesh', parents: ['MeshHeading'] },
+  Keyword: { capture: 'keyword', parents: ['KeywordList'] },
+  ...Object.fromEntries(
+    ['LastName', 'ForeName', 'Initials', 'Suffix', 'CollectiveName'].map((name) => [
+      name,
+      { capture: 'authorPart', parents: ['Author'], grandparent: 'AuthorList' },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['Year', 'Month', 'Day', 'MedlineDate'].map((name) => [name, { capture: 'datePart', parents: ['PubDate', 'ArticleDate'] }]),
+  ),
+};
+
 function captureFor(name: string, parent: string | undefined, grandparent: string | undefined): Capture | undefined {
-  switch (name) {
-    case 'PMID':
-      return parent === 'MedlineCitation' ? 'pmid' : undefined;
-    case 'ArticleTitle':
-      return parent === 'Article' ? 'title' : undefined;
-    case 'VernacularTitle':
-      return parent === 'Article' ? 'vernacularTitle' : undefined;
-    case 'AbstractText':
-      return parent === 'Abstract' && grandparent === 'Article' ? 'abstract' : undefined;
-    case 'Title':
-      return parent === 'Journal' ? 'venue' : undefined;
-    case 'ELocationID':
-      return parent === 'Article' ? 'eLocationDoi' : undefined;
-    // Reference lists have ArticleIdLists too; only the article's own (under PubmedData) count.
-    case 'ArticleId':
-      return parent === 'ArticleIdList' && grandparent === 'PubmedData' ? 'articleId' : undefined;
-    case 'DescriptorName':
-      return parent === 'MeshHeading' ? 'mesh' : undefined;
-    case 'Keyword':
-      return parent === 'KeywordList' ? 'keyword' : undefined;
-    case 'LastName':
-    case 'ForeName':
-    case 'Initials':
-    case 'Suffix':
-    case 'CollectiveName':
-      return parent === 'Author' && grandparent === 'AuthorList' ? 'authorPart' : undefined;
-    case 'Year':
-    case 'Month':
-    case 'Day':
-    case 'MedlineDate':
-      return parent === 'PubDate' || parent === 'ArticleDate' ? 'datePart' : undefined;
-    default:
-      return undefined;
-  }
+  const rule = Object.hasOwn(CAPTURES, name) ? CAPTURES[name] : undefined;
+  if (!rule || parent === undefined || !rule.parents.includes(parent)) return undefined;
+  return rule.grandparent === undefined || rule.grandparent === grandparent ? rule.capture : undefined;
 }
 
 /**

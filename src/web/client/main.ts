@@ -181,27 +181,28 @@ function currentK(): { k?: string } {
   return current.view !== 'similar' && current.k !== undefined ? { k: current.k } : {};
 }
 
-ui.searchForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const q = ui.q.value.trim();
-  if (!q) {
-    setNotice('info', 'Type a question or a few keywords, then press Enter.');
-    ui.q.focus();
-    return;
-  }
-  navigate({ view: 'search', q, mode: currentMode(), ...currentK(), filter: currentFilter() });
-});
+/** On submit: the field's text, or a hint and the focus back in the field when it is empty. */
+function onSubmitText(
+  form: HTMLFormElement,
+  field: HTMLInputElement | HTMLTextAreaElement,
+  hint: string,
+  search: (text: string) => void,
+): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = field.value.trim();
+    if (text) return search(text);
+    setNotice('info', hint);
+    field.focus();
+  });
+}
 
-ui.pasteForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const text = ui.text.value.trim();
-  if (!text) {
-    setNotice('info', 'Paste an abstract or a passage first.');
-    ui.text.focus();
-    return;
-  }
-  navigate({ view: 'paste', text, mode: currentMode(), ...currentK(), filter: currentFilter() });
-});
+onSubmitText(ui.searchForm, ui.q, 'Type a question or a few keywords, then press Enter.', (q) =>
+  navigate({ view: 'search', q, mode: currentMode(), ...currentK(), filter: currentFilter() }),
+);
+onSubmitText(ui.pasteForm, ui.text, 'Paste an abstract or a passage first.', (text) =>
+  navigate({ view: 'paste', text, mode: currentMode(), ...currentK(), filter: currentFilter() }),
+);
 
 ui.text.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
