@@ -171,15 +171,23 @@ export class Embedder {
   passages(text: string): string[] {
     const fits = (piece: string) => this.countTokens(piece) <= this.info.maxTokens;
     if (fits(text)) return [text];
+    // BERT's pre-tokenizer splits at whitespace, so pieces joined by a space cost the sum of their
+    // tokens: each piece is tokenized once (packing by re-tokenizing every candidate passage cost a
+    // 20,000-character paste a quarter of a second of blocking work).
+    const tokensOf = (piece: string) => this.countTokens(piece) - 2;
+    const budget = this.info.maxTokens - 2;
     const passages: string[] = [];
     let current = '';
+    let currentTokens = 0;
     for (const piece of splitSentences(text).flatMap((sentence) => this.piecesThatFit(sentence, fits))) {
-      const candidate = current ? `${current} ${piece}` : piece;
-      if (current && !fits(candidate)) {
+      const tokens = tokensOf(piece);
+      if (current && currentTokens + tokens > budget) {
         passages.push(current);
         current = piece;
+        currentTokens = tokens;
       } else {
-        current = candidate;
+        current = current ? `${current} ${piece}` : piece;
+        currentTokens += tokens;
       }
     }
     if (current) passages.push(current);

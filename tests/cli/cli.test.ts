@@ -260,3 +260,17 @@ describe('a library built and searched from the command line', () => {
     expect(asked.stderr).toMatch(/built with all-MiniLM-L6-v2 \(fp32.*you asked for all-MiniLM-L6-v2 \(int8.*paper-search build --out/);
   });
 });
+
+describe('build --dry-run', () => {
+  it('reports per source what would be indexed, embedding and writing nothing', () => {
+    const out = join(scratch, 'dry-run-index');
+    writeFileSync(join(scratch, 'dry.jsonl'), `${JSON.stringify({ title: 'A paper', abstract: 'An abstract.' })}\nnot json\n`);
+    const run = paperSearch(['build', '--input', join(scratch, 'dry.jsonl'), '--out', out, '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/dry\.jsonl \(JSON Lines\): 1 records, 1 skipped/);
+    expect(run.stderr).toMatch(
+      /Dry run: the index would hold 1 papers \(\+1, −0\) from 1 records, 0 duplicates merged, 1 skipped\. Nothing was embedded or written\./,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
