@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
+import { readCorpus } from '../../src/papers/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -272,5 +273,39 @@ describe('build --dry-run', () => {
       /Dry run: the index would hold 1 papers \(\+1, −0\) from 1 records, 0 duplicates merged, 1 skipped\. Nothing was embedded or written\./,
     );
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('filters and export on the command line', () => {
+  it('narrows by year and author and prints the results as BibTeX that reads back as the same papers', async () => {
+    const out = join(scratch, 'filtered-index');
+    const library = join(scratch, 'filtered.jsonl');
+    writeFileSync(
+      library,
+      [
+        {
+          title: 'Tactile pretraining for robot hands',
+          abstract: 'Contrastive pretraining of tactile sensors.',
+          authors: ['José Núñez'],
+          year: 2019,
+        },
+        { title: 'Tactile sensing at scale', abstract: 'Large tactile datasets for grasping.', authors: ['Ada Lovelace'], year: 2024 },
+        {
+          title: 'Tactile transformers',
+          abstract: 'Transformers over tactile signals for manipulation.',
+          authors: ['Jose Nunez'],
+          year: 2024,
+        },
+      ]
+        .map((paper) => JSON.stringify(paper))
+        .join('\n'),
+    );
+    expect(paperSearch(['build', '--input', library, '--out', out]).code).toBe(0);
+    const run = paperSearch(['search', 'tactile', '--index', out, '--year-min', '2020', '--author', 'NUÑEZ', '--format', 'bibtex']);
+    expect(run.code, run.stderr).toBe(0);
+    const exported = join(scratch, 'exported.bib');
+    writeFileSync(exported, run.stdout);
+    const { papers } = await readCorpus([exported]);
+    expect(papers.map((paper) => [paper.title, paper.year, paper.authors])).toEqual([['Tactile transformers', 2024, ['Jose Nunez']]]);
   });
 });

@@ -15,8 +15,8 @@ import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
 
 /** Last resort on shutdown: in-flight requests normally end within seconds (the queue answers 503 when full). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
-/** On shutdown, how long a connection without a request in progress may still deliver one before it is closed. */
-const IDLE_CONNECTION_GRACE_MS = 1000;
+/** On shutdown, how long the server must be quiet (no response pending, no new connection) before it stops listening. */
+const QUIET_BEFORE_CLOSE_MS = 300;
 
 export function serveCommand(): Command {
   const command = new Command('serve')
@@ -92,7 +92,7 @@ export function serveCommand(): Command {
  * flight finish, then calls back. Not http.Server.close(): it (and closeIdleConnections) destroys
  * every connection without a request being parsed, including ones just accepted whose request is
  * still unread, which under load dropped requests sent before the signal. Here a connection is
- * closed once its response ends, or after a grace period if no request arrives on it.
+ * closed once its response ends, and an idle one once the server is quiet.
  */
 function trackRequests(server: Server): (onStopped: () => void) => void {
   const responsesBySocket = new Map<Socket, Set<ServerResponse>>();
@@ -111,23 +111,29 @@ function trackRequests(server: Server): (onStopped: () => void) => void {
       if (stopping) socket.end();
     });
   });
-  // Each step waits for setImmediate, which runs after the event loop's poll phase: a connection
-  // already queued is accepted, and a request already received is parsed, before the step drops them.
+  // The listener stays open until the server is quiet: every response sent and no connection opened for
+  // a moment. A busy event loop may not yet have taken connections a client opened just before the
+  // signal off the kernel's backlog, and closing the listener then would reset them; a connection that
+  // arrives meanwhile is served and closed. Idle connections are ended once the listener is closed.
   return (onStopped) => {
     stopping = true;
-    setImmediate(() => {
-      NetServer.prototype.close.call(server, () => onStopped());
-      for (const responses of responsesBySocket.values()) {
-        for (const response of responses) if (!response.headersSent) response.setHeader('Connection', 'close');
-      }
+    for (const responses of responsesBySocket.values()) {
+      for (const response of responses) if (!response.headersSent) response.setHeader('Connection', 'close');
+    }
+    let lastConnection = performance.now();
+    server.on('connection', () => {
+      lastConnection = performance.now();
     });
-    setTimeout(
-      () =>
-        setImmediate(() => {
-          for (const [socket, responses] of responsesBySocket) if (responses.size === 0) socket.destroy();
-        }),
-      IDLE_CONNECTION_GRACE_MS,
-    ).unref();
+    const closeWhenQuiet = () => {
+      const busy = [...responsesBySocket.values()].some((responses) => responses.size > 0);
+      if (busy || performance.now() - lastConnection < QUIET_BEFORE_CLOSE_MS) {
+        setTimeout(closeWhenQuiet, QUIET_BEFORE_CLOSE_MS / 4);
+        return;
+      }
+      NetServer.prototype.close.call(server, () => onStopped());
+      for (const [socket, responses] of responsesBySocket) if (responses.size === 0) socket.end();
+    };
+    setTimeout(closeWhenQuiet, QUIET_BEFORE_CLOSE_MS);
   };
 }
 
