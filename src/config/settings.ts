@@ -6,6 +6,16 @@ const portNumber = 'expected a port number 0-65535';
 const threadCount = 'expected a thread count 1-256';
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** An http(s) origin as browsers send it in `Origin`: a trailing slash or a path never matches one. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** A comma-separated setting as a list: items trimmed (then `normalise`d), empty ones dropped. */
 function commaList(normalise: (item: string) => string) {
   return z
@@ -84,7 +94,16 @@ export const SETTINGS = {
     flag: 'cors-origins',
     value: 'origins',
     help: 'comma-separated origins allowed to call the API from a browser',
-    schema: commaList((origin) => origin).pipe(z.array(z.url('each CORS origin must be a URL such as http://localhost:5173'))),
+    schema: commaList((origin) => origin).pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            isOrigin,
+            'each CORS origin must be an http(s) origin such as http://localhost:5173 (scheme, host and port; no path or trailing slash)',
+          ),
+      ),
+    ),
   },
   allowedHosts: {
     env: 'ALLOWED_HOSTS',

@@ -1,4 +1,16 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ModelInfo } from '../model/index.js';
@@ -55,6 +67,7 @@ export class VectorCache {
     private readonly onNote?: (message: string) => void,
   ) {
     mkdirSync(folder, { recursive: true });
+    removeStaleStagingFiles(folder);
     this.file = join(folder, `v${CACHE_FORMAT}-${model.name}-${model.precision}-${model.checksum.slice(0, 16)}.vectors`);
     this.recordBytes = MAGIC.length + KEY_BYTES + model.dimensions * 4 + CRC_BYTES;
     if (existsSync(this.file)) this.load();
@@ -162,5 +175,25 @@ export class VectorCache {
       this.onNote?.(
         `Vector cache ${this.file}: ${unusable} stored vectors are not finite unit vectors and were dropped; they will be computed again.`,
       );
+  }
+}
+
+/**
+ * Staging files (`<name>.tmp-<pid>`) left by a rewrite that was killed: removed when the process that
+ * wrote them is gone, so they never pile up beside the cache.
+ */
+function removeStaleStagingFiles(folder: string): void {
+  for (const name of readdirSync(folder)) {
+    const pid = Number(/\.tmp-(\d+)$/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(join(folder, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -50,6 +50,8 @@ describe('readJsonLines', () => {
       line({ id: 7, title: 'Numeric id', abstract: 'Id is a number.' }), // 12
       line({ title: 'Second Paper', abstract: 'Second abstract.' }), // 13
       line({ id: 'p1', title: 'First Paper again', abstract: 'A different abstract.' }), // 14
+      line({ id: '..', title: 'Dots', abstract: 'An id a URL would resolve away.' }), // 15
+      line({ id: '.', title: 'Dot', abstract: 'Likewise.' }), // 16
     ]);
 
     const { papers, skipped } = await collect(file);
@@ -64,6 +66,8 @@ describe('readJsonLines', () => {
       { source: file, line: 10, reason: 'line is not a JSON object' },
       { source: file, line: 11, reason: expect.stringMatching(/^id must be 1-128 characters/) },
       { source: file, line: 12, reason: 'id must be a string' },
+      { source: file, line: 15, reason: expect.stringMatching(/^id must be .*not only dots/) },
+      { source: file, line: 16, reason: expect.stringMatching(/^id must be .*not only dots/) },
     ]);
     expect(papers).toEqual([
       {

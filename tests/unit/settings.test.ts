@@ -79,7 +79,10 @@ describe('loadSettings', () => {
       [refusal({ threads: '257' }), /^invalid setting --threads="257": expected a thread count 1-256 /],
       [refusal({}, { PRECISION: 'fp16' }), /^invalid setting PRECISION="fp16": expected fp32 or int8 /],
       [refusal({ model: '../escape' }), /^invalid setting --model="..\/escape": a folder name under the models folder /],
-      [refusal({}, { CORS_ORIGINS: 'localhost' }), /^invalid setting CORS_ORIGINS="localhost": each CORS origin must be a URL /],
+      [
+        refusal({}, { CORS_ORIGINS: 'localhost' }),
+        /^invalid setting CORS_ORIGINS="localhost": each CORS origin must be an http\(s\) origin /,
+      ],
     ] as const;
     for (const [message, expected] of messages) {
       expect(message).toMatch(expected);
@@ -130,5 +133,17 @@ describe('blank values', () => {
     expect(loadSettings({}, { PORT: ' ' }).port).toBe(3000);
     expect(loadSettings({ port: '' }, {}).port).toBe(3000);
     expect(loadSettings({ port: ' ' }, { PORT: '8080' }).port).toBe(8080);
+  });
+});
+
+describe('CORS origins', () => {
+  it('accept only origins a browser can send: no path, no trailing slash, no other scheme', () => {
+    expect(loadSettings({}, { CORS_ORIGINS: 'http://localhost:5173,https://papers.example.org' }).corsOrigins).toEqual([
+      'http://localhost:5173',
+      'https://papers.example.org',
+    ]);
+    for (const origin of ['http://localhost:5173/', 'javascript:alert(1)', 'https://example.org/app', 'ftp://example.org']) {
+      expect(() => loadSettings({}, { CORS_ORIGINS: origin }), origin).toThrow(/each CORS origin must be an http\(s\) origin/);
+    }
   });
 });

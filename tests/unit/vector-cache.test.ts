@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -217,5 +218,18 @@ describe('VectorCache', () => {
     } finally {
       execFileSync('umount', [mountPoint]);
     }
+  });
+});
+
+describe('staging files left by a killed rewrite', () => {
+  it('are removed when the cache opens and their writer is gone, and kept while it lives', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'paper-search-staging-'));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(folder, `v2-m.vectors.tmp-${dead}`), 'torn');
+    writeFileSync(join(folder, `v2-m.vectors.tmp-${process.pid}`), 'in progress');
+    new VectorCache(folder, { name: 'm', precision: 'int8', checksum: '0'.repeat(64), dimensions: 4, maxTokens: 8 });
+    expect(existsSync(join(folder, `v2-m.vectors.tmp-${dead}`))).toBe(false);
+    expect(existsSync(join(folder, `v2-m.vectors.tmp-${process.pid}`))).toBe(true);
+    rmSync(folder, { recursive: true, force: true });
   });
 });

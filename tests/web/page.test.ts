@@ -102,6 +102,8 @@ describe('the page and its assets', () => {
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(response.headers.get('x-frame-options'), path).toBe('DENY');
       expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      // Plain HTTP on loopback: HSTS would promise a TLS the server does not speak.
+      expect(response.headers.get('strict-transport-security'), path).toBeNull();
     }
   });
 

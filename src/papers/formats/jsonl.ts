@@ -3,7 +3,8 @@ import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, normaliseWhitespace, typedFields }
 import type { PaperFormat, PaperRecord, ReadResult } from '../types.js';
 import { jsonLinesOf } from './lines.js';
 
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Safe in a URL path segment: not `.` or `..` (a client would resolve them away), nothing to escape. */
+const ID_PATTERN = /^(?!\.+$)[A-Za-z0-9._:-]{1,128}$/;
 
 function textField(field: string, maxChars: number) {
   return z
@@ -16,7 +17,10 @@ function textField(field: string, maxChars: number) {
 
 const paperLine = z.looseObject(
   {
-    id: z.string({ error: 'id must be a string' }).regex(ID_PATTERN, 'id must be 1-128 characters of A-Z a-z 0-9 . _ : -').optional(),
+    id: z
+      .string({ error: 'id must be a string' })
+      .regex(ID_PATTERN, 'id must be 1-128 characters of A-Z a-z 0-9 . _ : - (and not only dots)')
+      .optional(),
     title: textField('title', MAX_TITLE_CHARS),
     abstract: textField('abstract', MAX_ABSTRACT_CHARS),
   },

@@ -19,6 +19,8 @@ export function securityHeaders() {
       frameAncestors: ["'none'"],
     },
     xFrameOptions: 'DENY',
+    // The server speaks plain HTTP on loopback (TLS, when wanted, is a proxy's); HSTS over HTTP is meaningless and misleading.
+    strictTransportSecurity: false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
   });
 }
