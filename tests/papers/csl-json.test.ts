@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { generatedPapers, typed } from './generated-papers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCslJson } from '../../src/papers/export/csl-json.js';
-import { normaliseWhitespace } from '../../src/papers/fields.js';
-import { plainTitle } from '../../src/papers/fields.js';
 import { cslJson, readCslJson } from '../../src/papers/formats/csl-json.js';
 import { paperId, readCorpus, type Paper, type PaperRecord, type SkippedLine } from '../../src/papers/index.js';
 
@@ -36,12 +35,6 @@ async function collectText(name: string, text: string | Buffer) {
   const file = join(dir, name);
   await writeFile(file, text);
   return { file, ...(await collect(file)) };
-}
-
-/** The fields an export must carry over unchanged. */
-const TYPED = ['title', 'abstract', 'authors', 'year', 'date', 'venue', 'tags', 'doi', 'arxiv', 'pmid', 'url'] as const;
-function typed(paper: PaperRecord) {
-  return Object.fromEntries(TYPED.filter((field) => paper[field] !== undefined).map((field) => [field, paper[field]]));
 }
 
 describe("readCslJson on Zotero's CSL JSON export", () => {
@@ -381,89 +374,5 @@ describe('toCslJson', () => {
   });
 });
 
-// Quotes, backslashes, braces, markup-like text, RIS-looking text, accents, CJK, emoji, odd spaces.
-const awkwardPiece = fc.constantFrom(
-  'a',
-  'Z',
-  'é',
-  'ß',
-  'Ł',
-  '中',
-  '😀',
-  '—',
-  '"',
-  "'",
-  '\\',
-  '{',
-  '}',
-  '[',
-  ']',
-  '<',
-  '>',
-  '&',
-  '/',
-  ':',
-  '-',
-  ' ',
-  '\t',
-  '\n',
-  '\r\n',
-  '\u00a0',
-  '\u2028',
-  'ER  - ',
-  'arXiv:',
-  '%',
-);
-const anyGrapheme = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 });
-const text = (maxLength: number) =>
-  fc
-    .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), maxLength })
-    .map(normaliseWhitespace)
-    .filter((value) => !value.includes('\uFFFD'));
-// Markup tags in a title are read as rich text (see plainTitle), so a generated title has none.
-const title = text(40).filter((value) => value !== '' && plainTitle(value) === value);
-const word = fc
-  .string({ unit: fc.oneof(awkwardPiece, anyGrapheme), minLength: 1, maxLength: 8 })
-  .map((value) => value.replace(/\s+/g, ''))
-  .filter((value) => value !== '' && !value.includes('\uFFFD'));
-const name = fc.array(word, { minLength: 1, maxLength: 4 }).map((words) => words.join(' '));
-// `keyword` is split at commas and semicolons.
-const tag = text(15).filter((value) => value !== '' && !/[,;]/.test(value));
-const dateOfYear = (year: number) =>
-  fc.oneof(
-    fc.constant(undefined),
-    fc.integer({ min: 1, max: 12 }).map((month) => `${year}-${String(month).padStart(2, '0')}`),
-    fc
-      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
-      .map(([month, day]) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
-  );
-const generatedPaper: fc.Arbitrary<Paper> = fc
-  .record(
-    {
-      id: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
-      title,
-      abstract: text(200),
-      authors: fc.array(name, { minLength: 1, maxLength: 4 }),
-      year: fc.integer({ min: 1800, max: 2100 }),
-      venue: text(30).filter((value) => value !== ''),
-      tags: fc.uniqueArray(tag, { minLength: 1, maxLength: 4 }),
-      doi: fc
-        .tuple(fc.integer({ min: 1000, max: 999_999_999 }), fc.stringMatching(/^[a-z0-9.;()<>_:/-]{1,20}$/))
-        .map(([registrant, suffix]) => `10.${registrant}/${suffix}`),
-      arxiv: fc.oneof(
-        fc
-          .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99_999 }))
-          .map(([month, number]) => `${String(month).padStart(4, '0')}.${String(number).padStart(5, '0')}`),
-        fc
-          .tuple(fc.constantFrom('hep-th', 'math.AG', 'cond-mat'), fc.integer({ min: 0, max: 9_999_999 }))
-          .map(([archive, number]) => `${archive}/${String(number).padStart(7, '0')}`),
-      ),
-      pmid: fc.integer({ min: 1, max: 99_999_999 }).map(String),
-      url: fc.stringMatching(/^[a-z0-9/._~%-]{0,30}$/).map((path) => `https://example.org/${path}`),
-      key: fc.stringMatching(/^[A-Za-z0-9:_-]{1,30}$/),
-    },
-    { requiredKeys: ['id', 'title', 'abstract'] },
-  )
-  .chain((paper) =>
-    paper.year === undefined ? fc.constant(paper) : dateOfYear(paper.year).map((date) => (date ? { ...paper, date } : paper)),
-  );
+// CSL's `keyword` is split at commas and semicolons.
+const generatedPaper = generatedPapers({ formatPieces: ['[', ']', 'arXiv:'], notInNames: /(?!)/g, notInTags: /[,;]/ });

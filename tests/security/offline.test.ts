@@ -129,11 +129,10 @@ describe('build and serve in a network namespace with no network at all (unshare
 });
 
 describe('tests and scripts end only processes they started', () => {
-  it("no test or script kills processes by name (pkill/killall would end the user's own server)", () => {
+  it("no test or script kills processes by name (that would end the user's own server too)", () => {
+    // The command names are spelled with a character class so that this file does not match itself.
+    const killsByName = /\b(p[k]ill|kil[l]all)\b/;
     const files = execFileSync('git', ['ls-files', 'tests', '.ci', 'package.json'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const offenders = files.filter(
-      (file) => file !== 'tests/security/offline.test.ts' && /\b(pkill|killall)\b/.test(readFileSync(file, 'utf8')),
-    );
-    expect(offenders).toEqual([]);
+    expect(files.filter((file) => killsByName.test(readFileSync(file, 'utf8')))).toEqual([]);
   });
 });
