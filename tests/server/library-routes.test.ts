@@ -11,6 +11,7 @@ import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
 import { paperToWire } from '../../src/server/wire.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
+import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
 
 /**
  * The routes that answer with papers as files or pages, over a small library with full metadata in two
@@ -18,57 +19,6 @@ import { MODELS_DIR } from '../support/seed-engine.js';
  * The papers carry no ids of their own, so ids come from their DOI, arXiv id or title, as they do
  * when a bibliography file is read back.
  */
-const ROBOTICS = [
-  {
-    title: 'Diffusion policies for dexterous manipulation',
-    abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.',
-    authors: ['Ada Lovelace', 'José Álvarez'],
-    year: 2024,
-    venue: 'Conference on Robot Learning',
-    tags: ['cs.RO', 'diffusion'],
-    doi: '10.5555/diffusion.2024',
-  },
-  {
-    title: 'Tactile sensing for robot grasping',
-    abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
-    authors: ['Alan Turing'],
-    year: 2023,
-    venue: 'IEEE International Conference on Robotics and Automation',
-    tags: ['cs.RO', 'tactile'],
-    arxiv: '2301.01234',
-  },
-  {
-    title: 'Legged locomotion with reinforcement learning',
-    abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.',
-    authors: ['Grace Hopper', 'Ada Lovelace'],
-    year: 2022,
-    venue: 'Science Robotics',
-    tags: ['cs.RO', 'locomotion'],
-    doi: '10.5555/legged.2022',
-  },
-  {
-    title: 'Behaviour cloning from human videos',
-    abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.',
-    authors: ['Barbara Liskov'],
-    year: 2024,
-    venue: 'Conference on Robot Learning',
-    tags: ['cs.RO', 'imitation'],
-  },
-  {
-    title: 'Sim-to-real transfer for humanoid robots',
-    abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.',
-    authors: ['Edsger Dijkstra'],
-    year: 2021,
-    venue: 'Robotics: Science and Systems',
-    tags: ['cs.RO'],
-  },
-  {
-    title: 'A survey of robot learning',
-    abstract: 'We survey how robots learn skills from demonstrations, rewards and language.',
-    authors: ['Ada Lovelace'],
-    tags: ['survey'],
-  },
-];
 const VISION = [
   {
     title: 'Contrastive pretraining of visual encoders',
@@ -127,7 +77,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paper-search-library-routes-'));
   const inputs = [
-    ['robotics.jsonl', ROBOTICS],
+    ['robotics.jsonl', ROBOTICS_LIBRARY],
     ['vision.jsonl', VISION],
   ] as const;
   for (const [name, papers] of inputs) writeFileSync(join(dir, name), `${papers.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
@@ -380,7 +330,7 @@ describe('GET /health', () => {
     const health = await json<{ papers: number; sources: Array<{ source: string; papers: number }> }>('/health');
     expect(health.papers).toBe(10);
     expect([...health.sources].sort((a, b) => a.source.localeCompare(b.source))).toEqual([
-      { source: 'robotics.jsonl', papers: ROBOTICS.length },
+      { source: 'robotics.jsonl', papers: ROBOTICS_LIBRARY.length },
       { source: 'vision.jsonl', papers: VISION.length },
     ]);
   });

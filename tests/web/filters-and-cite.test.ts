@@ -24,57 +24,11 @@ import {
   type RunningServer,
   type Watched,
 } from './browser.js';
+import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
 
 /** A small library with years, authors, venues and tags, so that every filter keeps some papers and drops others. */
 const LIBRARY = [
-  {
-    title: 'Diffusion policies for dexterous manipulation',
-    abstract: 'A diffusion model generates robot hand trajectories for dexterous manipulation of tools.',
-    authors: ['Ada Lovelace', 'José Álvarez'],
-    year: 2024,
-    venue: 'Conference on Robot Learning',
-    tags: ['cs.RO', 'diffusion'],
-    doi: '10.5555/diffusion.2024',
-  },
-  {
-    title: 'Tactile sensing for robot grasping',
-    abstract: 'Robot hands with tactile skins grasp fragile objects without crushing them.',
-    authors: ['Alan Turing'],
-    year: 2023,
-    venue: 'IEEE International Conference on Robotics and Automation',
-    tags: ['cs.RO', 'tactile'],
-    arxiv: '2301.01234',
-  },
-  {
-    title: 'Legged locomotion with reinforcement learning',
-    abstract: 'A quadruped robot learns to walk on rough terrain with reinforcement learning in simulation.',
-    authors: ['Grace Hopper', 'Ada Lovelace'],
-    year: 2022,
-    venue: 'Science Robotics',
-    tags: ['cs.RO', 'locomotion'],
-  },
-  {
-    title: 'Behaviour cloning from human videos',
-    abstract: 'Robots imitate manipulation skills from videos of people, without teleoperated demonstrations.',
-    authors: ['Barbara Liskov'],
-    year: 2024,
-    venue: 'Conference on Robot Learning',
-    tags: ['cs.RO', 'imitation'],
-  },
-  {
-    title: 'Sim-to-real transfer for humanoid robots',
-    abstract: 'Humanoid robot controllers trained in simulation transfer to hardware with domain randomisation.',
-    authors: ['Edsger Dijkstra'],
-    year: 2021,
-    venue: 'Robotics: Science and Systems',
-    tags: ['cs.RO'],
-  },
-  {
-    title: 'A survey of robot learning',
-    abstract: 'We survey how robots learn skills from demonstrations, rewards and language.',
-    authors: ['Ada Lovelace'],
-    tags: ['survey'],
-  },
+  ...ROBOTICS_LIBRARY,
   {
     title: 'Contrastive pretraining of visual encoders for robots',
     abstract: 'Image encoders pretrained with a contrastive objective help robots recognise objects.',
