@@ -185,9 +185,9 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
             : `${segment.table.name} ${(error as Error).message}`;
         throw new IndexError(`index in ${dir} is damaged: ${what}; rebuild it`);
       }
+      checkedPath(dir, segment.papers);
       if (table.lineStarts[segment.count] !== segment.papers.bytes)
         throw inconsistent(`${segment.table.name} does not match ${segment.papers.name}`);
-      checkedPath(dir, segment.papers);
       const fd = openSync(join(dir, segment.papers.name), 'r');
       opened.push(fd);
       segments.push({
