@@ -9,6 +9,7 @@ export function answerToWire(answer: Answer): WireAnswer {
     mode: answer.mode,
     took_ms: round(answer.elapsedMs, 2),
     confidence: answer.confidence,
+    generation: answer.generation,
     results: answer.hits.map(({ paper, score, snippet, matchedWords }) => ({
       id: paper.id,
       title: paper.title,
