@@ -180,7 +180,9 @@ export const SearchAnswerSchema = z
     generation: z
       .number()
       .int()
-      .openapi({ description: 'The generation of the index that answered (the whole answer comes from it, also while a new one is loaded)' }),
+      .openapi({
+        description: 'The generation of the index that answered (the whole answer comes from it, also while a new one is loaded)',
+      }),
     results: z.array(ResultSchema),
   })
   .openapi('SearchAnswer');
