@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
 import { IndexUnreadableError } from '../index/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
-import { type Answer, PaperNotFoundError, type SearchEngine } from '../search/index.js';
+import { type Answer, answerToWire, filterFromWire, PaperNotFoundError, paperToWire, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
@@ -14,7 +14,6 @@ import { corsFor } from './middleware/cors.js';
 import { allowedMethodsOnly } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { DOCUMENT, routes, SECURITY_SCHEMES } from './routes.js';
-import { answerToWire, filterFromWire, paperToWire } from './wire.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
