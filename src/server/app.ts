@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
 import { IndexUnreadableError } from '../index/index.js';
+import { MCP_PATH, mcpOverHttp } from '../mcp/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
 import { type Answer, answerToWire, filterFromWire, PaperNotFoundError, paperToWire, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
@@ -54,6 +55,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
   for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers])
     app.use(route.getRoutingPath(), admitted);
+
+  // MCP over Streamable HTTP, behind the API's rules: allowed hosts (above), the token, the body limit and admission.
+  if (options.accessToken) app.use(MCP_PATH, accessToken(options.accessToken));
+  app.use(MCP_PATH, limitBody(options.bodyLimit ?? LIMITS.bodyBytes), admitted);
+  const answerMcp = mcpOverHttp(engine);
+  app.post(MCP_PATH, (c) => answerMcp(c.req.raw));
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
   let unreadable: string | undefined;
