@@ -127,6 +127,14 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(await statusFor('papers.lan')).toBe(200);
   });
 
+  it('is admitted like the searching routes: 503 busy with Retry-After before its body is read', async () => {
+    const app = createApp(await seedEngine(), { admission: { maxWorking: 0, maxWaiting: 0 } });
+    const answer = await app.request('/mcp', { method: 'POST', headers: MCP_HEADERS, body: '{"jsonrpc": not json' });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(await answer.json()).toMatchObject({ error: { code: 'busy' } });
+  });
+
   it('takes POST only (no server-initiated stream to offer) and refuses a body over the API limit', async () => {
     const app = createApp(await seedEngine());
     for (const method of ['GET', 'DELETE']) {
