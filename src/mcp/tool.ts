@@ -28,7 +28,6 @@ export interface PaperTool<Input extends z.ZodObject, Output extends z.ZodObject
 
 /** A tool as the table holds it, whatever its schemas: it registers itself on a server over an engine. */
 export interface ToolEntry {
-  name: string;
   register(server: McpServer, engine: SearchEngine): void;
 }
 
@@ -42,7 +41,6 @@ const ANNOTATIONS = { readOnlyHint: true, idempotentHint: true, openWorldHint: f
  */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(tool: PaperTool<Input, Output>): ToolEntry {
   return {
-    name: tool.name,
     register: (server, engine) => {
       // Registered with the schemas' base type: the SDK's conditional types cannot follow a generic schema.
       server.registerTool<z.ZodObject, z.ZodObject>(
