@@ -1,4 +1,5 @@
 import type { WireAnswer } from '../contract/schemas.js';
+import { shortAuthors } from '../papers/index.js';
 
 /**
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
@@ -10,16 +11,13 @@ export function formatAnswer(answer: WireAnswer, width = 100): string {
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');
   answer.results.forEach((result, i) => {
     lines.push('', `${String(i + 1).padStart(2)}. [${result.score.toFixed(3)}] ${result.title}`);
-    const byline = [authorsLine(result.authors), result.year, result.url].filter((part) => part !== undefined && part !== '').join(' · ');
+    const byline = [result.authors && shortAuthors(result.authors), result.year, result.url]
+      .filter((part) => part !== undefined && part !== '')
+      .join(' · ');
     if (byline) lines.push(`      ${byline}`);
     lines.push(...wrap(result.snippet, width - 6).map((line) => `      ${line}`), `      id: ${result.id}`);
   });
   return lines.join('\n');
-}
-
-function authorsLine(authors: string[] | undefined): string | undefined {
-  if (!authors?.length) return undefined;
-  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
 function wrap(text: string, width: number): string[] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { buildCommand } from './commands/build.js';
+import { mcpCommand } from './commands/mcp.js';
 import { prepareModelCommand } from './commands/prepare-model.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
@@ -13,7 +14,8 @@ const program = new Command('paper-search')
   .addCommand(serveCommand())
   .addCommand(searchCommand())
   .addCommand(buildCommand())
-  .addCommand(prepareModelCommand());
+  .addCommand(prepareModelCommand())
+  .addCommand(mcpCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
 for (const command of [program, ...program.commands])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
