@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'robotics.jsonl'), `${ROBOTICS_LIBRARY.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
   await buildIndex({ inputs: [join(dir, 'robotics.jsonl')], outDir: join(dir, 'index'), embedder });
-  index = loadIndex(join(dir, 'index'));
+  index = await loadIndex(join(dir, 'index'));
   engine = new SearchEngine(index, embedder);
   api = createApp(engine);
 });

@@ -14,6 +14,7 @@ const RESULT = {
 const answer = (results: WireAnswer['results'], confidence: WireAnswer['confidence'] = 'high'): WireAnswer => ({
   query: 'robots sharing a load',
   mode: 'hybrid',
+  generation: 1,
   took_ms: 3,
   confidence,
   results,
