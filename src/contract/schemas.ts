@@ -182,12 +182,9 @@ export const SearchAnswerSchema = z
     mode: z.enum(MODES),
     took_ms: z.number(),
     confidence: z.enum(CONFIDENCE_LEVELS).openapi({ description: 'low when the corpus probably does not cover the query' }),
-    generation: z
-      .number()
-      .int()
-      .openapi({
-        description: 'The generation of the index that answered (the whole answer comes from it, also while a new one is loaded)',
-      }),
+    generation: z.number().int().openapi({
+      description: 'The generation of the index that answered (the whole answer comes from it, also while a new one is loaded)',
+    }),
     results: z.array(ResultSchema),
   })
   .openapi('SearchAnswer');
