@@ -9,7 +9,8 @@
  * not timed), the server's start-up time and memory, and adding then removing 10,000 papers (1% of
  * a small library) as incremental builds, against the full build. Then live reload: a real server
  * under 16 concurrent clients while 20 builds commit. Writes living.md, living.json and living.svg
- * to .cache/bench/ (tests/benchmarks/ with --update-report).
+ * to .cache/bench/ (tests/benchmarks/ with --update-report); `--combine a.json b.json` writes one
+ * report from the results of several runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -380,6 +381,37 @@ function report(points: LivingPoint[], reload: ReloadResult | undefined): string
   ].join('\n');
 }
 
+interface Results {
+  points: LivingPoint[];
+  reload?: ReloadResult;
+}
+
+/** Results of several runs as one (say, the small sizes and live reload, then the million on its own): points by size, the last reload. */
+function combined(files: readonly string[]): Results {
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Results);
+  const bySize = new Map(runs.flatMap((run) => run.points.map((point) => [point.n, point] as const)));
+  return { points: [...bySize.values()].sort((a, b) => a.n - b.n), reload: [...runs].reverse().find((run) => run.reload)?.reload };
+}
+
+function writeReport({ points, reload }: Results, updateReport: boolean): void {
+  const out = reportFolder(updateReport);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'living.json'), `${JSON.stringify({ points, reload }, null, 2)}\n`);
+  writeFileSync(join(out, 'living.md'), report(points, reload));
+  writeFileSync(
+    join(out, 'living.svg'),
+    lineChart('Full build and search vs library size', 'papers', 'seconds / milliseconds', [
+      { name: 'full build (s)', points: points.map((p) => [p.n, p.buildSeconds]) },
+      { name: 'add 1% (s)', points: points.map((p) => [p.n, p.addSeconds]) },
+      { name: 'hybrid p50 (ms)', points: points.map((p) => [p.n, p.hybridP50Ms]) },
+      { name: 'abstract p50 (ms)', points: points.map((p) => [p.n, p.lexicalAbstractP50Ms]) },
+      { name: 'server RSS (GB)', points: points.map((p) => [p.n, p.serverRssMegabytes / 1024]) },
+    ]),
+  );
+  process.stderr.write(`written ${join(out, 'living.md')}, living.json, living.svg\n`);
+  process.stdout.write(report(points, reload));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -390,9 +422,11 @@ async function main(): Promise<void> {
       'add-to': { type: 'string' },
       count: { type: 'string' },
       seed: { type: 'string' },
+      combine: { type: 'string', multiple: true },
     },
   });
   if (values['add-to']) return addPapers(values['add-to'], Number(values.count), Number(values.seed));
+  if (values.combine) return writeReport(combined(values.combine), values['update-report'] ?? false);
   const sizes = (values.sizes ?? '1000,10000,100000').split(',').map(Number);
   const progress = stderrProgress();
   const modelsDir = resolve('models');
@@ -426,22 +460,7 @@ async function main(): Promise<void> {
     const reload = values['skip-reload'] ? undefined : await measureReload(Number(values['reload-papers'] ?? 10_000), work);
     if (reload) progress(JSON.stringify(reload));
 
-    const out = reportFolder(values['update-report'] ?? false);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'living.json'), `${JSON.stringify({ points, reload }, null, 2)}\n`);
-    writeFileSync(join(out, 'living.md'), report(points, reload));
-    writeFileSync(
-      join(out, 'living.svg'),
-      lineChart('Full build and search vs library size', 'papers', 'seconds / milliseconds', [
-        { name: 'full build (s)', points: points.map((p) => [p.n, p.buildSeconds]) },
-        { name: `add ${CHANGE / 1000}k (s)`, points: points.map((p) => [p.n, p.addSeconds]) },
-        { name: 'hybrid p50 (ms)', points: points.map((p) => [p.n, p.hybridP50Ms]) },
-        { name: 'abstract p50 (ms)', points: points.map((p) => [p.n, p.lexicalAbstractP50Ms]) },
-        { name: 'server RSS (GB)', points: points.map((p) => [p.n, p.serverRssMegabytes / 1024]) },
-      ]),
-    );
-    progress(`written ${join(out, 'living.md')}, living.json, living.svg`);
-    process.stdout.write(report(points, reload));
+    writeReport({ points, reload }, values['update-report'] ?? false);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
