@@ -244,3 +244,43 @@ export type WireAnswer = z.infer<typeof SearchAnswerSchema>;
 export type WirePaper = z.infer<typeof PaperSchema>;
 export type WirePaperList = z.infer<typeof PaperListSchema>;
 export type Health = z.infer<typeof HealthSchema>;
+
+/** A watch as it is asked for: a saved query and the filters it keeps. */
+export const WatchBodySchema = closedObject(
+  {
+    query: z
+      .string({ error: 'query is required and must be a string' })
+      .trim()
+      .min(1, 'query must not be empty')
+      .max(LIMITS.queryChars, `query must be at most ${LIMITS.queryChars} characters`)
+      .openapi({ description: 'A question or keywords to watch for', example: 'diffusion policies for manipulation' }),
+    ...filters,
+  },
+  'field',
+);
+
+/** A saved watch; the same object is one entry of the watches.json file beside the index. */
+export const WatchSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{8,64}$/, 'a watch id is 8 or more lower-case hex digits')
+      .openapi({ description: 'Short and stable: the same query and filters always get the same id', example: '3f9a1c2e' }),
+    query: WatchBodySchema.shape.query,
+    created_at: z.iso.datetime({ error: 'created_at must be an ISO date-time' }).openapi({ description: 'ISO time the watch was added' }),
+    ...filters,
+  })
+  .openapi('Watch');
+
+export const WatchListSchema = z.object({ watches: z.array(WatchSchema).openapi({ description: 'Oldest first' }) }).openapi('WatchList');
+
+export const WatchParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '3f9a1c2e' }),
+});
+
+export type WatchRequest = z.output<typeof WatchBodySchema>;
+export type Watch = z.output<typeof WatchSchema>;
+export type WireWatchList = z.infer<typeof WatchListSchema>;

@@ -28,3 +28,4 @@ export {
 } from './manifest.js';
 export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export { writeIndex, type IndexContents } from './writer.js';
+export { WATCHES_FILE, WatchesUnreadableError, WatchLimitError, WatchNotFoundError, WatchStore } from './watches.js';
