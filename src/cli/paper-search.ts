@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.js';
 import { prepareModelCommand } from './commands/prepare-model.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
+import { watchCommand } from './commands/watch.js';
 import { runMain } from './main.js';
 import { withExamples } from './options.js';
 
@@ -13,9 +14,10 @@ const program = new Command('paper-search')
   .addCommand(serveCommand())
   .addCommand(searchCommand())
   .addCommand(buildCommand())
-  .addCommand(prepareModelCommand());
+  .addCommand(prepareModelCommand())
+  .addCommand(watchCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
-for (const command of [program, ...program.commands])
+for (const command of [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 withExamples(program, [
   'npx paper-search serve',
