@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
-import { IndexUnreadableError } from '../index/index.js';
+import { IndexUnreadableError, type WatchStore } from '../index/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
 import { type Answer, PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
-import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
+import { ApiError, answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
 import { admission, AdmissionQueue, DEFAULT_ADMISSION, type AdmissionLimits } from './middleware/admission.js';
 import { allowedHostsOnly } from './middleware/allowed-hosts.js';
@@ -33,6 +33,8 @@ export interface AppOptions {
    * (default: the number of cores) and wait for a turn (default 32); beyond that, 503 `busy` at once.
    */
   admission?: Partial<AdmissionLimits>;
+  /** The watches of the served index; without it the watch routes answer 404. */
+  watches?: WatchStore;
 }
 
 /**
@@ -98,6 +100,20 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     return unreadable === undefined
       ? c.json({ status: 'ok' as const, ...served }, 200)
       : c.json({ status: 'unreadable' as const, message: unreadable, ...served }, 503);
+  });
+
+  const watches = (): WatchStore => {
+    if (!options.watches) throw new ApiError('not_found', 'this server keeps no watches: it serves no index folder');
+    return options.watches;
+  };
+  app.openapi(routes.createWatch, async (c) => {
+    const { watch, created } = await watches().add(c.req.valid('json'));
+    return created ? c.json(watch, 201) : c.json(watch, 200);
+  });
+  app.openapi(routes.listWatches, (c) => c.json({ watches: watches().list() }, 200));
+  app.openapi(routes.deleteWatch, async (c) => {
+    await watches().remove(c.req.valid('param').id);
+    return c.body(null, 204);
   });
 
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
