@@ -36,7 +36,7 @@ describe('paper-search watch', () => {
     const added = watch('add', 'diffusion', 'policies', 'for', 'manipulation');
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toBe('');
-    const id = added.stderr.match(/^Watching ([0-9a-f]{8}) {2}"diffusion policies for manipulation", since \d{4}-\d\d-\d\d\n$/)?.[1];
+    const id = added.stderr.match(/^Watching ([0-9a-f]{8}) {2}"diffusion policies for manipulation", added \d{4}-\d\d-\d\d\n$/)?.[1];
     expect(id, added.stderr).toBeDefined();
 
     const again = watch('add', 'Diffusion policies for manipulation', '--json');
@@ -61,8 +61,8 @@ describe('paper-search watch', () => {
     const human = watch('list');
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout.split('\n')).toEqual([
-      `${watches[0]!.id}  "diffusion policies for manipulation", since ${watches[0]!.created_at.slice(0, 10)}`,
-      `${watches[1]!.id}  "tactile sensing" (from 2024, author "Lovelace", tag "cs.RO"), since ${watches[1]!.created_at.slice(0, 10)}`,
+      `${watches[0]!.id}  "diffusion policies for manipulation", added ${watches[0]!.created_at.slice(0, 10)}`,
+      `${watches[1]!.id}  "tactile sensing" (from 2024, author "Lovelace", tag "cs.RO"), added ${watches[1]!.created_at.slice(0, 10)}`,
       '',
     ]);
   });

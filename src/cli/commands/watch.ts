@@ -91,5 +91,5 @@ export function describeWatch(watch: Watch): string {
     watch.venue && `venue "${watch.venue}"`,
     watch.tag && `tag "${watch.tag}"`,
   ].filter(Boolean);
-  return `${watch.id}  "${watch.query}"${filters.length ? ` (${filters.join(', ')})` : ''}, since ${watch.created_at.slice(0, 10)}`;
+  return `${watch.id}  "${watch.query}"${filters.length ? ` (${filters.join(', ')})` : ''}, added ${watch.created_at.slice(0, 10)}`;
 }
