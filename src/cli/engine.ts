@@ -36,7 +36,7 @@ export async function openEngine(settings: Settings): Promise<SearchEngine> {
   const embedder = await loadEmbedder(settings, manifest);
   const mismatch = mismatchMessage(settings, manifest, embedder);
   if (mismatch) throw new Error(mismatch);
-  return new SearchEngine(loadIndex(settings.indexDir), embedder);
+  return new SearchEngine(await loadIndex(settings.indexDir), embedder);
 }
 
 /** A folder as a person would type it here: relative when inside the current folder, absolute otherwise. */

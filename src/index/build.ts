@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Embedder } from '../model/index.js';
+import type { Embedder, ModelInfo } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
 import { acquireLock, sha256 } from '../storage/index.js';
 import { builtWith, DEFAULT_HNSW, describeModel, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
-import { readPapersById } from './reader.js';
+import { readStoredPapers, type StoredPaper } from './reader.js';
+import { recordHash } from './segment.js';
 import { contentKey, VectorCache } from './vector-cache.js';
-import { writeIndex } from './writer.js';
+import { countBySource, updateIndex, writeIndex, type GenerationMeta } from './writer.js';
 
 export interface BuildProgress {
   onSkip?(line: SkippedLine): void;
@@ -33,6 +34,11 @@ export interface BuildOptions {
   inputs: string[];
   /** Make `inputs` the whole library: remembered inputs not given again are forgotten. */
   replace?: boolean;
+  /**
+   * Rebuild every part of the index rather than apply the change to the committed generation (a
+   * build does so on its own when that is cheaper: most papers changed, another model).
+   */
+  full?: boolean;
   outDir: string;
   embedder: Embedder;
   hnsw?: HnswParams;
@@ -65,6 +71,8 @@ export interface BuildSummary {
   inputs: string[];
   /** False when the existing index already matched the corpus and model, so nothing was written. */
   written: boolean;
+  /** True when the change was applied to the previous generation rather than the whole index rebuilt. */
+  incremental: boolean;
   manifest: Manifest;
 }
 
@@ -145,7 +153,7 @@ export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace'
     }
   }
   const corpus = await readCorpus(inputs, options.progress?.onSkip);
-  const change = await libraryChange(outDir, previous, corpus.papers);
+  const change = libraryChange(outDir, previous, corpus.papers);
   return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous };
 }
 
@@ -172,7 +180,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
   const { inputs, corpus, change, shrinks, previous } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
-  const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number): BuildSummary => ({
+  const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number, incremental: boolean): BuildSummary => ({
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
     duplicatesMerged: corpus.duplicatesMerged,
@@ -187,6 +195,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     perSource: corpus.perSource,
     inputs,
     written,
+    incremental,
     manifest,
   });
 
@@ -198,7 +207,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     sameInputs(previous, rememberedForm(outDir, inputs))
   ) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
-    return summaryOf(false, previous, 0, 0);
+    return summaryOf(false, previous, 0, 0, false);
   }
   if (shrinks && !(await options.confirmShrink?.(change))) throw new ShrinkRefusedError(change, outDir);
   if (previous && !builtWith(previous, model)) {
@@ -207,10 +216,26 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     );
   }
 
+  const stored = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
+  const reason = fullBuildReason(previous, model, hnsw, change, options.full ?? false);
+  if (reason && previous) progress.onNote?.(`Rebuilding the whole index: ${reason}.`);
+  // An incremental build embeds and inserts only new and changed papers; a full one, every paper.
+  const incoming: Array<{ paper: Paper; stored?: StoredPaper }> = [];
+  const removed: number[] = [];
+  const kept = new Set<string>();
+  for (const paper of corpus.papers) {
+    const before = stored.get(paper.id);
+    if (before) kept.add(paper.id);
+    if (!reason && before?.hash === recordHash(JSON.stringify(paper))) continue;
+    if (!reason && before) removed.push(before.ordinal);
+    incoming.push({ paper, stored: before });
+  }
+  if (!reason) for (const [id, before] of stored) if (!kept.has(id)) removed.push(before.ordinal);
+
   const cache = new VectorCache(join(outDir, 'cache'), model, progress.onNote);
-  const keys = corpus.papers.map((paper) => contentKey(embeddingText(paper)));
+  const keys = incoming.map(({ paper }) => contentKey(embeddingText(paper)));
   const uncached = [...new Set(keys.filter((key) => !cache.get(key)))];
-  const textByKey = new Map(corpus.papers.map((paper, i) => [keys[i]!, embeddingText(paper)]));
+  const textByKey = new Map(incoming.map(({ paper }, i) => [keys[i]!, embeddingText(paper)]));
 
   progress.onEmbedStart?.(uncached.length);
   const embedStarted = performance.now();
@@ -225,18 +250,53 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     cache.append(chunk.map((key, i) => [key, vectors[i]!]));
   }
   const embedSeconds = (performance.now() - embedStarted) / 1000;
-  cache.prune(new Set(keys));
+  // Pruning needs every paper's key: worth computing on a full build, or once the cache has grown.
+  if (reason || cache.size > 2 * corpus.papers.length)
+    cache.prune(reason ? new Set(keys) : new Set(corpus.papers.map((paper) => contentKey(embeddingText(paper)))));
 
-  const manifest = writeIndex(outDir, {
-    papers: corpus.papers,
-    vectors: keys.map((key) => cache.get(key)!),
+  const meta: GenerationMeta = {
     model,
     hnsw,
     corpusHash: hash,
     inputs: rememberedForm(outDir, inputs),
     sources: corpus.sources,
-  });
-  return summaryOf(true, manifest, uncached.length, embedSeconds);
+    papersPerSource: countBySource(corpus.papers),
+  };
+  // A paper keeps the time it first entered the library, also when its record changes.
+  const toAdd = incoming.map(({ paper, stored: before }, i) => ({ paper, vector: cache.get(keys[i]!)!, added: before?.added }));
+  const manifest = reason
+    ? writeIndex(outDir, {
+        ...meta,
+        papers: toAdd.map((p) => p.paper),
+        vectors: toAdd.map((p) => p.vector),
+        added: toAdd.map((p) => p.added),
+      })
+    : updateIndex(outDir, previous!, meta, { added: toAdd, removed });
+  return summaryOf(true, manifest, uncached.length, embedSeconds, reason === undefined);
+}
+
+/**
+ * Why a build rewrites the whole index rather than applying the change to the committed generation,
+ * or undefined when applying it is the cheaper way: a change to most of the library costs about as
+ * much as a full build, and a graph mostly of deleted slots searches worse than a fresh one.
+ */
+function fullBuildReason(
+  previous: Manifest | undefined,
+  model: ModelInfo,
+  hnsw: HnswParams,
+  change: LibraryChange,
+  full: boolean,
+): string | undefined {
+  if (!previous) return 'no index of this format yet';
+  if (full) return '--full was given';
+  if (!builtWith(previous, model)) return 'the model changed';
+  if (!sameHnsw(previous.hnsw, hnsw)) return 'the HNSW parameters changed';
+  const touched = change.added + change.removed + change.updated;
+  if (touched * 2 > Math.max(change.before, 1)) return `${touched} of ${change.before} papers changed, and a full build is then as cheap`;
+  const deleted = previous.ordinalLimit - previous.paperCount + change.removed + change.updated;
+  const limit = previous.ordinalLimit + change.added + change.updated;
+  if (deleted * 2 > limit) return 'most slots of the graph hold deleted papers';
+  return undefined;
 }
 
 /**
@@ -249,20 +309,20 @@ function createIndexFolder(outDir: string): void {
   writeFileSync(join(outDir, '.gitignore'), '# made by paper-search: an index is rebuilt, not committed\n*\n');
 }
 
-async function libraryChange(outDir: string, previous: Manifest | undefined, papers: readonly Paper[]): Promise<LibraryChange> {
-  const before = previous ? readPapersById(outDir, previous) : new Map<string, string>();
+function libraryChange(outDir: string, previous: Manifest | undefined, papers: readonly Paper[]): LibraryChange {
+  const before = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
   let added = 0;
   let updated = 0;
-  const kept = new Set<string>();
+  let kept = 0;
   for (const paper of papers) {
-    const record = before.get(paper.id);
-    if (record === undefined) added++;
+    const stored = before.get(paper.id);
+    if (stored === undefined) added++;
     else {
-      kept.add(paper.id);
-      if (record !== JSON.stringify(paper)) updated++;
+      kept++;
+      if (stored.hash !== recordHash(JSON.stringify(paper))) updated++;
     }
   }
-  return { added, removed: before.size - kept.size, updated, before: before.size, after: papers.length };
+  return { added, removed: before.size - kept, updated, before: before.size, after: papers.length };
 }
 
 function sameHnsw(a: HnswParams, b: HnswParams): boolean {

@@ -2,19 +2,45 @@ import hnswlib from 'hnswlib-node';
 import type { HnswParams } from './manifest.js';
 
 export interface Neighbour {
-  /** Position of the paper in the index, 0 ≤ ordinal < the index's size. */
+  /** Position of the paper in the index, 0 ≤ ordinal < the index's ordinal limit. */
   ordinal: number;
   /** Cosine similarity in [-1, 1]. */
   similarity: number;
 }
 
-/** Builds the HNSW graph (cosine) over `vectors`, ordinal i for vector i, and writes it to `path`. */
-export function writeHnsw(path: string, vectors: readonly Float32Array[], dimensions: number, params: HnswParams): void {
+const RANDOM_SEED = 100;
+
+/** Builds the HNSW graph (cosine) over `vectors`, label = ordinal, and writes it to `path`. */
+export function writeHnsw(
+  path: string,
+  vectors: ReadonlyArray<readonly [number, Float32Array]>,
+  dimensions: number,
+  params: HnswParams,
+): void {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
-  graph.initIndex(Math.max(vectors.length, 1), params.m, params.efConstruction, 100);
-  vectors.forEach((vector, ordinal) => {
-    graph.addPoint(Array.from(vector), ordinal);
-  });
+  // Deleted slots may be reused by later additions, so a library that churns keeps its graph's size.
+  graph.initIndex(Math.max(vectors.length, 1), params.m, params.efConstruction, RANDOM_SEED, true);
+  for (const [ordinal, vector] of vectors) graph.addPoint(Array.from(vector), ordinal);
+  graph.writeIndexSync(path);
+}
+
+/**
+ * Writes the graph of the next generation without rebuilding it: the previous graph is read, the
+ * removed papers are marked deleted (their slots reused by additions) and the added ones inserted,
+ * so the cost follows the change (plus reading and writing the file), not the library.
+ */
+export function updateHnsw(
+  previousPath: string,
+  path: string,
+  dimensions: number,
+  change: { removed: readonly number[]; added: ReadonlyArray<readonly [number, Float32Array]> },
+): void {
+  const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
+  graph.readIndexSync(previousPath, true);
+  for (const ordinal of change.removed) graph.markDelete(ordinal);
+  const needed = graph.getCurrentCount() + change.added.length;
+  if (needed > graph.getMaxElements()) graph.resizeIndex(needed);
+  for (const [ordinal, vector] of change.added) graph.addPoint(Array.from(vector), ordinal, true);
   graph.writeIndexSync(path);
 }
 
@@ -23,16 +49,24 @@ export class DenseIndex {
   private constructor(
     private readonly graph: hnswlib.HierarchicalNSW,
     private readonly efSearch: number,
+    /** Papers in the graph that are not deleted. */
+    readonly size: number,
   ) {}
 
-  static read(path: string, dimensions: number, efSearch: number): DenseIndex {
+  static async read(path: string, dimensions: number, efSearch: number, liveCount: number): Promise<DenseIndex> {
     const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
-    graph.readIndexSync(path);
-    return new DenseIndex(graph, efSearch);
+    await graph.readIndex(path, true);
+    return new DenseIndex(graph, efSearch, liveCount);
   }
 
-  get size(): number {
+  /** Elements the graph holds, deleted ones included. */
+  get slots(): number {
     return this.graph.getCurrentCount();
+  }
+
+  /** The unit vector the graph holds for a paper (hnswlib keeps every vector in memory with the graph). */
+  vectorOf(ordinal: number): Float32Array {
+    return Float32Array.from(this.graph.getPoint(ordinal));
   }
 
   /**

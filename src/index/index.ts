@@ -26,6 +26,8 @@ export {
   type HnswParams,
   type Manifest,
 } from './manifest.js';
+export { Deletions } from './deletions.js';
 export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
-export { writeIndex, type IndexContents } from './writer.js';
+export type { PaperAdded } from './segment.js';
+export { updateIndex, writeIndex, type GenerationChange, type GenerationMeta, type IndexContents, type PaperToAdd } from './writer.js';
 export { WATCHES_FILE, WatchesUnreadableError, WatchLimitError, WatchNotFoundError, WatchStore } from './watches.js';

@@ -5,7 +5,7 @@ import { PRECISIONS } from '../contract/values.js';
 import type { ModelInfo } from '../model/index.js';
 
 /** Bump when the on-disk layout changes; an index of another version is never reused. */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 export const MANIFEST = 'manifest.json';
 
 const HnswParamsSchema = z.object({
@@ -19,7 +19,10 @@ export type HnswParams = z.infer<typeof HnswParamsSchema>;
 export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction: 200, efSearch: 128 };
 
 /** The only names a data file has: a plain name inside the index folder, never a path out of it. */
-export const DATA_FILE = /^(hnsw|papers|ids|vectors|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
+export const DATA_FILE = /^(hnsw|deletions|papers|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json)$/;
+
+/** Data files of earlier formats, removed by the next build. */
+export const FORMER_DATA_FILE = /^(ids|vectors)-[a-z0-9-]+\.(json|f32)$/;
 
 const FileEntrySchema = z.object({
   name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'),
@@ -28,8 +31,24 @@ const FileEntrySchema = z.object({
 });
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
+/**
+ * The papers one build added, ordinals [base, base + count): their records, their table (ids,
+ * offsets, record hashes, when each was added) and their BM25 postings. Written once, shared by
+ * every later generation until a merge or a full build replaces it.
+ */
+const SegmentSchema = z.object({
+  base: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative(),
+  papers: FileEntrySchema,
+  table: FileEntrySchema,
+  lexical: FileEntrySchema,
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
 export const ManifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
+  /** Counts the builds that wrote this folder: 1 for the first, one more for each that changed it. */
+  generation: z.number().int().positive(),
   model: z.object({
     name: z.string(),
     precision: z.enum(PRECISIONS),
@@ -37,7 +56,10 @@ export const ManifestSchema = z.object({
     dimensions: z.number().int().positive(),
     maxTokens: z.number().int().positive(),
   }),
+  /** Papers in the index (deleted ones not counted). */
   paperCount: z.number().int().nonnegative(),
+  /** Every ordinal in use is below this; ordinals of deleted papers are not reused until a full build. */
+  ordinalLimit: z.number().int().nonnegative(),
   /** sha256 over every paper record: equal hashes mean an identical corpus. */
   corpusHash: z.string(),
   builtAt: z.string(),
@@ -52,12 +74,13 @@ export const ManifestSchema = z.object({
   papersPerSource: z.record(z.string(), z.number().int().nonnegative()).optional(),
   hnsw: HnswParamsSchema,
   files: z.object({
+    /** The graph over every ordinal, deleted ones marked. */
     hnsw: FileEntrySchema,
-    papers: FileEntrySchema,
-    ids: FileEntrySchema,
-    vectors: FileEntrySchema,
-    lexical: FileEntrySchema,
+    /** The ordinals of papers removed or replaced since the last full build (u32, ascending). */
+    deletions: FileEntrySchema,
   }),
+  /** In ordinal order, ranges disjoint (a segment whose papers are all deleted is dropped). */
+  segments: z.array(SegmentSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -81,6 +104,11 @@ export function readManifest(dir: string): Manifest {
     );
   }
   return parsed.data;
+}
+
+/** Every data file a manifest refers to. */
+export function dataFiles(manifest: Manifest): FileEntry[] {
+  return [...Object.values(manifest.files), ...manifest.segments.flatMap(({ papers, table, lexical }) => [papers, table, lexical])];
 }
 
 /** The manifest of the index in `dir`, or undefined when there is none or it is unusable. */

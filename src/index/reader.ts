@@ -1,10 +1,12 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/index.js';
-import { hashFile, sha256 } from '../storage/index.js';
+import { hashFileAsync, sha256 } from '../storage/index.js';
 import { DenseIndex, type Neighbour } from './dense.js';
+import { Deletions } from './deletions.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
 import { IndexError, MANIFEST, readManifest, type FileEntry, type Manifest } from './manifest.js';
+import { parseTable, type PaperAdded } from './segment.js';
 
 /**
  * A data file changed under a running server (truncated, say): its bytes no longer match what the
@@ -12,63 +14,105 @@ import { IndexError, MANIFEST, readManifest, type FileEntry, type Manifest } fro
  */
 export class IndexUnreadableError extends Error {
   constructor(dir: string, fileName: string) {
-    super(`index in ${dir} became unreadable: ${fileName} is shorter than its manifest says; rebuild or restart`);
+    super(`index in ${dir} became unreadable: ${fileName} no longer holds what its manifest says; rebuild or restart`);
   }
 }
 
-/** An open data file of a loaded index, named for the error that reports it damaged. */
-interface OpenFile {
+/** A segment as a loaded index holds it: its records file open, its table in typed arrays. */
+interface LoadedSegment {
+  base: number;
+  count: number;
   fd: number;
   dir: string;
-  name: string;
+  fileName: string;
+  ids: string[];
+  lineStarts: Float64Array;
+  addedAt: Float64Array;
+  addedIn: Uint32Array;
 }
 
 /**
- * A loaded index, checked against the manifest that describes it. Only what every query needs lives
- * in memory: the HNSW graph, the BM25 postings and the paper ids. Paper records and stored vectors
- * are read from their files on demand (the OS page cache keeps hot ones), which is what keeps a
- * 100k-paper server small; the files stay open, so a rebuild that deletes them does not break reads.
+ * A loaded generation of an index, checked against the manifest that describes it. In memory: the
+ * HNSW graph (which holds every vector), the BM25 postings, the ids and when each paper was added.
+ * Paper records are read from their files on demand (the OS page cache keeps hot ones), which is
+ * what keeps a large library's server small; the files stay open, so a later build that deletes
+ * them does not break reads. Ordinals of deleted papers are skipped everywhere.
  */
 export class PaperIndex {
-  private readonly ordinals: Map<string, number>;
+  private readonly ordinals = new Map<string, number>();
+  private readonly segmentBases: Float64Array;
 
   constructor(
     readonly manifest: Manifest,
     private readonly graph: DenseIndex,
     /** BM25 over the same papers, in the same ordinals. */
     readonly lexical: LexicalIndex,
-    ids: readonly string[],
-    private readonly papersFile: OpenFile & { lineStarts: Float64Array },
-    private readonly vectorsFile: OpenFile,
+    private readonly segments: readonly LoadedSegment[],
+    private readonly deletions: Deletions,
   ) {
-    this.ordinals = new Map(ids.map((id, i) => [id, i]));
+    for (const segment of segments)
+      segment.ids.forEach((id, i) => {
+        if (id !== '' && !deletions.has(segment.base + i)) this.ordinals.set(id, segment.base + i);
+      });
+    this.segmentBases = Float64Array.from(segments, (segment) => segment.base);
   }
 
+  /** Papers in the index. */
   get size(): number {
     return this.manifest.paperCount;
+  }
+
+  /** The generation this index is (1 for a folder's first build, one more per build that changed it). */
+  get generation(): number {
+    return this.manifest.generation;
   }
 
   ordinalOf(id: string): number | undefined {
     return this.ordinals.get(id);
   }
 
+  /** Every paper's ordinal, ascending. */
+  liveOrdinals(): Uint32Array {
+    const ordinals = new Uint32Array(this.size);
+    let n = 0;
+    for (const segment of this.segments)
+      for (let i = 0; i < segment.count; i++)
+        if (!this.deletions.has(segment.base + i) && segment.ids[i] !== '') ordinals[n++] = segment.base + i;
+    return ordinals;
+  }
+
   paper(ordinal: number): Paper {
-    const { lineStarts } = this.papersFile;
-    const start = lineStarts[ordinal]!;
-    const line = readExactly(this.papersFile, Buffer.alloc(lineStarts[ordinal + 1]! - start - 1), start);
-    return JSON.parse(line.toString('utf8')) as Paper;
+    const segment = this.segmentOf(ordinal);
+    const i = ordinal - segment.base;
+    const start = segment.lineStarts[i]!;
+    const bytes = Buffer.alloc(segment.lineStarts[i + 1]! - start - 1);
+    readExactly(segment, bytes, start);
+    let paper: Paper;
+    try {
+      paper = JSON.parse(bytes.toString('utf8')) as Paper;
+    } catch {
+      throw new IndexUnreadableError(segment.dir, segment.fileName);
+    }
+    // Records are checked by size at load, not hashed (gigabytes at a million papers): a record
+    // that is not the one the table names means the file was changed under us.
+    if (paper.id !== segment.ids[i]) throw new IndexUnreadableError(segment.dir, segment.fileName);
+    return paper;
+  }
+
+  /** When the paper first entered the library. */
+  added(ordinal: number): PaperAdded {
+    const segment = this.segmentOf(ordinal);
+    return { at: segment.addedAt[ordinal - segment.base]!, generation: segment.addedIn[ordinal - segment.base]! };
   }
 
   /** Every paper, in ordinal order (for whole-corpus work such as evaluation). */
   allPapers(): Paper[] {
-    return Array.from({ length: this.size }, (_, ordinal) => this.paper(ordinal));
+    return Array.from(this.liveOrdinals(), (ordinal) => this.paper(ordinal));
   }
 
   /** The paper's stored unit vector. */
   vectorOf(ordinal: number): Float32Array {
-    const vector = new Float32Array(this.manifest.model.dimensions);
-    readExactly(this.vectorsFile, new Uint8Array(vector.buffer), ordinal * vector.byteLength);
-    return vector;
+    return this.graph.vectorOf(ordinal);
   }
 
   /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */
@@ -76,76 +120,113 @@ export class PaperIndex {
     return this.graph.nearest(vector, k, exclude, allow);
   }
 
-  /** Closes the paper and vector files; the index cannot be read afterwards. */
+  /** Closes the record files; the index cannot be read afterwards (the graph's memory goes with the object). */
   close(): void {
-    closeSync(this.papersFile.fd);
-    closeSync(this.vectorsFile.fd);
+    for (const segment of this.segments) closeSync(segment.fd);
+  }
+
+  private segmentOf(ordinal: number): LoadedSegment {
+    const bases = this.segmentBases;
+    let low = 0;
+    let high = bases.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (bases[middle]! <= ordinal) low = middle;
+      else high = middle - 1;
+    }
+    const segment = this.segments[low];
+    if (!segment || ordinal < segment.base || ordinal >= segment.base + segment.count || this.deletions.has(ordinal))
+      throw new RangeError(`no paper at ordinal ${ordinal}`);
+    return segment;
   }
 }
 
-/** Loads and verifies an index; any mismatch with its manifest is an IndexError with a one-line reason. */
-export function loadIndex(dir: string): PaperIndex {
-  const manifest = readManifest(dir);
-  const { files, paperCount, model } = manifest;
+/**
+ * Loads and verifies a generation; any mismatch with its manifest is an IndexError with a one-line
+ * reason. Everything held in memory is checked against its sha256; paper records (read on demand,
+ * the largest files) are checked by size here and by id when read.
+ */
+export async function loadIndex(dir: string, manifest: Manifest = readManifest(dir)): Promise<PaperIndex> {
+  const { files, paperCount, model, ordinalLimit } = manifest;
   const inconsistent = (what: string) =>
     new IndexError(`index in ${dir} is inconsistent: manifest says ${paperCount} papers, ${what}; rebuild it`);
 
-  verifyFile(dir, files.hnsw);
-  const graph = DenseIndex.read(join(dir, files.hnsw.name), model.dimensions, manifest.hnsw.efSearch);
-  if (graph.size !== paperCount) throw inconsistent(`the graph holds ${graph.size}`);
-
-  const lineStarts = [0];
-  verifyFile(dir, files.papers, (chunk, position) => {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lineStarts.push(position + i + 1);
-  });
-  if (lineStarts.length - 1 !== paperCount) throw inconsistent(`${files.papers.name} holds ${lineStarts.length - 1}`);
-
-  const ids = JSON.parse(verifiedBytes(dir, files.ids).toString('utf8')) as string[];
-  if (ids.length !== paperCount) throw inconsistent(`${files.ids.name} holds ${ids.length}`);
-  verifyFile(dir, files.vectors);
-  if (files.vectors.bytes !== paperCount * model.dimensions * 4)
-    throw inconsistent(`${files.vectors.name} holds ${files.vectors.bytes / (model.dimensions * 4)} vectors`);
-
-  let lexical: LexicalIndex;
+  let deletions: Deletions;
   try {
-    lexical = new LexicalIndex(Postings.deserialize(verifiedBytes(dir, files.lexical)));
+    deletions = Deletions.deserialize(ordinalLimit, verifiedBytes(dir, files.deletions));
   } catch (error) {
-    if (error instanceof PostingsFormatError)
-      throw new IndexError(`index in ${dir} is damaged: ${files.lexical.name} is ${error.message}; rebuild it`);
+    if (error instanceof IndexError) throw error;
+    throw new IndexError(`index in ${dir} is damaged: ${files.deletions.name} is not a deletions list; rebuild it`);
+  }
+  const held = manifest.segments.reduce(
+    (sum, segment) => sum + segment.count - deletions.countIn(segment.base, segment.base + segment.count),
+    0,
+  );
+  if (held !== paperCount) throw inconsistent(`its segments hold ${held}`);
+
+  await verifyFile(dir, files.hnsw);
+  const graph = await DenseIndex.read(join(dir, files.hnsw.name), model.dimensions, manifest.hnsw.efSearch, paperCount);
+  if (graph.slots < paperCount) throw inconsistent(`the graph holds ${graph.slots}`);
+
+  const postings: Postings[] = [];
+  const segments: LoadedSegment[] = [];
+  const opened: number[] = [];
+  try {
+    for (const segment of manifest.segments) {
+      let table: ReturnType<typeof parseTable>;
+      try {
+        table = parseTable(verifiedBytes(dir, segment.table), segment.count);
+        postings.push(Postings.deserialize(verifiedBytes(dir, segment.lexical)));
+      } catch (error) {
+        if (error instanceof IndexError) throw error;
+        const what =
+          error instanceof PostingsFormatError
+            ? `${segment.lexical.name} is ${error.message}`
+            : `${segment.table.name} ${(error as Error).message}`;
+        throw new IndexError(`index in ${dir} is damaged: ${what}; rebuild it`);
+      }
+      checkedPath(dir, segment.papers);
+      if (table.lineStarts[segment.count] !== segment.papers.bytes)
+        throw inconsistent(`${segment.table.name} does not match ${segment.papers.name}`);
+      const fd = openSync(join(dir, segment.papers.name), 'r');
+      opened.push(fd);
+      segments.push({
+        base: segment.base,
+        count: segment.count,
+        fd,
+        dir,
+        fileName: segment.papers.name,
+        ids: table.ids,
+        lineStarts: Float64Array.from(table.lineStarts),
+        addedAt: Float64Array.from(table.addedAt),
+        addedIn: Uint32Array.from(table.addedIn),
+      });
+    }
+  } catch (error) {
+    for (const fd of opened) closeSync(fd);
     throw error;
   }
+  const lexical = new LexicalIndex(postings, deletions);
   if (lexical.documentCount !== paperCount) throw inconsistent(`its lexical index covers ${lexical.documentCount}`);
-
-  return new PaperIndex(
-    manifest,
-    graph,
-    lexical,
-    ids,
-    { ...openFile(dir, files.papers.name), lineStarts: Float64Array.from(lineStarts) },
-    openFile(dir, files.vectors.name),
-  );
-}
-
-function openFile(dir: string, name: string): OpenFile {
-  return { fd: openSync(join(dir, name), 'r'), dir, name };
+  return new PaperIndex(manifest, graph, lexical, segments, deletions);
 }
 
 /**
  * Fills `buffer` from `position`, or throws IndexUnreadableError: a file truncated after loading
  * reads short, and a half-filled buffer would be served as zeros (or, unzeroed, as stale memory).
  */
-function readExactly<T extends Uint8Array>(file: OpenFile, buffer: T, position: number): T {
+function readExactly(segment: LoadedSegment, buffer: Uint8Array, position: number): void {
   for (let filled = 0; filled < buffer.length; ) {
-    const read = readSync(file.fd, buffer, filled, buffer.length - filled, position + filled);
-    if (read === 0) throw new IndexUnreadableError(file.dir, file.name);
+    const read = readSync(segment.fd, buffer, filled, buffer.length - filled, position + filled);
+    if (read === 0) throw new IndexUnreadableError(segment.dir, segment.fileName);
     filled += read;
   }
-  return buffer;
 }
 
-function verifyFile(dir: string, entry: FileEntry, onChunk?: (chunk: Buffer, position: number) => void): void {
+/** Hashes a large file in chunks between turns of the event loop, so a server loading a new generation keeps answering. */
+async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
   const path = checkedPath(dir, entry);
-  const actual = hashFile(path, onChunk);
+  const actual = await hashFileAsync(path);
   if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) throw damaged(dir, entry);
 }
 
@@ -179,18 +260,32 @@ function damaged(dir: string, entry: FileEntry): IndexError {
   );
 }
 
+/** A live paper of a committed generation as a build sees it: where it is, its record's hash, when it was added. */
+export interface StoredPaper {
+  ordinal: number;
+  hash: string;
+  added: PaperAdded;
+}
+
 /**
- * Every paper record of an index as stored (one JSON line each), by id: what a rebuild compares
- * against to report what it adds, removes and updates. Unreadable files count as an empty index.
+ * The live papers of a committed generation by id, from the segment tables alone (no records read):
+ * what the next build compares against to find what it adds, removes and updates. An unreadable
+ * generation counts as an empty index.
  */
-export function readPapersById(dir: string, manifest: Manifest): Map<string, string> {
-  const records = new Map<string, string>();
-  const path = join(dir, manifest.files.papers.name);
-  if (!existsSync(path)) return records;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const { id } = JSON.parse(line) as Paper;
-    records.set(id, line);
+export function readStoredPapers(dir: string, manifest: Manifest): Map<string, StoredPaper> {
+  const stored = new Map<string, StoredPaper>();
+  try {
+    const deletions = Deletions.deserialize(manifest.ordinalLimit, readFileSync(join(dir, manifest.files.deletions.name)));
+    for (const segment of manifest.segments) {
+      const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
+      table.ids.forEach((id, i) => {
+        const ordinal = segment.base + i;
+        if (id === '' || deletions.has(ordinal)) return;
+        stored.set(id, { ordinal, hash: table.hashes[i]!, added: { at: table.addedAt[i]!, generation: table.addedIn[i]! } });
+      });
+    }
+  } catch {
+    return new Map();
   }
-  return records;
+  return stored;
 }

@@ -1,90 +1,207 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
-import { hashFile, replaceFileAtomically, writeFileDurably, type FileDigest } from '../storage/index.js';
-import { writeHnsw } from './dense.js';
-import { Postings } from './lexical/index.js';
-import { DATA_FILE, FORMAT_VERSION, MANIFEST, readManifestIfAny, type FileEntry, type HnswParams, type Manifest } from './manifest.js';
+import { hashFile, replaceFileAtomically, writeFileDurably } from '../storage/index.js';
+import { updateHnsw, writeHnsw } from './dense.js';
+import { Deletions } from './deletions.js';
+import {
+  DATA_FILE,
+  dataFiles,
+  FORMER_DATA_FILE,
+  FORMAT_VERSION,
+  MANIFEST,
+  readManifestIfAny,
+  type HnswParams,
+  type Manifest,
+  type Segment,
+} from './manifest.js';
+import { mergeSegments, segmentsToMerge, writeNewSegment, type PaperAdded } from './segment.js';
 
-export interface IndexContents {
-  papers: Paper[];
-  vectors: Float32Array[];
+/** What a generation records about how it was made, besides its papers. */
+export interface GenerationMeta {
   model: ModelInfo;
   hnsw: HnswParams;
   corpusHash: string;
   /** The library's inputs, relative to the index folder (none for an index not built from files). */
   inputs?: string[];
   sources: string[];
+  /** Papers by the file each was first read from (counted from the papers by a full write when absent). */
+  papersPerSource?: Record<string, number>;
+}
+
+/** A whole index: every paper with its vector, in ordinal order. */
+export interface IndexContents extends GenerationMeta {
+  papers: readonly Paper[];
+  vectors: readonly Float32Array[];
+  /** When each paper first entered the library (absent: now, in this generation). */
+  added?: ReadonlyArray<PaperAdded | undefined>;
+}
+
+/** A paper a generation adds, with its vector, and when it first entered the library if it did before (an updated record). */
+export interface PaperToAdd {
+  paper: Paper;
+  vector: Float32Array;
+  added?: PaperAdded;
+}
+
+/** What an incremental generation changes: papers added (after every ordinal in use) and ordinals deleted. */
+export interface GenerationChange {
+  added: readonly PaperToAdd[];
+  removed: readonly number[];
 }
 
 /**
- * Writes an index so that a crash at any moment leaves the previous one loadable: data files get
- * fresh names and are flushed, and the manifest — replaced atomically, last — is the single commit point.
+ * Writes a whole index (a full build): one segment, a fresh graph, no deletions. A crash at any
+ * moment leaves the previous generation loadable: data files get fresh names and are flushed, and
+ * the manifest, replaced atomically and last, is the single commit point.
  */
 export function writeIndex(dir: string, contents: IndexContents): Manifest {
+  const { papers, vectors, added, ...meta } = contents;
   const previous = readManifestIfAny(dir);
-  const generation = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
-  const names = {
-    hnsw: `hnsw-${generation}.bin`,
-    papers: `papers-${generation}.jsonl`,
-    ids: `ids-${generation}.json`,
-    vectors: `vectors-${generation}.f32`,
-    lexical: `lexical-${generation}.bin`,
-  };
-  const entry = (name: string, digest: FileDigest): FileEntry => ({ name, ...digest });
-
-  writeHnsw(join(dir, names.hnsw), contents.vectors, contents.model.dimensions, contents.hnsw);
-  const files = {
-    hnsw: entry(names.hnsw, hashFile(join(dir, names.hnsw))),
-    papers: entry(
-      names.papers,
-      writeFileDurably(
-        join(dir, names.papers),
-        contents.papers.map((paper) => `${JSON.stringify(paper)}\n`),
-      ),
-    ),
-    ids: entry(names.ids, writeFileDurably(join(dir, names.ids), [JSON.stringify(contents.papers.map((paper) => paper.id))])),
-    vectors: entry(
-      names.vectors,
-      writeFileDurably(
-        join(dir, names.vectors),
-        contents.vectors.map((vector) => new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)),
-      ),
-    ),
-    lexical: entry(names.lexical, writeFileDurably(join(dir, names.lexical), [Postings.build(contents.papers).serialize()])),
-  };
-
-  const manifest: Manifest = {
-    formatVersion: FORMAT_VERSION,
-    model: {
-      name: contents.model.name,
-      precision: contents.model.precision,
-      checksum: contents.model.checksum,
-      dimensions: contents.model.dimensions,
-      maxTokens: contents.model.maxTokens,
-    },
-    paperCount: contents.papers.length,
-    corpusHash: contents.corpusHash,
-    builtAt: new Date().toISOString(),
-    inputs: contents.inputs,
-    sources: contents.sources,
-    papersPerSource: countBySource(contents.papers),
-    hnsw: contents.hnsw,
-    files,
-  };
-  replaceFileAtomically(join(dir, MANIFEST), [`${JSON.stringify(manifest, null, 2)}\n`]);
-
-  // Keep the previous generation too: a server may be reading it right now.
-  const keep = new Set([...Object.values(manifest.files), ...Object.values(previous?.files ?? {})].map((file) => file.name));
-  for (const name of readdirSync(dir)) {
-    if ((DATA_FILE.test(name) && !keep.has(name)) || name.startsWith(`${MANIFEST}.tmp-`)) rmSync(join(dir, name), { force: true });
-  }
-  return manifest;
+  const generation = (previous?.generation ?? 0) + 1;
+  const name = fileGeneration();
+  const when = stamps(
+    papers.map((_, i) => added?.[i]),
+    generation,
+  );
+  const segments = papers.length === 0 ? [] : [writeNewSegment(dir, name, 0, papers, when)];
+  const hnswName = `hnsw-${name}.bin`;
+  writeHnsw(
+    join(dir, hnswName),
+    vectors.map((vector, ordinal) => [ordinal, vector] as const),
+    meta.model.dimensions,
+    meta.hnsw,
+  );
+  return commit(dir, previous, {
+    meta: { ...meta, papersPerSource: meta.papersPerSource ?? countBySource(papers) },
+    generation,
+    paperCount: papers.length,
+    ordinalLimit: papers.length,
+    hnsw: hnswName,
+    deletions: writeDeletions(dir, name, Deletions.of(papers.length, [])),
+    segments,
+  });
 }
 
-function countBySource(papers: readonly Paper[]): Record<string, number> {
+/**
+ * Writes the next generation of `previous` from a change, without rebuilding what did not change:
+ * added papers become a new segment (merged with small neighbours by the size-tiered policy) and
+ * are inserted into the previous graph, removed ones are marked deleted in the graph and in the
+ * deletions file. The cost follows the change, plus reading and writing the graph once.
+ */
+export function updateIndex(dir: string, previous: Manifest, meta: GenerationMeta, change: GenerationChange): Manifest {
+  const generation = previous.generation + 1;
+  const name = fileGeneration();
+  const base = previous.ordinalLimit;
+  const ordinalLimit = base + change.added.length;
+  const deletions = readDeletions(dir, previous).with(ordinalLimit, change.removed);
+
+  let segments = [...previous.segments];
+  if (change.added.length > 0)
+    segments.push(
+      writeNewSegment(
+        dir,
+        name,
+        base,
+        change.added.map((p) => p.paper),
+        stamps(
+          change.added.map((p) => p.added),
+          generation,
+        ),
+      ),
+    );
+  const live = (segment: Segment) => segment.count - deletions.countIn(segment.base, segment.base + segment.count);
+  segments = segments.filter((segment) => live(segment) > 0);
+  const runs = segmentsToMerge(segments.map(live));
+  for (const [first, last] of runs.reverse())
+    segments.splice(first, last - first + 1, mergeSegments(dir, `${name}-m${first}`, segments.slice(first, last + 1), deletions));
+
+  const hnswName = `hnsw-${name}.bin`;
+  updateHnsw(join(dir, previous.files.hnsw.name), join(dir, hnswName), meta.model.dimensions, {
+    removed: change.removed,
+    added: change.added.map((p, i) => [base + i, p.vector] as const),
+  });
+  return commit(dir, previous, {
+    meta,
+    generation,
+    paperCount: previous.paperCount + change.added.length - change.removed.length,
+    ordinalLimit,
+    hnsw: hnswName,
+    deletions: writeDeletions(dir, name, deletions),
+    segments,
+  });
+}
+
+/** The deletions of a committed generation. */
+export function readDeletions(dir: string, manifest: Manifest): Deletions {
+  return Deletions.deserialize(manifest.ordinalLimit, readFileSync(join(dir, manifest.files.deletions.name)));
+}
+
+/** A name no other generation of this folder has: time, then pid, so two writers never collide. */
+function fileGeneration(): string {
+  return `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+}
+
+/** When each paper entered the library: as recorded before, or now, in this generation. */
+function stamps(before: ReadonlyArray<PaperAdded | undefined>, generation: number): PaperAdded[] {
+  const at = Date.now();
+  return before.map((added) => added ?? { at, generation });
+}
+
+export function countBySource(papers: readonly Paper[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const paper of papers) if (paper.source) counts[paper.source] = (counts[paper.source] ?? 0) + 1;
   return counts;
+}
+
+function writeDeletions(dir: string, name: string, deletions: Deletions): { name: string } {
+  const file = `deletions-${name}.bin`;
+  writeFileDurably(join(dir, file), [deletions.serialize()]);
+  return { name: file };
+}
+
+interface Generation {
+  meta: GenerationMeta;
+  generation: number;
+  paperCount: number;
+  ordinalLimit: number;
+  hnsw: string;
+  deletions: { name: string };
+  segments: Segment[];
+}
+
+function commit(dir: string, previous: Manifest | undefined, next: Generation): Manifest {
+  const { meta } = next;
+  const entry = (name: string) => ({ name, ...hashFile(join(dir, name)) });
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    generation: next.generation,
+    model: {
+      name: meta.model.name,
+      precision: meta.model.precision,
+      checksum: meta.model.checksum,
+      dimensions: meta.model.dimensions,
+      maxTokens: meta.model.maxTokens,
+    },
+    paperCount: next.paperCount,
+    ordinalLimit: next.ordinalLimit,
+    corpusHash: meta.corpusHash,
+    builtAt: new Date().toISOString(),
+    inputs: meta.inputs,
+    sources: meta.sources,
+    papersPerSource: meta.papersPerSource,
+    hnsw: meta.hnsw,
+    files: { hnsw: entry(next.hnsw), deletions: entry(next.deletions.name) },
+    segments: next.segments,
+  };
+  replaceFileAtomically(join(dir, MANIFEST), [`${JSON.stringify(manifest, null, 2)}\n`]);
+
+  // Files of the previous generation stay until the next commit: a server may be loading it right now.
+  const keep = new Set([...dataFiles(manifest), ...(previous ? dataFiles(previous) : [])].map((file) => file.name));
+  for (const name of readdirSync(dir)) {
+    if (((DATA_FILE.test(name) || FORMER_DATA_FILE.test(name)) && !keep.has(name)) || name.startsWith(`${MANIFEST}.tmp-`))
+      rmSync(join(dir, name), { force: true });
+  }
+  return manifest;
 }

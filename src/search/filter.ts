@@ -33,7 +33,9 @@ export function isEmptyFilter(filter: PaperFilter | undefined): boolean {
   return !filter || Object.values(filter).every((value) => value === undefined || value === '');
 }
 
+/** Per live paper, by its position in `ordinals`. */
 interface Facets {
+  ordinals: Uint32Array;
   titles: string[];
   years: Int32Array;
   authors: string[];
@@ -56,41 +58,51 @@ export class FilterIndex {
   /** The papers `filter` keeps (undefined when it keeps every paper). */
   allowed(filter: PaperFilter | undefined): Allowed | undefined {
     if (isEmptyFilter(filter)) return undefined;
-    const { years, authors, venues, tags } = this.load();
+    const { ordinals: live, years, authors, venues, tags } = this.load();
     const author = filter!.author ? foldForMatch(filter!.author) : undefined;
     const venue = filter!.venue ? foldForMatch(filter!.venue) : undefined;
     const tag = filter!.tag ? foldForMatch(filter!.tag) : undefined;
     const { yearMin, yearMax } = filter!;
-    const kept = new Uint8Array(years.length);
+    const kept = new Uint8Array(live.length === 0 ? 0 : live[live.length - 1]! + 1);
     const ordinals: number[] = [];
-    for (let ordinal = 0; ordinal < years.length; ordinal++) {
-      const year = years[ordinal]!;
+    for (let i = 0; i < live.length; i++) {
+      const year = years[i]!;
       if (yearMin !== undefined && (year === NO_YEAR || year < yearMin)) continue;
       if (yearMax !== undefined && (year === NO_YEAR || year > yearMax)) continue;
-      if (author !== undefined && !authors[ordinal]!.includes(author)) continue;
-      if (venue !== undefined && !venues[ordinal]!.includes(venue)) continue;
-      if (tag !== undefined && !tags[ordinal]!.includes(tag)) continue;
-      kept[ordinal] = 1;
-      ordinals.push(ordinal);
+      if (author !== undefined && !authors[i]!.includes(author)) continue;
+      if (venue !== undefined && !venues[i]!.includes(venue)) continue;
+      if (tag !== undefined && !tags[i]!.includes(tag)) continue;
+      kept[live[i]!] = 1;
+      ordinals.push(live[i]!);
     }
     return { has: (ordinal) => kept[ordinal] === 1, ordinals: Uint32Array.from(ordinals) };
   }
 
   /** Ordinals of the papers `filter` keeps, newest first, then by title (papers without a year last). */
   listed(filter: PaperFilter | undefined): number[] {
-    const { years, titles } = this.load();
-    const ordinals = this.allowed(filter)?.ordinals ?? Uint32Array.from({ length: years.length }, (_, i) => i);
-    return [...ordinals].sort((a, b) => years[b]! - years[a]! || (titles[a]! < titles[b]! ? -1 : titles[a]! > titles[b]! ? 1 : a - b));
+    const { ordinals: live, years, titles } = this.load();
+    const allowed = this.allowed(filter);
+    const positions = Array.from({ length: live.length }, (_, i) => i).filter((i) => !allowed || allowed.has(live[i]!));
+    return positions
+      .sort((a, b) => years[b]! - years[a]! || (titles[a]! < titles[b]! ? -1 : titles[a]! > titles[b]! ? 1 : a - b))
+      .map((i) => live[i]!);
   }
 
   private load(): Facets {
     if (this.facets) return this.facets;
-    const size = this.store.size;
-    const facets: Facets = { titles: [], years: new Int32Array(size).fill(NO_YEAR), authors: [], venues: [], tags: [] };
-    for (let ordinal = 0; ordinal < size; ordinal++) {
+    const ordinals = this.store.liveOrdinals();
+    const facets: Facets = {
+      ordinals,
+      titles: [],
+      years: new Int32Array(ordinals.length).fill(NO_YEAR),
+      authors: [],
+      venues: [],
+      tags: [],
+    };
+    for (const [i, ordinal] of ordinals.entries()) {
       const paper: Paper = this.store.paper(ordinal);
       facets.titles.push(foldForMatch(paper.title));
-      if (paper.year !== undefined) facets.years[ordinal] = paper.year;
+      if (paper.year !== undefined) facets.years[i] = paper.year;
       // Authors joined by a separator no name contains, so "lovelace" matches within one name only.
       facets.authors.push((paper.authors ?? []).map(foldForMatch).join('\u0000'));
       facets.venues.push(paper.venue ? foldForMatch(paper.venue) : '');

@@ -13,9 +13,14 @@ export interface Encoder {
   embedLong(text: string): Promise<Float32Array>;
 }
 
-/** Papers by ordinal (0 ≤ ordinal < size) and by id, with their stored unit vectors. */
+/**
+ * Papers by ordinal and by id, with their stored unit vectors. Ordinals need not be contiguous (a
+ * store updated in place leaves the ordinals of removed papers unused): `liveOrdinals` lists them.
+ */
 export interface PaperStore {
+  /** Papers in the store. */
   readonly size: number;
+  liveOrdinals(): Uint32Array;
   ordinalOf(id: string): number | undefined;
   paper(ordinal: number): Paper;
   vectorOf(ordinal: number): Float32Array;
@@ -35,5 +40,5 @@ export interface LexicalRetriever {
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
 export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
-  readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource'>;
+  readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource' | 'generation'>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** What a written or verified file is: its size and sha256. */
@@ -99,6 +99,20 @@ export function hashFile(path: string, onChunk?: (chunk: Buffer, position: numbe
     closeSync(fd);
   }
   return { bytes: position, sha256: hash.digest('hex') };
+}
+
+/**
+ * `hashFile` without holding the event loop: chunks are read asynchronously and hashed between other
+ * work, so a server checking a gigabyte-sized file it is about to load keeps answering meanwhile.
+ */
+export async function hashFileAsync(path: string): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** Flushes a file or folder to disk, so a rename that follows never exposes a half-written file after a power cut. */

@@ -1,2 +1,11 @@
-export { type FileDigest, fsyncPath, hashFile, replaceFileAtomically, replaceFolder, sha256, writeFileDurably } from './files.js';
+export {
+  type FileDigest,
+  fsyncPath,
+  hashFile,
+  hashFileAsync,
+  replaceFileAtomically,
+  replaceFolder,
+  sha256,
+  writeFileDurably,
+} from './files.js';
 export { acquireLock, type FolderLock, LockHeldError } from './lock.js';

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const embedder = await Embedder.load({ modelsDir: resolve('models') });
     log('building the seed index for its vectors ...');
     await buildIndex({ inputs: [resolve('seeds')], outDir: join(folder, 'seeds'), embedder });
-    const seeds = loadIndex(join(folder, 'seeds'));
+    const seeds = await loadIndex(join(folder, 'seeds'));
     let seed = 11;
     const random = () => {
       seed = (seed * 1664525 + 1013904223) >>> 0;
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       corpusHash: 'filters-bench',
       sources: [],
     });
-    const index = loadIndex(join(folder, 'index'));
+    const index = await loadIndex(join(folder, 'index'));
     const exact = new SearchEngine(index, embedder, { exactFilterLimit: Number.POSITIVE_INFINITY });
     const graph = new SearchEngine(index, embedder, { exactFilterLimit: 0 });
     for (const query of QUERIES) await exact.search(query, { mode: 'dense', k: 10 }); // embed once: both engines then time the search alone

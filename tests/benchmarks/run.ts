@@ -71,7 +71,7 @@ runMain(async () => {
     threads: settings.threads,
   });
   await runBuild({ ...settings, indexDir }, { inputs: [resolve('seeds')] }, embedder);
-  const index = loadIndex(indexDir);
+  const index = await loadIndex(indexDir);
   const engine = new SearchEngine(index, embedder);
   const papers = index.allPapers();
 

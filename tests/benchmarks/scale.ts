@@ -111,7 +111,7 @@ export async function measureScalePoint(options: {
     const buildStarted = performance.now();
     writeIndex(dir, { papers, vectors, model, hnsw: DEFAULT_HNSW, corpusHash: `synthetic-${n}`, sources: ['synthetic'] });
     const buildSeconds = (performance.now() - buildStarted) / 1000;
-    const index = loadIndex(dir);
+    const index = await loadIndex(dir);
     progress('HNSW search');
     const found: number[][] = [];
     const hnswTimes = await timeEach(queryVectors.length, (i) => found.push(index.nearest(queryVectors[i]!, 10).map((hit) => hit.ordinal)));

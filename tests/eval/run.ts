@@ -22,7 +22,7 @@ const WORK_DIR = resolve('.cache/eval');
 async function subjectFor(settings: Settings, embedder: Embedder, name: string, inputs: string[]): Promise<EvalSubject> {
   const indexDir = join(WORK_DIR, `${name}-${embedder.info.name}-${embedder.info.precision}`);
   await runBuild({ ...settings, indexDir }, { inputs }, embedder);
-  const index = loadIndex(indexDir);
+  const index = await loadIndex(indexDir);
   return { engine: new SearchEngine(index, embedder), index, embedder };
 }
 

@@ -63,7 +63,7 @@ describe('one build per index folder', () => {
     const second = buildIndex({ inputs: [library], outDir: out, embedder });
     await expect(second).rejects.toThrow(/^index in .* is being written by pid \d+ since .*; wait for it or stop it$/);
     await expect(first).resolves.toMatchObject({ papers: 12, written: true });
-    expect(loadIndex(out).size).toBe(12);
+    expect((await loadIndex(out)).size).toBe(12);
     expect(existsSync(join(out, '.lock'))).toBe(false);
   });
 

@@ -35,6 +35,6 @@ describe('the vector cache across a smaller build', () => {
     writePapers(library, 30);
     const restored = await buildIndex({ inputs: [library], outDir: out, embedder });
     expect(restored).toMatchObject({ papers: 30, embedded: 0, reused: 30, written: true });
-    expect(loadIndex(out).size).toBe(30);
+    expect((await loadIndex(out)).size).toBe(30);
   });
 });

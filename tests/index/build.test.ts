@@ -29,8 +29,8 @@ beforeAll(async () => {
 });
 
 describe('the seed index', () => {
-  it('holds 237 papers with 384-dim vectors, described by its manifest', () => {
-    const index = loadIndex(inject('seedIndexDir'));
+  it('holds 237 papers with 384-dim vectors, described by its manifest', async () => {
+    const index = await loadIndex(inject('seedIndexDir'));
     const { manifest } = index;
     expect(index.size).toBe(237);
     expect(index.allPapers()).toHaveLength(237);
@@ -47,7 +47,7 @@ describe('the seed index', () => {
   });
 
   it('finds each paper as the nearest neighbour of its own abstract', async () => {
-    const index = loadIndex(inject('seedIndexDir'));
+    const index = await loadIndex(inject('seedIndexDir'));
     const sample = index.allPapers().filter((_, i) => i % 12 === 0);
     const vectors = await embedder.embed(sample.map((paper) => paper.abstract));
     sample.forEach((paper, i) => {
@@ -76,7 +76,7 @@ describe('the library an index remembers', () => {
     writeJsonl(first, [{ ...seeds[0]!, abstract: `${seeds[0]!.abstract} Revised.` }, ...seeds.slice(1, 29)]);
     const reread = await buildIndex({ inputs: [], outDir: out, embedder });
     expect(reread.change).toEqual({ added: 0, removed: 1, updated: 1, before: 35, after: 34 });
-    expect(loadIndex(out).size).toBe(34);
+    expect((await loadIndex(out)).size).toBe(34);
 
     const replaced = await buildIndex({ inputs: [first], replace: true, outDir: out, embedder });
     expect(replaced.change).toMatchObject({ removed: 5, after: 29 });
@@ -140,7 +140,7 @@ describe('incremental builds', () => {
     writeJsonl(input, seeds.slice(0, 32));
     const third = await buildIndex({ inputs: [input], outDir: out, embedder });
     expect(third).toMatchObject({ papers: 32, embedded: 2, reused: 30, written: true });
-    expect(loadIndex(out).size).toBe(32);
+    expect((await loadIndex(out)).size).toBe(32);
   });
 
   it('never reuses vectors of another model, and says why', async () => {
@@ -159,7 +159,8 @@ describe('incremental builds', () => {
     });
     expect(rebuilt).toMatchObject({ embedded: 8, reused: 0 });
     expect(notes.join(' ')).toMatch(/Switching the index from all-MiniLM-L6-v2 \(int8.* to all-MiniLM-L6-v2 \(fp32/);
-    expect(() => new SearchEngine(loadIndex(join(out, 'index')), embedder)).toThrow(/index was built with .*fp32.*loaded model is .*int8/);
+    const reloaded = await loadIndex(join(out, 'index'));
+    expect(() => new SearchEngine(reloaded, embedder)).toThrow(/index was built with .*fp32.*loaded model is .*int8/);
   });
 
   it('reports bad JSONL lines with their line numbers and indexes the rest', async () => {
@@ -197,7 +198,7 @@ describe('crash safety', () => {
     const outcomes: number[] = [];
     for (let i = 0; i < kills; i++) {
       await runAndKill(['--input', big, '--out', out], 200 + Math.random() * 12_000);
-      const index = loadIndex(out);
+      const index = await loadIndex(out);
       expect([10, 474]).toContain(index.size);
       expect(index.paper(index.size - 1).id).toBe(index.allPapers().at(-1)!.id);
       outcomes.push(index.size);
@@ -208,7 +209,7 @@ describe('crash safety', () => {
     );
     const final = await buildIndex({ inputs: [big], outDir: out, embedder });
     expect(final.embedded + final.reused).toBe(474);
-    expect(loadIndex(out).size).toBe(474);
+    expect((await loadIndex(out)).size).toBe(474);
   });
 
   it('refuses a damaged index with a one-line reason instead of serving it', async () => {
@@ -216,12 +217,12 @@ describe('crash safety', () => {
     cpSync(inject('seedIndexDir'), damaged, { recursive: true });
     const manifest = readManifest(damaged);
     truncateSync(join(damaged, manifest.files.hnsw.name), 1000);
-    expect(() => loadIndex(damaged)).toThrow(IndexError);
-    expect(() => loadIndex(damaged)).toThrow(/damaged: hnsw-.*checksum/);
+    await expect(loadIndex(damaged)).rejects.toThrow(IndexError);
+    await expect(loadIndex(damaged)).rejects.toThrow(/damaged: hnsw-.*checksum/);
 
     writeFileSync(join(damaged, 'manifest.json'), readFileSync(join(damaged, 'manifest.json'), 'utf8').slice(0, 100));
-    expect(() => loadIndex(damaged)).toThrow(/not valid JSON/);
-    expect(() => loadIndex(tempDir('empty'))).toThrow(/no index in .*paper-search build/);
+    await expect(loadIndex(damaged)).rejects.toThrow(/not valid JSON/);
+    await expect(loadIndex(tempDir('empty'))).rejects.toThrow(/no index in .*paper-search build/);
   });
 });
 

@@ -68,13 +68,11 @@ describe('the index builder fed hostile JSON Lines', () => {
       skipped: 4,
       change: { added: 4, removed: 0, after: 9 },
     });
+    expect((await loadIndex(out)).allPapers().map((p) => p.title)).toEqual(
+      [...seeds.slice(0, 5), seeds[10]!, seeds[11]!, seeds[12]!, seeds[13]!].map((p) => p.title),
+    );
     expect(
-      loadIndex(out)
-        .allPapers()
-        .map((p) => p.title),
-    ).toEqual([...seeds.slice(0, 5), seeds[10]!, seeds[11]!, seeds[12]!, seeds[13]!].map((p) => p.title));
-    expect(
-      loadIndex(out)
+      (await loadIndex(out))
         .allPapers()
         .map((p) => p.id)
         .slice(6, 8),
@@ -92,12 +90,12 @@ describe('the index builder fed hostile JSON Lines', () => {
         .join('\n'),
     );
     await buildIndex({ inputs: [good], outDir: join(dir, 'index'), embedder });
-    const before = loadIndex(join(dir, 'index')).manifest;
+    const before = (await loadIndex(join(dir, 'index'))).manifest;
 
     await expect(buildIndex({ inputs: [join(dir, 'nope.jsonl')], outDir: join(dir, 'index'), embedder })).rejects.toThrow(
       /not found: .*nope\.jsonl/,
     );
     await expect(buildIndex({ inputs: [join(dir, 'papers.csv')], outDir: join(dir, 'index'), embedder })).rejects.toThrow();
-    expect(loadIndex(join(dir, 'index')).manifest).toEqual(before);
+    expect((await loadIndex(join(dir, 'index'))).manifest).toEqual(before);
   });
 });

@@ -15,7 +15,7 @@ const queries = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'].fla
 
 beforeAll(async () => {
   papers = (await readCorpus([resolve('seeds')])).papers;
-  index = new LexicalIndex(Postings.deserialize(Postings.build(papers).serialize()));
+  index = new LexicalIndex([Postings.deserialize(Postings.build(papers).serialize())]);
 });
 
 describe('the compact BM25 index', () => {
@@ -59,10 +59,10 @@ describe('the compact BM25 index', () => {
     const bytes = Postings.build(papers).serialize();
     const shifted = new Uint8Array(bytes.length + 1).subarray(1);
     shifted.set(bytes);
-    expect(new LexicalIndex(Postings.deserialize(shifted)).query('diffusion policy', 5, 0.7)).toEqual(
+    expect(new LexicalIndex([Postings.deserialize(shifted)]).query('diffusion policy', 5, 0.7)).toEqual(
       index.query('diffusion policy', 5, 0.7),
     );
-    expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 1 \(truncated\)$/);
+    expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 2 \(truncated\)$/);
     expect(() => Postings.deserialize(new TextEncoder().encode('{"minisearch":{}}'))).toThrow(/bad magic/);
   });
 

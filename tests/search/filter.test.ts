@@ -53,7 +53,7 @@ beforeAll(async () => {
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'paper-search-filter-'));
   writeIndex(dir, { papers, vectors, model: embedder.info, hnsw: DEFAULT_HNSW, corpusHash: 'filter-test', sources: [] });
-  index = loadIndex(dir);
+  index = await loadIndex(dir);
   engine = new SearchEngine(index, embedder);
 });
 

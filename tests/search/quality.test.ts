@@ -15,7 +15,7 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
 
   beforeAll(async () => {
     // The baselines read the index and the model directly, beside the engine under test.
-    const index = loadIndex(inject('seedIndexDir'));
+    const index = await loadIndex(inject('seedIndexDir'));
     const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
     report = await evaluateCollection(
       { engine: new SearchEngine(index, embedder), index, embedder },

@@ -65,7 +65,7 @@ describe('nothing leaves the machine', () => {
     const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
     const dir = mkdtempSync(join(tmpdir(), 'paper-search-offline-'));
     await buildIndex({ inputs: [resolve('seeds')], outDir: dir, embedder });
-    const engine = new SearchEngine(loadIndex(dir), embedder);
+    const engine = new SearchEngine(await loadIndex(dir), embedder);
     const server = serve({ fetch: createApp(engine).fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise((done) => server.once('listening', done));
     try {

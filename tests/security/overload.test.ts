@@ -3,17 +3,15 @@ import { loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/index.js';
-import { MODELS_DIR } from '../support/seed-engine.js';
+import { MODELS_DIR, seedIndex } from '../support/seed-engine.js';
 import { flood, serveApp } from './served-app.js';
 
 /** Distinct texts of `chars` characters made of the seed abstracts (distinct, so no query cache answers them). */
 function texts(count: number, chars: number): string[] {
-  const index = loadIndex(inject('seedIndexDir'));
-  const prose = index
+  const prose = seedIndex()
     .allPapers()
     .map((paper) => paper.abstract)
     .join(' ');
-  index.close();
   return Array.from({ length: count }, (_, i) => {
     const start = (i * 997) % (prose.length - chars);
     return `Request ${i}. ${prose.slice(start, start + chars)}`.slice(0, chars);
@@ -47,7 +45,7 @@ function expectBusyAnswers(result: Flood, kind: string): void {
 describe('overload: admission control answers 503 busy before any work, in every mode, and /health keeps answering', () => {
   it('a flood of 20,000-character pastes (POST /api/similar) and of lexical 1,000-character queries', async () => {
     const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
-    const app = createApp(new SearchEngine(loadIndex(inject('seedIndexDir')), embedder));
+    const app = createApp(new SearchEngine(await loadIndex(inject('seedIndexDir')), embedder));
     const served = await serveApp(app);
     try {
       const pastes = texts(60, 20_000).map((text) => postJson('/api/similar', { text, k: 5 }));

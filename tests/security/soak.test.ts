@@ -27,9 +27,7 @@ describe.runIf(LONG)('soak: 10,000 mixed requests from 32 concurrent clients', (
 
   it('answers without any 5xx except deliberate 503s, and memory stays flat', async () => {
     const indexDir = inject('seedIndexDir');
-    const ids = loadIndex(indexDir)
-      .allPapers()
-      .map((paper) => paper.id);
+    const ids = (await loadIndex(indexDir)).allPapers().map((paper) => paper.id);
     server = await startServer(indexDir);
     const words = [
       'robot',

@@ -19,11 +19,11 @@ describe('an index damaged after start-up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paper-search-unreadable-app-'));
     dirs.push(dir);
     cpSync(inject('seedIndexDir'), dir, { recursive: true });
-    const index = loadIndex(dir);
+    const index = await loadIndex(dir);
     const app = createApp(new SearchEngine(index, await Embedder.load({ modelsDir: MODELS_DIR })));
     expect(await (await app.request('/health')).json()).toMatchObject({ status: 'ok' });
 
-    const papersFile = index.manifest.files.papers.name;
+    const papersFile = index.manifest.segments[0]!.papers.name;
     truncateSync(join(dir, papersFile), 1000);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const message = new IndexUnreadableError(dir, papersFile).message;

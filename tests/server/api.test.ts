@@ -586,7 +586,7 @@ describe('authors, year and link, and filters on them', () => {
     writeFileSync(input, `${[cited, bare].map((paper) => JSON.stringify(paper)).join('\n')}\n`);
     const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
     await buildIndex({ inputs: [input], outDir: join(dir, 'index'), embedder });
-    index = loadIndex(join(dir, 'index'));
+    index = await loadIndex(join(dir, 'index'));
     citedApp = createApp(new SearchEngine(index, embedder));
   });
 

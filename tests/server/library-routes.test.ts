@@ -83,7 +83,7 @@ beforeAll(async () => {
   for (const [name, papers] of inputs) writeFileSync(join(dir, name), `${papers.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
   await buildIndex({ inputs: inputs.map(([name]) => join(dir, name)), outDir: join(dir, 'index'), embedder });
-  index = loadIndex(join(dir, 'index'));
+  index = await loadIndex(join(dir, 'index'));
   engine = new SearchEngine(index, embedder);
   app = createApp(engine);
 });

@@ -6,12 +6,12 @@ import { SearchEngine } from '../../src/search/index.js';
 
 export const MODELS_DIR = resolve('models');
 
-let index: PaperIndex | undefined;
+// Loaded when a test file first imports this module, so tests can use it synchronously.
+const index: PaperIndex = await loadIndex(inject('seedIndexDir'));
 let engine: Promise<SearchEngine> | undefined;
 
 /** The real seed index (built once by the global setup). */
 export function seedIndex(): PaperIndex {
-  index ??= loadIndex(inject('seedIndexDir'));
   return index;
 }
 

@@ -22,16 +22,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const editManifest = (edit: (manifest: { files: Record<string, { name: string; bytes: number; sha256: string }> }) => void) => {
+type FileEntry = { name: string; bytes: number; sha256: string };
+const editManifest = (edit: (manifest: { files: Record<string, FileEntry>; segments: Array<Record<string, FileEntry>> }) => void) => {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   edit(manifest);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 };
 
 /** The one-line IndexError loading `dir` gives; fails the test if it loads. */
-function loadRefusal(): string {
+async function loadRefusal(): Promise<string> {
   try {
-    loadIndex(dir).close();
+    (await loadIndex(dir)).close();
   } catch (error) {
     expect(error).toBeInstanceOf(IndexError);
     return (error as Error).message;
@@ -40,36 +41,36 @@ function loadRefusal(): string {
 }
 
 describe('data file names in a manifest', () => {
-  it('are confined to the index folder: a name reaching outside is refused, though the file there matches', () => {
+  it('are confined to the index folder: a name reaching outside is refused, though the file there matches', async () => {
     const outside = join(root, 'outside');
     mkdirSync(outside);
     editManifest((manifest) => {
-      writeFileSync(join(outside, 'ids.json'), readFileSync(join(dir, manifest.files.ids!.name)));
-      manifest.files.ids!.name = '../../../outside/ids.json';
+      writeFileSync(join(outside, 'table.json'), readFileSync(join(dir, manifest.segments[0]!.table!.name)));
+      manifest.segments[0]!.table!.name = '../../../outside/table.json';
     });
-    const message = loadRefusal();
-    expect(message).toMatch(/is not a format-\d+ manifest \(files\.ids\.name: not a data file name of an index folder\)/);
+    const message = await loadRefusal();
+    expect(message).toMatch(/is not a format-\d+ manifest \(segments\.0\.table\.name: not a data file name of an index folder\)/);
     expect(message).not.toContain('\n');
   });
 
-  it('must be regular files of the recorded size: /dev/zero is refused, not read for ever', () => {
+  it('must be regular files of the recorded size: /dev/zero is refused, not read for ever', async () => {
     editManifest((manifest) => {
       manifest.files.hnsw!.name = '../../../../dev/zero';
     });
-    expect(loadRefusal()).toMatch(/files\.hnsw\.name: not a data file name/);
+    expect(await loadRefusal()).toMatch(/files\.hnsw\.name: not a data file name/);
 
     // A plausible name that is a link to a device passes the name check, not the file check.
     symlinkSync('/dev/zero', join(dir, 'hnsw-zero.bin'));
     editManifest((manifest) => {
       manifest.files.hnsw!.name = 'hnsw-zero.bin';
     });
-    expect(loadRefusal()).toMatch(/damaged: hnsw-zero\.bin is not a regular file/);
+    expect(await loadRefusal()).toMatch(/damaged: hnsw-zero\.bin is not a regular file/);
   });
 
-  it('must hold exactly the recorded bytes before they are read', () => {
+  it('must hold exactly the recorded bytes before they are read', async () => {
     editManifest((manifest) => {
-      manifest.files.papers!.bytes += 1;
+      manifest.segments[0]!.papers!.bytes += 1;
     });
-    expect(loadRefusal()).toMatch(/damaged: papers-.*does not match its checksum/);
+    expect(await loadRefusal()).toMatch(/damaged: papers-.*does not match its checksum/);
   });
 });

@@ -63,7 +63,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'library.jsonl'), `${LIBRARY.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
   const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
   await buildIndex({ inputs: [join(dir, 'library.jsonl')], outDir: join(dir, 'index'), embedder });
-  index = loadIndex(join(dir, 'index'));
+  index = await loadIndex(join(dir, 'index'));
   engine = new SearchEngine(index, embedder);
   server = await startServer(engine);
   browser = await launchChromium();

@@ -651,7 +651,7 @@ describe('another library: hostile text, authors, years and links', () => {
     writeFileSync(join(dir, 'papers.jsonl'), papers.map((p) => JSON.stringify(p)).join('\n'));
     if (!(engine.encoder instanceof Embedder)) throw new Error('the seed engine is expected to encode with the real model');
     await buildIndex({ inputs: [join(dir, 'papers.jsonl')], outDir: join(dir, 'index'), embedder: engine.encoder });
-    hostile = await startServer(new SearchEngine(loadIndex(join(dir, 'index')), engine.encoder));
+    hostile = await startServer(new SearchEngine(await loadIndex(join(dir, 'index')), engine.encoder));
   });
 
   /** The result of paper `id` on the page. */

@@ -166,5 +166,5 @@ async function prepareEngine(settings: Settings): Promise<SearchEngine> {
       await runBuild(settings, { inputs: [] }, embedder);
     }
   }
-  return new SearchEngine(loadIndex(settings.indexDir), embedder);
+  return new SearchEngine(await loadIndex(settings.indexDir), embedder);
 }

@@ -4,33 +4,39 @@ import { analyzeTerm, tokenize } from '../../text/index.js';
 /** The fields indexed, in the order their postings are stored. */
 export const FIELDS = ['title', 'abstract'] as const;
 const MAGIC = 'PSBM';
-const FILE_FORMAT = 1;
+const FILE_FORMAT = 2;
 /** Term frequencies and field lengths are stored in 16 bits; a longer field counts as this long. */
 const MAX_COUNT = 0xffff;
 
-/** One field's inverted lists in compressed-sparse-row form: the postings of term t are [starts[t], starts[t + 1]). */
+/**
+ * One field's inverted lists in compressed-sparse-row form: the postings of term t are
+ * [starts[t], starts[t + 1]), each a paper's ordinal (ascending) and the term's count in the field.
+ */
 export interface FieldPostings {
   starts: Uint32Array;
   documents: Uint32Array;
   frequencies: Uint16Array;
-  /** Per paper: distinct tokens in the field, MiniSearch's notion of field length. */
+  /** Per ordinal of the segment (ordinal − base): distinct tokens in the field, MiniSearch's notion of field length. */
   lengths: Uint16Array;
-  averageLength: number;
 }
 
 interface Header {
   format: number;
-  documentCount: number;
+  base: number;
+  span: number;
   vocabulary: string[];
-  fields: Array<{ name: string; postings: number; averageLength: number }>;
+  fields: Array<{ name: string; postings: number }>;
 }
 
 export class PostingsFormatError extends Error {}
 
 /**
- * The BM25 postings of titles and abstracts (stemmed, without stop-words) as flat typed arrays: at
- * 100k papers MiniSearch's nested maps took gigabytes and seconds to load, while this file is read in
- * one go and used in place. Also keeps each term's document frequency. Querying is `bm25.ts`.
+ * One segment of BM25 postings: the titles and abstracts (stemmed, without stop-words) of the papers
+ * with ordinals [base, base + span), as flat typed arrays. At 100k papers MiniSearch's nested maps
+ * took gigabytes and seconds to load, while this file is read in one go and used in place. Also keeps
+ * each term's document frequency in the segment. A segment is immutable: a build that adds papers
+ * writes a new one, and `merge` combines neighbours (Lucene's and tantivy's design). Querying over
+ * segments, minus deleted papers, is `bm25.ts`.
  */
 export class Postings {
   private readonly termNumbers: Map<string, number>;
@@ -39,7 +45,10 @@ export class Postings {
     vocabulary: readonly string[],
     readonly documentFrequency: Uint32Array,
     readonly fields: readonly FieldPostings[],
-    readonly documentCount: number,
+    /** The first ordinal the segment covers. */
+    readonly base: number,
+    /** How many ordinals it covers (papers it holds, deleted ones included). */
+    readonly span: number,
   ) {
     this.termNumbers = new Map(vocabulary.map((term, i) => [term, i]));
   }
@@ -49,7 +58,12 @@ export class Postings {
     return this.termNumbers.get(term);
   }
 
-  static build(papers: readonly Paper[]): Postings {
+  get vocabulary(): IterableIterator<string> {
+    return this.termNumbers.keys();
+  }
+
+  /** Postings of `papers`, the first at ordinal `base`, the others after it. */
+  static build(papers: readonly Paper[], base = 0): Postings {
     const termNumbers = new Map<string, number>();
     const numberOf = (term: string) => {
       let n = termNumbers.get(term);
@@ -80,7 +94,7 @@ export class Postings {
         for (const [term, count] of counts) {
           const list = lists[f]!;
           list.documents[term] ??= [];
-          list.documents[term].push(ordinal);
+          list.documents[term].push(base + ordinal);
           list.frequencies[term] ??= [];
           list.frequencies[term].push(Math.min(count, MAX_COUNT));
           seen.add(term);
@@ -89,23 +103,69 @@ export class Postings {
       for (const term of seen) documentFrequency[term] = (documentFrequency[term] ?? 0) + 1;
     });
     const vocabularySize = termNumbers.size;
-    const fields = lists.map(({ documents, frequencies, lengths }): FieldPostings => {
-      const starts = new Uint32Array(vocabularySize + 1);
-      for (let t = 0; t < vocabularySize; t++) starts[t + 1] = starts[t]! + (documents[t]?.length ?? 0);
-      const flatDocuments = new Uint32Array(starts[vocabularySize]!);
-      const flatFrequencies = new Uint16Array(starts[vocabularySize]!);
-      for (let t = 0; t < vocabularySize; t++) {
-        flatDocuments.set(documents[t] ?? [], starts[t]!);
-        flatFrequencies.set(frequencies[t] ?? [], starts[t]!);
-      }
-      const averageLength = papers.length === 0 ? 0 : lengths.reduce((sum, length) => sum + length, 0) / papers.length;
-      return { starts, documents: flatDocuments, frequencies: flatFrequencies, lengths, averageLength };
-    });
+    const fields = lists.map(({ documents, frequencies, lengths }) => flatten(vocabularySize, documents, frequencies, lengths));
     return new Postings(
       [...termNumbers.keys()],
       Uint32Array.from({ length: vocabularySize }, (_, t) => documentFrequency[t] ?? 0),
       fields,
+      base,
       papers.length,
+    );
+  }
+
+  /**
+   * One segment holding what `segments` (neighbours, in ordinal order) hold, without the papers
+   * `isDeleted` names: the merge that keeps the number of segments small and drops deleted postings.
+   */
+  static merge(segments: readonly Postings[], isDeleted: (ordinal: number) => boolean): Postings {
+    const base = segments[0]?.base ?? 0;
+    const span = segments.reduce((end, segment) => Math.max(end, segment.base + segment.span), base) - base;
+    const vocabulary = [...new Set(segments.flatMap((segment) => [...segment.vocabulary]))];
+    const fields = FIELDS.map((_, f) => {
+      const documents: number[][] = [];
+      const frequencies: number[][] = [];
+      const lengths = new Uint16Array(span);
+      for (const segment of segments) {
+        const field = segment.fields[f]!;
+        for (let i = 0; i < segment.span; i++) if (!isDeleted(segment.base + i)) lengths[segment.base - base + i] = field.lengths[i]!;
+      }
+      vocabulary.forEach((term, t) => {
+        const keptDocuments: number[] = [];
+        const keptFrequencies: number[] = [];
+        for (const segment of segments) {
+          const n = segment.termNumber(term);
+          if (n === undefined) continue;
+          const field = segment.fields[f]!;
+          for (let i = field.starts[n]!; i < field.starts[n + 1]!; i++) {
+            if (isDeleted(field.documents[i]!)) continue;
+            keptDocuments.push(field.documents[i]!);
+            keptFrequencies.push(field.frequencies[i]!);
+          }
+        }
+        documents[t] = keptDocuments;
+        frequencies[t] = keptFrequencies;
+      });
+      return flatten(vocabulary.length, documents, frequencies, lengths);
+    });
+    // A term's papers in one field or the other, counted once: both lists are ascending.
+    const documentFrequency = Uint32Array.from(vocabulary, (_, t) => countUnion(fields.map((field) => listOf(field, t))));
+    const used = vocabulary.map((_, t) => documentFrequency[t]! > 0);
+    if (used.every(Boolean)) return new Postings(vocabulary, documentFrequency, fields, base, span);
+    // Terms only deleted papers had are dropped, so the vocabulary does not grow with every removal.
+    const keep = vocabulary.flatMap((_, t) => (used[t] ? [t] : []));
+    return new Postings(
+      keep.map((t) => vocabulary[t]!),
+      Uint32Array.from(keep, (t) => documentFrequency[t]!),
+      fields.map((field) =>
+        flatten(
+          keep.length,
+          keep.map((t) => [...listOf(field, t).documents]),
+          keep.map((t) => [...listOf(field, t).frequencies]),
+          field.lengths,
+        ),
+      ),
+      base,
+      span,
     );
   }
 
@@ -116,9 +176,10 @@ export class Postings {
   serialize(): Uint8Array {
     const header: Header = {
       format: FILE_FORMAT,
-      documentCount: this.documentCount,
+      base: this.base,
+      span: this.span,
       vocabulary: [...this.termNumbers.keys()],
-      fields: this.fields.map((field, f) => ({ name: FIELDS[f]!, postings: field.documents.length, averageLength: field.averageLength })),
+      fields: this.fields.map((field, f) => ({ name: FIELDS[f]!, postings: field.documents.length })),
     };
     const arrays = [
       this.documentFrequency,
@@ -169,14 +230,49 @@ export class Postings {
     };
     const vocabularySize = header.vocabulary.length;
     const documentFrequency = take(Uint32Array, vocabularySize);
-    const fields = header.fields.map(({ postings, averageLength }) => ({
+    const fields = header.fields.map(({ postings }) => ({
       starts: take(Uint32Array, vocabularySize + 1),
       documents: take(Uint32Array, postings),
-      lengths: take(Uint16Array, header.documentCount),
+      lengths: take(Uint16Array, header.span),
       frequencies: take(Uint16Array, postings),
-      averageLength,
     }));
     if (offset !== bytes.length) fail('trailing bytes');
-    return new Postings(header.vocabulary, documentFrequency, fields, header.documentCount);
+    return new Postings(header.vocabulary, documentFrequency, fields, header.base, header.span);
   }
+}
+
+function flatten(vocabularySize: number, documents: number[][], frequencies: number[][], lengths: Uint16Array): FieldPostings {
+  const starts = new Uint32Array(vocabularySize + 1);
+  for (let t = 0; t < vocabularySize; t++) starts[t + 1] = starts[t]! + (documents[t]?.length ?? 0);
+  const flatDocuments = new Uint32Array(starts[vocabularySize]!);
+  const flatFrequencies = new Uint16Array(starts[vocabularySize]!);
+  for (let t = 0; t < vocabularySize; t++) {
+    flatDocuments.set(documents[t] ?? [], starts[t]!);
+    flatFrequencies.set(frequencies[t] ?? [], starts[t]!);
+  }
+  return { starts, documents: flatDocuments, frequencies: flatFrequencies, lengths };
+}
+
+function listOf(field: FieldPostings, term: number): { documents: Uint32Array; frequencies: Uint16Array } {
+  const start = field.starts[term]!;
+  const end = field.starts[term + 1]!;
+  return { documents: field.documents.subarray(start, end), frequencies: field.frequencies.subarray(start, end) };
+}
+
+/** Distinct ordinals over ascending lists. */
+function countUnion(lists: ReadonlyArray<{ documents: Uint32Array }>): number {
+  const [a, b] = lists.map((list) => list.documents) as [Uint32Array, Uint32Array];
+  let count = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) i++;
+    else if (i >= a.length || b[j]! < a[i]!) j++;
+    else {
+      i++;
+      j++;
+    }
+    count++;
+  }
+  return count;
 }

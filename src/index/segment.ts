@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Paper } from '../papers/index.js';
+import { sha256, writeFileDurably, type FileDigest } from '../storage/index.js';
+import type { Deletions } from './deletions.js';
+import { Postings } from './lexical/index.js';
+import type { FileEntry, Segment } from './manifest.js';
+
+/** When a paper first entered the library: kept across generations, so "what is new since …" has an answer. */
+export interface PaperAdded {
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** The generation of the build that added it. */
+  generation: number;
+}
+
+/** One paper as a segment stores it: its record line (JSON, no newline), the record's hash, and when it was added. */
+export interface SegmentRow {
+  id: string;
+  line: string;
+  hash: string;
+  added: PaperAdded;
+}
+
+/**
+ * A segment's table (`table-<name>.json`): per ordinal of the segment its id, the hash of its record
+ * (what a later build compares to find changed papers without reading records), when it was added,
+ * and where its record starts in the papers file. A row a merge dropped has id "" and no bytes.
+ */
+export interface SegmentTable {
+  ids: string[];
+  hashes: string[];
+  addedAt: number[];
+  addedIn: number[];
+  lineStarts: number[];
+}
+
+/** The hash a segment keeps of a paper record: equal hashes mean an unchanged paper. */
+export function recordHash(line: string): string {
+  return sha256(line).slice(0, 32);
+}
+
+export function rowOf(paper: Paper, added: PaperAdded): SegmentRow {
+  const line = JSON.stringify(paper);
+  return { id: paper.id, line, hash: recordHash(line), added };
+}
+
+/**
+ * Writes a segment (records, table, postings) for ordinals [base, base + rows.length); an undefined
+ * row is a deleted paper whose ordinal the segment keeps empty. Files are flushed; the caller commits.
+ */
+export function writeSegment(
+  dir: string,
+  name: string,
+  base: number,
+  rows: ReadonlyArray<SegmentRow | undefined>,
+  postings: Postings,
+): Segment {
+  const table: SegmentTable = { ids: [], hashes: [], addedAt: [], addedIn: [], lineStarts: [0] };
+  const lines: string[] = [];
+  let offset = 0;
+  for (const row of rows) {
+    table.ids.push(row?.id ?? '');
+    table.hashes.push(row?.hash ?? '');
+    table.addedAt.push(row?.added.at ?? 0);
+    table.addedIn.push(row?.added.generation ?? 0);
+    if (row) {
+      lines.push(`${row.line}\n`);
+      offset += Buffer.byteLength(row.line) + 1;
+    }
+    table.lineStarts.push(offset);
+  }
+  const entry = (file: string, digest: FileDigest): FileEntry => ({ name: file, ...digest });
+  const files = { papers: `papers-${name}.jsonl`, table: `table-${name}.json`, lexical: `lexical-${name}.bin` };
+  return {
+    base,
+    count: rows.length,
+    papers: entry(files.papers, writeFileDurably(join(dir, files.papers), lines)),
+    table: entry(files.table, writeFileDurably(join(dir, files.table), [JSON.stringify(table)])),
+    lexical: entry(files.lexical, writeFileDurably(join(dir, files.lexical), [postings.serialize()])),
+  };
+}
+
+/** A new segment of papers: their postings are built here. */
+export function writeNewSegment(dir: string, name: string, base: number, papers: readonly Paper[], added: readonly PaperAdded[]): Segment {
+  return writeSegment(
+    dir,
+    name,
+    base,
+    papers.map((paper, i) => rowOf(paper, added[i]!)),
+    Postings.build(papers, base),
+  );
+}
+
+/** Parses a table, checking that it describes `count` papers. */
+export function parseTable(bytes: Buffer, count: number): SegmentTable {
+  const table = JSON.parse(bytes.toString('utf8')) as SegmentTable;
+  const rows = [table.ids, table.hashes, table.addedAt, table.addedIn];
+  if (!rows.every((column) => Array.isArray(column) && column.length === count) || table.lineStarts?.length !== count + 1)
+    throw new RangeError(`does not describe ${count} papers`);
+  return table;
+}
+
+/**
+ * Combines neighbouring segments into one, leaving out deleted papers' records and postings (their
+ * ordinals stay, empty). Reads only these segments: the cost is theirs, not the library's.
+ */
+export function mergeSegments(dir: string, name: string, segments: readonly Segment[], deletions: Deletions): Segment {
+  const rows: Array<SegmentRow | undefined> = [];
+  const postings: Postings[] = [];
+  for (const segment of segments) {
+    const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
+    const records = readFileSync(join(dir, segment.papers.name));
+    for (let i = 0; i < segment.count; i++) {
+      if (deletions.has(segment.base + i) || table.ids[i] === '') {
+        rows.push(undefined);
+        continue;
+      }
+      const line = records.toString('utf8', table.lineStarts[i]!, table.lineStarts[i + 1]! - 1);
+      rows.push({ id: table.ids[i]!, line, hash: table.hashes[i]!, added: { at: table.addedAt[i]!, generation: table.addedIn[i]! } });
+    }
+    postings.push(Postings.deserialize(readFileSync(join(dir, segment.lexical.name))));
+  }
+  return writeSegment(
+    dir,
+    name,
+    segments[0]!.base,
+    rows,
+    Postings.merge(postings, (ordinal) => deletions.has(ordinal)),
+  );
+}
+
+/**
+ * Which neighbouring segments to merge after a build appended one (a size-tiered policy, as in
+ * Lucene): while the segment before the last holds at most `ratio` times the live papers of the
+ * last, the two become one, so a library keeps O(log n) segments and each paper is rewritten
+ * O(log n) times over its life. Returns runs of segment positions, each run to be merged.
+ */
+export function segmentsToMerge(liveCounts: readonly number[], ratio = 4): Array<[number, number]> {
+  const sizes = [...liveCounts];
+  const starts = sizes.map((_, i) => i);
+  while (sizes.length >= 2 && sizes[sizes.length - 2]! <= ratio * sizes[sizes.length - 1]!) {
+    const last = sizes.pop()!;
+    starts.pop();
+    sizes[sizes.length - 1]! += last;
+  }
+  // starts[i] is where merged segment i begins; a run is worth writing when it spans several.
+  const runs: Array<[number, number]> = [];
+  starts.forEach((start, i) => {
+    const end = (starts[i + 1] ?? liveCounts.length) - 1;
+    if (end > start) runs.push([start, end]);
+  });
+  return runs;
+}
