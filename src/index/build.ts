@@ -291,8 +291,9 @@ function fullBuildReason(
   if (full) return '--full was given';
   if (!builtWith(previous, model)) return 'the model changed';
   if (!sameHnsw(previous.hnsw, hnsw)) return 'the HNSW parameters changed';
-  const touched = change.added + change.removed + change.updated;
-  if (touched * 2 > Math.max(change.before, 1)) return `${touched} of ${change.before} papers changed, and a full build is then as cheap`;
+  // Inserting into the graph is the cost of either way; deleting is nearly free.
+  const inserts = change.added + change.updated;
+  if (inserts * 2 > change.after) return `${inserts} of its ${change.after} papers are new or changed, and a full build is then as cheap`;
   const deleted = previous.ordinalLimit - previous.paperCount + change.removed + change.updated;
   const limit = previous.ordinalLimit + change.added + change.updated;
   if (deleted * 2 > limit) return 'most slots of the graph hold deleted papers';

@@ -1,4 +1,4 @@
-import type { LexicalHit, Manifest, Neighbour } from '../index/index.js';
+import type { LexicalHit, Manifest, Neighbour, PaperAdded } from '../index/index.js';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 
@@ -23,6 +23,8 @@ export interface PaperStore {
   liveOrdinals(): Uint32Array;
   ordinalOf(id: string): number | undefined;
   paper(ordinal: number): Paper;
+  /** When the paper first entered the library (time and build generation), kept across rebuilds. */
+  added(ordinal: number): PaperAdded;
   vectorOf(ordinal: number): Float32Array;
 }
 
