@@ -83,7 +83,7 @@ export class WatchStore {
       const hash = sha256(identity);
       let digits = ID_DIGITS;
       while (watches.some((watch) => watch.id === hash.slice(0, digits))) digits += 4;
-      const watch: Watch = { id: hash.slice(0, digits), query: request.query, created_at: now.toISOString(), ...filtersOf(request) };
+      const watch = valid({ id: hash.slice(0, digits), query: request.query, created_at: now.toISOString(), ...filtersOf(request) });
       return { watches: [...watches, watch], result: { watch, created: true } };
     });
   }
@@ -128,6 +128,13 @@ export class WatchStore {
     for (const name of readdirSync(this.dir)) if (name.startsWith(`${WATCHES_FILE}.tmp-`)) rmSync(join(this.dir, name), { force: true });
     replaceFileAtomically(this.path, [`${JSON.stringify({ version: FORMAT_VERSION, watches }, null, 2)}\n`]);
   }
+}
+
+/** A watch checked as the file's reader will check it, so the store never writes a file it would refuse. */
+function valid(watch: Watch): Watch {
+  const parsed = WatchSchema.safeParse(watch);
+  if (!parsed.success) throw new Error(`not a valid watch: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }
 
 type WatchFilters = Omit<WatchRequest, 'query'>;

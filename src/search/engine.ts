@@ -5,6 +5,8 @@ import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
+import { clearsBar, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
+import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
@@ -130,6 +132,31 @@ export class SearchEngine {
     const ordinal = this.index.ordinalOf(id);
     if (ordinal === undefined) throw new PaperNotFoundError(id);
     return this.answer(embeddingText(this.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
+  }
+
+  /**
+   * For each watch, the papers added since its `since` that match it with high confidence, best
+   * first (the bar is in `digest.ts`). The query runs over the whole library, so a new paper is judged
+   * against every paper, old ones included. A paper clearing the bar is always in the answer's top
+   * `candidatePool`: at most 1/(1 + 2.5²) of the fused candidates score 2.5 or more (Cantelli).
+   */
+  async digest(watches: readonly WatchedQuery[]): Promise<DigestEntry[]> {
+    const entries: DigestEntry[] = [];
+    for (const watch of watches) {
+      const answer = await this.search(watch.query, { k: this.options.candidatePool, mode: 'hybrid', filter: watch.filter });
+      const terms = analyze(watch.query);
+      const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
+      const hits: DigestHit[] = [];
+      for (const hit of answer.hits) {
+        const ordinal = this.index.ordinalOf(hit.paper.id)!;
+        const added = this.index.added(ordinal);
+        if (!isAddedAfter(added, watch.since)) continue;
+        const kept = clearsBar({ hit, added, similarity: dot(vector, this.index.vectorOf(ordinal)) }, terms, this.options);
+        if (kept) hits.push(kept);
+      }
+      entries.push({ watch, hits });
+    }
+    return entries;
   }
 
   private async answer(text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {

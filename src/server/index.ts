@@ -1,2 +1,2 @@
 export { createApp, type AppOptions } from './app.js';
-export { answerToWire, filterFromWire, paperToWire } from './wire.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';

@@ -108,6 +108,16 @@ describe('WatchStore', () => {
     expect(existsSync(join(dir, '.watches.lock'))).toBe(false);
   });
 
+  it('never writes a watch its own reader would refuse', async () => {
+    await store.add({ query: 'kept' });
+    const before = readFileSync(join(dir, WATCHES_FILE), 'utf8');
+    await expect(store.add({ query: 'x'.repeat(LIMITS.passageChars + 1) })).rejects.toThrow(
+      `not a valid watch: query must be at most ${LIMITS.passageChars} characters`,
+    );
+    await expect(store.add({ query: '' })).rejects.toThrow('not a valid watch: query must not be empty');
+    expect(readFileSync(join(dir, WATCHES_FILE), 'utf8')).toBe(before);
+  });
+
   it('writes while a build holds the index lock: the watches have a lock of their own', async () => {
     const build = acquireLock(dir, 'index');
     try {

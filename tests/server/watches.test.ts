@@ -97,7 +97,7 @@ describe('/api/watches', () => {
   it('checks the body by the contract: one line naming the field', async () => {
     await expectError(await post({}), 400, 'invalid_parameter', /^query is required and must be a string$/);
     await expectError(await post({ query: '   ' }), 400, 'invalid_parameter', /^query must not be empty$/);
-    await expectError(await post({ query: 'x'.repeat(LIMITS.queryChars + 1) }), 400, 'invalid_parameter', /^query must be at most/);
+    await expectError(await post({ query: 'x'.repeat(LIMITS.passageChars + 1) }), 400, 'invalid_parameter', /^query must be at most/);
     await expectError(
       await post({ query: 'robots', colour: 'red' }),
       400,
