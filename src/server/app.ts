@@ -14,7 +14,7 @@ import { corsFor } from './middleware/cors.js';
 import { allowedMethodsOnly } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { DOCUMENT, routes, SECURITY_SCHEMES } from './routes.js';
-import { answerToWire, filterFromWire, paperToWire } from './wire.js';
+import { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
@@ -29,7 +29,7 @@ export interface AppOptions {
    */
   allowedHosts?: string[];
   /**
-   * How many searching requests (search, similar text, similar paper, paper list) work at once
+   * How many searching requests (search, similar text, similar paper, paper list, digest) work at once
    * (default: the number of cores) and wait for a turn (default 32); beyond that, 503 `busy` at once.
    */
   admission?: Partial<AdmissionLimits>;
@@ -55,7 +55,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
   // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
-  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers])
+  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers, routes.digest])
     app.use(route.getRoutingPath(), admitted);
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
@@ -114,6 +114,11 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.openapi(routes.deleteWatch, async (c) => {
     await watches().remove(c.req.valid('param').id);
     return c.body(null, 204);
+  });
+  app.openapi(routes.digest, async (c) => {
+    const { since } = c.req.valid('query');
+    const watched = watches().list();
+    return c.json(digestToWire(await engine.digest(watchedQueries(watched, since)), watched, since), 200);
   });
 
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);

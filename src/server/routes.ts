@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  DigestQuerySchema,
+  DigestSchema,
   ErrorSchema,
   HealthSchema,
   PaperListQuerySchema,
@@ -217,6 +219,20 @@ function watchRoutes() {
       responses: {
         204: { description: 'Removed' },
         ...errorResponses('unauthorized', 'forbidden_host', 'watch_not_found', 'watches_unreadable', 'busy'),
+      },
+    }),
+    digest: createRoute({
+      operationId: 'digest',
+      method: 'get',
+      path: '/api/digest',
+      summary: 'New papers for each watch',
+      description:
+        "For each watch, the papers added since `since` (by default, since the watch was added) that match it with high confidence, best first: each stands out among the watch's matches in the whole library and is close in meaning to it (or contains every term of it). A watch with nothing new has no papers.",
+      security: tokenIfConfigured,
+      request: { query: DigestQuerySchema },
+      responses: {
+        200: json(DigestSchema, 'Every watch with its new papers'),
+        ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'watches_unreadable', 'busy', 'index_unreadable'),
       },
     }),
   };

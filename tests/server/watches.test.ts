@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Watch, WatchListSchema, WatchSchema } from '../../src/contract/schemas.js';
+import { DigestSchema, type Watch, WatchListSchema, WatchSchema, type WireDigest } from '../../src/contract/schemas.js';
 import { LIMITS } from '../../src/contract/values.js';
 import { WATCHES_FILE, WatchStore } from '../../src/index/index.js';
 import { type AppOptions, createApp } from '../../src/server/index.js';
@@ -171,5 +171,73 @@ describe('/api/watches', () => {
     expect(document.paths['/api/watches']?.post?.operationId).toBe('createWatch');
     expect(document.paths['/api/watches']?.get?.operationId).toBe('listWatches');
     expect(document.paths['/api/watches/{id}']?.delete?.operationId).toBe('deleteWatch');
+  });
+});
+
+describe('/api/digest', () => {
+  const UNITREE = 'Unitree G1';
+  const OFF_TOPIC = 'sourdough starter hydration and proofing times';
+
+  async function digest(query = ''): Promise<WireDigest> {
+    const response = await app.request(`/api/digest${query}`);
+    expect(response.status, await response.clone().text()).toBe(200);
+    return DigestSchema.parse(await response.json());
+  }
+
+  it('answers every watch, with nothing new since each was added (the index was built before)', async () => {
+    expect(await digest()).toEqual({ watches: [] });
+    const store = new WatchStore(dir);
+    const unitree = (await store.add({ query: UNITREE })).watch;
+    const offTopic = (await store.add({ query: OFF_TOPIC })).watch;
+    expect(await digest()).toEqual({
+      watches: [
+        { id: unitree.id, query: UNITREE, since: unitree.created_at, papers: [] },
+        { id: offTopic.id, query: OFF_TOPIC, since: offTopic.created_at, papers: [] },
+      ],
+    });
+  });
+
+  it('lists, since a generation or a date before the build, the papers that match well, each with why, as search results', async () => {
+    const store = new WatchStore(dir);
+    await store.add({ query: UNITREE });
+    await store.add({ query: OFF_TOPIC });
+    const answer = await digest('?since=0');
+    expect(answer.since).toBe('0');
+    const [unitree, offTopic] = answer.watches;
+    expect(unitree!.since).toBe('0');
+    expect(unitree!.papers.map((paper) => paper.title)).toEqual([
+      'ASAP: Aligning Simulation and Real-World Physics for Learning Agile Humanoid Whole-Body Skills',
+    ]);
+    const [paper] = unitree!.papers;
+    expect(paper!.matched_words).toEqual(expect.arrayContaining(['unitree', 'g1']));
+    expect(paper!.why).toMatch(
+      /^contains every term of the query; stands out among the whole library's matches \(score \d+\.\d\d, bar 2\.5\)$/,
+    );
+    expect(Date.parse(paper!.added_at)).toBeLessThan(Date.now());
+    expect(offTopic!.papers).toEqual([]);
+    expect((await digest('?since=2000-01-31')).watches.map((watch) => watch.papers.map((p) => p.id))).toEqual(
+      answer.watches.map((watch) => watch.papers.map((p) => p.id)),
+    );
+  });
+
+  it('checks since: an ISO date, a date-time with its zone, or a generation, given once', async () => {
+    const message =
+      /^since must be an ISO date \(2026-01-31\), an ISO date-time with its zone \(2026-01-31T09:00:00Z\) or a build generation number \(3\)$/;
+    for (const since of ['yesterday', '2026-13-45', '2026-01-31T09:00:00', '-1', '1.5'])
+      await expectError(await app.request(`/api/digest?since=${encodeURIComponent(since)}`), 400, 'invalid_parameter', message);
+    await expectError(await app.request('/api/digest?since=1&since=2'), 400, 'invalid_parameter', /^since must be given once$/);
+    await expectError(await app.request('/api/digest?from=1'), 400, 'invalid_parameter', /^unknown parameter "from"; accepted: since$/);
+    expect((await app.request('/api/digest?since=2026-01-31T09:00:00%2B02:00')).status).toBe(200);
+  });
+
+  it('searches, so it waits its turn with the other searching requests (503 busy when none is left)', async () => {
+    const full = await appWith({ admission: { maxWorking: 0, maxWaiting: 0 } });
+    await expectError(await full.request('/api/digest'), 503, 'busy');
+  });
+
+  it('needs the token when the server has one', async () => {
+    const guarded = await appWith({ accessToken: TOKEN });
+    await expectError(await guarded.request('/api/digest'), 401, 'unauthorized');
+    expect((await guarded.request('/api/digest', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 });

@@ -117,7 +117,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<
   if (!parsed.success)
     throw new Error(
       parsed.error.issues[0]!.message.replace(
-        /^(k|mode|format|year_min|year_max|author|venue|tag) /,
+        /^(k|mode|format|year_min|year_max|author|venue|tag|since) /,
         (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `,
       ),
     );
