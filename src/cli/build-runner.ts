@@ -11,6 +11,8 @@ export interface BuildRequest {
   replace?: boolean;
   /** Write even when the build would empty the index or drop most of it (otherwise a terminal asks). */
   allowShrink?: boolean;
+  /** Rebuild the whole index rather than apply the change. */
+  full?: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function runBuild(settings: Settings, request: BuildRequest, embedd
   const summary = await buildIndex({
     inputs: request.inputs,
     replace: request.replace,
+    full: request.full,
     outDir: settings.indexDir,
     embedder,
     confirmShrink: async (change) => request.allowShrink === true || (await confirm(`${shrinkQuestion(change)} Write it anyway?`)),
@@ -70,14 +73,19 @@ export function describe(s: BuildSummary): string {
   const vectors =
     s.embedded > 0
       ? `${s.embedded} embedded (${s.papersPerSecond.toFixed(1)} papers/s), ${s.reused} from the vector cache`
-      : `every vector from the vector cache`;
+      : s.reused > 0
+        ? `every vector from the vector cache`
+        : 'nothing to embed';
   const collisions = s.idCollisions
     ? ` ${s.idCollisions} ${s.idCollisions === 1 ? 'paper shares its id with a different paper and was' : 'papers share their id with a different paper and were'} kept under a suffixed id (-2, -3, ...).`
     : '';
   const titleOnly = s.titleOnly
     ? ` ${s.titleOnly} ${s.titleOnly === 1 ? 'paper has' : 'papers have'} no abstract and ${s.titleOnly === 1 ? 'is' : 'are'} indexed by title only.`
     : '';
-  return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${collisions}${titleOnly}${s.written ? ` Index written (${s.manifest.model.dimensions}-dim vectors).` : ''}`;
+  const written = s.written
+    ? ` Generation ${s.manifest.generation} written (${s.incremental ? 'the change applied to the previous one' : 'the whole index built'}, ${s.manifest.model.dimensions}-dim vectors).`
+    : '';
+  return `Done in ${s.seconds.toFixed(1)} s: ${changed} (${read}); ${vectors}.${collisions}${titleOnly}${written}`;
 }
 
 interface Reporter {

@@ -36,7 +36,7 @@ export function formatDigest(digest: WireDigest, width = 100): string {
   if (digest.watches.length === 0) return 'No watches: add one with: npx paper-search watch add "<query>"';
   const count = digest.watches.reduce((sum, watch) => sum + watch.papers.length, 0);
   const lines = [
-    `${count === 0 ? 'Nothing new' : `${count} new ${count === 1 ? 'paper' : 'papers'}`} for ${digest.watches.length} ${digest.watches.length === 1 ? 'watch' : 'watches'}${digest.since ? ` since ${sinceLabel(digest.since)}` : ''}`,
+    `${count === 0 ? 'Nothing new' : `${count} new ${count === 1 ? 'paper' : 'papers'}`} for ${digest.watches.length} ${digest.watches.length === 1 ? 'watch' : 'watches'}${digest.since ? ` since ${sinceLabel(digest.since)}` : ''} (the index is at generation ${digest.generation})`,
   ];
   for (const watch of digest.watches) {
     const news = `${watch.papers.length === 0 ? 'nothing' : watch.papers.length} new since ${sinceLabel(watch.since)}`;

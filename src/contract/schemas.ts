@@ -177,6 +177,9 @@ export const SearchAnswerSchema = z
     mode: z.enum(MODES),
     took_ms: z.number(),
     confidence: z.enum(CONFIDENCE_LEVELS).openapi({ description: 'low when the corpus probably does not cover the query' }),
+    generation: z.number().int().openapi({
+      description: 'The generation of the index that answered (the whole answer comes from it, also while a new one is loaded)',
+    }),
     results: z.array(ResultSchema),
   })
   .openapi('SearchAnswer');
@@ -212,14 +215,19 @@ export const PaperListSchema = z
 
 export const HealthSchema = z
   .object({
-    status: z
-      .enum(['ok', 'unreadable'])
-      .openapi({ description: 'unreadable once a data file of the index changed under the server; until a restart' }),
+    status: z.enum(['ok', 'unreadable']).openapi({
+      description:
+        'unreadable once a data file of the served generation changed under the server; until a restart or a new generation is loaded',
+    }),
     message: z.string().optional().openapi({ description: 'With unreadable: which file, in one line' }),
     papers: z.number().int(),
     model: z.string(),
     precision: z.string(),
-    built_at: z.string().openapi({ description: 'ISO time the index was built' }),
+    built_at: z.string().openapi({ description: 'ISO time the served generation of the index was built' }),
+    generation: z
+      .number()
+      .int()
+      .openapi({ description: 'Which build of the index folder is served: 1 for the first, one more for each build that changed it' }),
     sources: z
       .array(
         z.object({
@@ -320,6 +328,10 @@ const DigestResultSchema = z
 export const DigestSchema = z
   .object({
     since: z.string().optional().openapi({ description: 'The since asked for; absent when each watch counts from its own creation' }),
+    generation: z
+      .number()
+      .int()
+      .openapi({ description: 'The generation of the index the digest came from: a later digest since it lists only newer papers' }),
     watches: z
       .array(
         z.object({

@@ -58,6 +58,7 @@ export interface BuildSummary {
   idCollisions: number;
   skipped: number;
   embedded: number;
+  /** Papers whose vectors came from the vector cache (an incremental build leaves unchanged papers alone). */
   reused: number;
   seconds: number;
   /** Embedding throughput (papers embedded per second of embedding time); 0 when nothing was embedded. */
@@ -180,14 +181,21 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
   const { inputs, corpus, change, shrinks, previous } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
-  const summaryOf = (written: boolean, manifest: Manifest, embedded: number, embedSeconds: number, incremental: boolean): BuildSummary => ({
+  const summaryOf = (
+    written: boolean,
+    manifest: Manifest,
+    embedded: number,
+    reused: number,
+    embedSeconds: number,
+    incremental: boolean,
+  ): BuildSummary => ({
     recordsRead: corpus.recordsRead,
     papers: corpus.papers.length,
     duplicatesMerged: corpus.duplicatesMerged,
     idCollisions: corpus.idCollisions,
     skipped: corpus.skipped.length,
     embedded,
-    reused: corpus.papers.length - embedded,
+    reused,
     seconds: (performance.now() - started) / 1000,
     papersPerSecond: embedded > 0 ? embedded / embedSeconds : 0,
     change,
@@ -207,7 +215,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     sameInputs(previous, rememberedForm(outDir, inputs))
   ) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
-    return summaryOf(false, previous, 0, 0, false);
+    return summaryOf(false, previous, 0, 0, 0, false);
   }
   if (shrinks && !(await options.confirmShrink?.(change))) throw new ShrinkRefusedError(change, outDir);
   if (previous && !builtWith(previous, model)) {
@@ -272,7 +280,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
         added: toAdd.map((p) => p.added),
       })
     : updateIndex(outDir, previous!, meta, { added: toAdd, removed });
-  return summaryOf(true, manifest, uncached.length, embedSeconds, reason === undefined);
+  return summaryOf(true, manifest, uncached.length, incoming.length - uncached.length, embedSeconds, reason === undefined);
 }
 
 /**

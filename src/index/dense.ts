@@ -64,11 +64,6 @@ export class DenseIndex {
     return this.graph.getCurrentCount();
   }
 
-  /** The unit vector the graph holds for a paper (hnswlib keeps every vector in memory with the graph). */
-  vectorOf(ordinal: number): Float32Array {
-    return Float32Array.from(this.graph.getPoint(ordinal));
-  }
-
   /**
    * The `k` nearest papers, best first, leaving out `exclude` (a query paper itself); with `allow`,
    * only papers it accepts (hnswlib's filtered traversal, which keeps walking past rejected ones).

@@ -19,10 +19,10 @@ export type HnswParams = z.infer<typeof HnswParamsSchema>;
 export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction: 200, efSearch: 128 };
 
 /** The only names a data file has: a plain name inside the index folder, never a path out of it. */
-export const DATA_FILE = /^(hnsw|deletions|papers|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json)$/;
+export const DATA_FILE = /^(hnsw|deletions|papers|vectors|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
 
 /** Data files of earlier formats, removed by the next build. */
-export const FORMER_DATA_FILE = /^(ids|vectors)-[a-z0-9-]+\.(json|f32)$/;
+export const FORMER_DATA_FILE = /^ids-[a-z0-9-]+\.json$/;
 
 const FileEntrySchema = z.object({
   name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'),
@@ -32,14 +32,15 @@ const FileEntrySchema = z.object({
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
 /**
- * The papers one build added, ordinals [base, base + count): their records, their table (ids,
- * offsets, record hashes, when each was added) and their BM25 postings. Written once, shared by
+ * The papers one build added, ordinals [base, base + count): their records, their unit vectors,
+ * their table (ids, offsets, record hashes, when each was added) and their BM25 postings. Written once, shared by
  * every later generation until a merge or a full build replaces it.
  */
 const SegmentSchema = z.object({
   base: z.number().int().nonnegative(),
   count: z.number().int().nonnegative(),
   papers: FileEntrySchema,
+  vectors: FileEntrySchema,
   table: FileEntrySchema,
   lexical: FileEntrySchema,
 });
@@ -108,7 +109,10 @@ export function readManifest(dir: string): Manifest {
 
 /** Every data file a manifest refers to. */
 export function dataFiles(manifest: Manifest): FileEntry[] {
-  return [...Object.values(manifest.files), ...manifest.segments.flatMap(({ papers, table, lexical }) => [papers, table, lexical])];
+  return [
+    ...Object.values(manifest.files),
+    ...manifest.segments.flatMap(({ papers, vectors, table, lexical }) => [papers, vectors, table, lexical]),
+  ];
 }
 
 /** The manifest of the index in `dir`, or undefined when there is none or it is unusable. */

@@ -18,13 +18,19 @@ export class IndexUnreadableError extends Error {
   }
 }
 
-/** A segment as a loaded index holds it: its records file open, its table in typed arrays. */
+/** An open data file of a loaded index, named for the error that reports it damaged. */
+interface OpenFile {
+  fd: number;
+  dir: string;
+  name: string;
+}
+
+/** A segment as a loaded index holds it: its records and vectors files open, its table in typed arrays. */
 interface LoadedSegment {
   base: number;
   count: number;
-  fd: number;
-  dir: string;
-  fileName: string;
+  papers: OpenFile;
+  vectors: OpenFile;
   ids: string[];
   lineStarts: Float64Array;
   addedAt: Float64Array;
@@ -33,8 +39,8 @@ interface LoadedSegment {
 
 /**
  * A loaded generation of an index, checked against the manifest that describes it. In memory: the
- * HNSW graph (which holds every vector), the BM25 postings, the ids and when each paper was added.
- * Paper records are read from their files on demand (the OS page cache keeps hot ones), which is
+ * HNSW graph, the BM25 postings, the ids and when each paper was added. Paper records and stored
+ * vectors are read from their files on demand (the OS page cache keeps hot ones), which is
  * what keeps a large library's server small; the files stay open, so a later build that deletes
  * them does not break reads. Ordinals of deleted papers are skipped everywhere.
  */
@@ -86,16 +92,16 @@ export class PaperIndex {
     const i = ordinal - segment.base;
     const start = segment.lineStarts[i]!;
     const bytes = Buffer.alloc(segment.lineStarts[i + 1]! - start - 1);
-    readExactly(segment, bytes, start);
+    readExactly(segment.papers, bytes, start);
     let paper: Paper;
     try {
       paper = JSON.parse(bytes.toString('utf8')) as Paper;
     } catch {
-      throw new IndexUnreadableError(segment.dir, segment.fileName);
+      throw new IndexUnreadableError(segment.papers.dir, segment.papers.name);
     }
     // Records are checked by size at load, not hashed (gigabytes at a million papers): a record
     // that is not the one the table names means the file was changed under us.
-    if (paper.id !== segment.ids[i]) throw new IndexUnreadableError(segment.dir, segment.fileName);
+    if (paper.id !== segment.ids[i]) throw new IndexUnreadableError(segment.papers.dir, segment.papers.name);
     return paper;
   }
 
@@ -112,7 +118,10 @@ export class PaperIndex {
 
   /** The paper's stored unit vector. */
   vectorOf(ordinal: number): Float32Array {
-    return this.graph.vectorOf(ordinal);
+    const segment = this.segmentOf(ordinal);
+    const vector = new Float32Array(this.manifest.model.dimensions);
+    readExactly(segment.vectors, new Uint8Array(vector.buffer), (ordinal - segment.base) * vector.byteLength);
+    return vector;
   }
 
   /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */
@@ -120,9 +129,12 @@ export class PaperIndex {
     return this.graph.nearest(vector, k, exclude, allow);
   }
 
-  /** Closes the record files; the index cannot be read afterwards (the graph's memory goes with the object). */
+  /** Closes the record and vector files; the index cannot be read afterwards (the graph's memory goes with the object). */
   close(): void {
-    for (const segment of this.segments) closeSync(segment.fd);
+    for (const segment of this.segments) {
+      closeSync(segment.papers.fd);
+      closeSync(segment.vectors.fd);
+    }
   }
 
   private segmentOf(ordinal: number): LoadedSegment {
@@ -143,8 +155,8 @@ export class PaperIndex {
 
 /**
  * Loads and verifies a generation; any mismatch with its manifest is an IndexError with a one-line
- * reason. Everything held in memory is checked against its sha256; paper records (read on demand,
- * the largest files) are checked by size here and by id when read.
+ * reason. Everything held in memory is checked against its sha256; paper records and vectors (read
+ * on demand, the largest files) are checked by size here, and records by id when read.
  */
 export async function loadIndex(dir: string, manifest: Manifest = readManifest(dir)): Promise<PaperIndex> {
   const { files, paperCount, model, ordinalLimit } = manifest;
@@ -186,16 +198,21 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
         throw new IndexError(`index in ${dir} is damaged: ${what}; rebuild it`);
       }
       checkedPath(dir, segment.papers);
+      checkedPath(dir, segment.vectors);
       if (table.lineStarts[segment.count] !== segment.papers.bytes)
         throw inconsistent(`${segment.table.name} does not match ${segment.papers.name}`);
-      const fd = openSync(join(dir, segment.papers.name), 'r');
-      opened.push(fd);
+      if (segment.vectors.bytes !== segment.count * model.dimensions * 4)
+        throw inconsistent(`${segment.vectors.name} holds ${segment.vectors.bytes / (model.dimensions * 4)} vectors`);
+      const open = (name: string): OpenFile => {
+        const fd = openSync(join(dir, name), 'r');
+        opened.push(fd);
+        return { fd, dir, name };
+      };
       segments.push({
         base: segment.base,
         count: segment.count,
-        fd,
-        dir,
-        fileName: segment.papers.name,
+        papers: open(segment.papers.name),
+        vectors: open(segment.vectors.name),
         ids: table.ids,
         lineStarts: Float64Array.from(table.lineStarts),
         addedAt: Float64Array.from(table.addedAt),
@@ -215,10 +232,10 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
  * Fills `buffer` from `position`, or throws IndexUnreadableError: a file truncated after loading
  * reads short, and a half-filled buffer would be served as zeros (or, unzeroed, as stale memory).
  */
-function readExactly(segment: LoadedSegment, buffer: Uint8Array, position: number): void {
+function readExactly(file: OpenFile, buffer: Uint8Array, position: number): void {
   for (let filled = 0; filled < buffer.length; ) {
-    const read = readSync(segment.fd, buffer, filled, buffer.length - filled, position + filled);
-    if (read === 0) throw new IndexUnreadableError(segment.dir, segment.fileName);
+    const read = readSync(file.fd, buffer, filled, buffer.length - filled, position + filled);
+    if (read === 0) throw new IndexUnreadableError(file.dir, file.name);
     filled += read;
   }
 }

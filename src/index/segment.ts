@@ -14,11 +14,12 @@ export interface PaperAdded {
   generation: number;
 }
 
-/** One paper as a segment stores it: its record line (JSON, no newline), the record's hash, and when it was added. */
+/** One paper as a segment stores it: its record line (JSON, no newline), the record's hash, its unit vector, and when it was added. */
 export interface SegmentRow {
   id: string;
   line: string;
   hash: string;
+  vector: Float32Array;
   added: PaperAdded;
 }
 
@@ -40,14 +41,15 @@ export function recordHash(line: string): string {
   return sha256(line).slice(0, 32);
 }
 
-export function rowOf(paper: Paper, added: PaperAdded): SegmentRow {
+export function rowOf(paper: Paper, vector: Float32Array, added: PaperAdded): SegmentRow {
   const line = JSON.stringify(paper);
-  return { id: paper.id, line, hash: recordHash(line), added };
+  return { id: paper.id, line, hash: recordHash(line), vector, added };
 }
 
 /**
- * Writes a segment (records, table, postings) for ordinals [base, base + rows.length); an undefined
- * row is a deleted paper whose ordinal the segment keeps empty. Files are flushed; the caller commits.
+ * Writes a segment (records, vectors, table, postings) for ordinals [base, base + rows.length); an
+ * undefined row is a deleted paper whose ordinal the segment keeps empty (no record, a zero vector).
+ * Files are flushed; the caller commits.
  */
 export function writeSegment(
   dir: string,
@@ -55,7 +57,12 @@ export function writeSegment(
   base: number,
   rows: ReadonlyArray<SegmentRow | undefined>,
   postings: Postings,
+  dimensions: number,
 ): Segment {
+  const vectors = new Float32Array(rows.length * dimensions);
+  rows.forEach((row, i) => {
+    if (row) vectors.set(row.vector, i * dimensions);
+  });
   const table: SegmentTable = { ids: [], hashes: [], addedAt: [], addedIn: [], lineStarts: [0] };
   const lines: string[] = [];
   let offset = 0;
@@ -71,24 +78,39 @@ export function writeSegment(
     table.lineStarts.push(offset);
   }
   const entry = (file: string, digest: FileDigest): FileEntry => ({ name: file, ...digest });
-  const files = { papers: `papers-${name}.jsonl`, table: `table-${name}.json`, lexical: `lexical-${name}.bin` };
+  const files = {
+    papers: `papers-${name}.jsonl`,
+    vectors: `vectors-${name}.f32`,
+    table: `table-${name}.json`,
+    lexical: `lexical-${name}.bin`,
+  };
   return {
     base,
     count: rows.length,
     papers: entry(files.papers, writeFileDurably(join(dir, files.papers), lines)),
+    vectors: entry(files.vectors, writeFileDurably(join(dir, files.vectors), [new Uint8Array(vectors.buffer)])),
     table: entry(files.table, writeFileDurably(join(dir, files.table), [JSON.stringify(table)])),
     lexical: entry(files.lexical, writeFileDurably(join(dir, files.lexical), [postings.serialize()])),
   };
 }
 
-/** A new segment of papers: their postings are built here. */
-export function writeNewSegment(dir: string, name: string, base: number, papers: readonly Paper[], added: readonly PaperAdded[]): Segment {
+/** A new segment of papers with their vectors: their postings are built here. */
+export function writeNewSegment(
+  dir: string,
+  name: string,
+  base: number,
+  papers: readonly Paper[],
+  vectors: readonly Float32Array[],
+  added: readonly PaperAdded[],
+  dimensions: number,
+): Segment {
   return writeSegment(
     dir,
     name,
     base,
-    papers.map((paper, i) => rowOf(paper, added[i]!)),
+    papers.map((paper, i) => rowOf(paper, vectors[i]!, added[i]!)),
     Postings.build(papers, base),
+    dimensions,
   );
 }
 
@@ -105,19 +127,27 @@ export function parseTable(bytes: Buffer, count: number): SegmentTable {
  * Combines neighbouring segments into one, leaving out deleted papers' records and postings (their
  * ordinals stay, empty). Reads only these segments: the cost is theirs, not the library's.
  */
-export function mergeSegments(dir: string, name: string, segments: readonly Segment[], deletions: Deletions): Segment {
+export function mergeSegments(dir: string, name: string, segments: readonly Segment[], deletions: Deletions, dimensions: number): Segment {
   const rows: Array<SegmentRow | undefined> = [];
   const postings: Postings[] = [];
   for (const segment of segments) {
     const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
     const records = readFileSync(join(dir, segment.papers.name));
+    const bytes = readFileSync(join(dir, segment.vectors.name));
+    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
     for (let i = 0; i < segment.count; i++) {
       if (deletions.has(segment.base + i) || table.ids[i] === '') {
         rows.push(undefined);
         continue;
       }
       const line = records.toString('utf8', table.lineStarts[i]!, table.lineStarts[i + 1]! - 1);
-      rows.push({ id: table.ids[i]!, line, hash: table.hashes[i]!, added: { at: table.addedAt[i]!, generation: table.addedIn[i]! } });
+      rows.push({
+        id: table.ids[i]!,
+        line,
+        hash: table.hashes[i]!,
+        vector: vectors.subarray(i * dimensions, (i + 1) * dimensions),
+        added: { at: table.addedAt[i]!, generation: table.addedIn[i]! },
+      });
     }
     postings.push(Postings.deserialize(readFileSync(join(dir, segment.lexical.name))));
   }
@@ -127,6 +157,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     segments[0]!.base,
     rows,
     Postings.merge(postings, (ordinal) => deletions.has(ordinal)),
+    dimensions,
   );
 }
 

@@ -65,7 +65,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     papers.map((_, i) => added?.[i]),
     generation,
   );
-  const segments = papers.length === 0 ? [] : [writeNewSegment(dir, name, 0, papers, when)];
+  const segments = papers.length === 0 ? [] : [writeNewSegment(dir, name, 0, papers, vectors, when, meta.model.dimensions)];
   const hnswName = `hnsw-${name}.bin`;
   writeHnsw(
     join(dir, hnswName),
@@ -105,17 +105,23 @@ export function updateIndex(dir: string, previous: Manifest, meta: GenerationMet
         name,
         base,
         change.added.map((p) => p.paper),
+        change.added.map((p) => p.vector),
         stamps(
           change.added.map((p) => p.added),
           generation,
         ),
+        meta.model.dimensions,
       ),
     );
   const live = (segment: Segment) => segment.count - deletions.countIn(segment.base, segment.base + segment.count);
   segments = segments.filter((segment) => live(segment) > 0);
   const runs = segmentsToMerge(segments.map(live));
   for (const [first, last] of runs.reverse())
-    segments.splice(first, last - first + 1, mergeSegments(dir, `${name}-m${first}`, segments.slice(first, last + 1), deletions));
+    segments.splice(
+      first,
+      last - first + 1,
+      mergeSegments(dir, `${name}-m${first}`, segments.slice(first, last + 1), deletions, meta.model.dimensions),
+    );
 
   const hnswName = `hnsw-${name}.bin`;
   updateHnsw(join(dir, previous.files.hnsw.name), join(dir, hnswName), meta.model.dimensions, {

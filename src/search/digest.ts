@@ -39,6 +39,13 @@ export interface DigestEntry {
   hits: DigestHit[];
 }
 
+export interface Digest {
+  /** The generation of the index every entry came from: a later digest `since` it lists only newer papers. */
+  generation: number;
+  /** One per watch, in the order given. */
+  entries: DigestEntry[];
+}
+
 export interface DigestOptions {
   /**
    * The fused hybrid score, over the whole library, a new paper needs: how far it stands out from

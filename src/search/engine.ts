@@ -5,7 +5,7 @@ import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
-import { clearsBar, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
+import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query } from './modes/index.js';
@@ -36,6 +36,8 @@ export interface Answer {
   query: string;
   mode: Mode;
   confidence: Confidence;
+  /** The generation of the index the whole answer came from. */
+  generation: number;
   hits: Hit[];
   elapsedMs: number;
 }
@@ -46,6 +48,8 @@ export interface Description {
   model: string;
   precision: string;
   builtAt: string;
+  /** Which build of the index folder is served (one more per build that changed it). */
+  generation: number;
   /** Papers by the file each was first read from (file names only). */
   sources: Array<{ source: string; papers: number }>;
 }
@@ -54,6 +58,17 @@ export class PaperNotFoundError extends Error {
   constructor(readonly id: string) {
     super(`no paper with id "${id}"`);
   }
+}
+
+/** One generation of the index as the engine serves it, with what is derived from it. */
+interface Served {
+  index: SearchableIndex;
+  context: ModeContext;
+  filters: FilterIndex;
+  snippets: Snippets;
+  /** Requests running on this generation; it is closed when retired and none is left. */
+  inFlight: number;
+  retired: boolean;
 }
 
 /** The index was built with another model than the one given to search it. */
@@ -72,25 +87,34 @@ export class ModelMismatchError extends Error {}
 export class SearchEngine {
   readonly options: SearchOptions;
   private readonly queryVectors: LRUCache<string, Float32Array>;
-  private readonly snippets: Snippets;
-  private readonly context: ModeContext;
-  private readonly filters: FilterIndex;
+  private served: Served;
 
   constructor(
-    readonly index: SearchableIndex,
+    index: SearchableIndex,
     readonly encoder: Encoder,
     options: Partial<SearchOptions> = {},
   ) {
     this.options = { ...DEFAULT_SEARCH, ...options };
-    if (!builtWith(index.manifest, encoder.info)) {
-      throw new ModelMismatchError(
-        `the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(encoder.info)}; search it with that model, or rebuild the index`,
-      );
-    }
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
-    this.snippets = new Snippets((term) => index.lexical.idf(term));
-    this.context = { index, options: this.options, queryVector: (query) => this.queryVector(query) };
-    this.filters = new FilterIndex(index);
+    this.served = this.serve(index);
+  }
+
+  /** The index requests that start now are answered from. */
+  get index(): SearchableIndex {
+    return this.served.index;
+  }
+
+  /**
+   * Switches to another generation of the index: requests that start afterwards use it, requests in
+   * flight finish on the one they started on, which is then closed (its memory released). Refused
+   * (ModelMismatchError) when the index was built with another model than this engine's.
+   */
+  replaceIndex(index: SearchableIndex): void {
+    const next = this.serve(index);
+    const previous = this.served;
+    this.served = next;
+    previous.retired = true;
+    if (previous.inFlight === 0) previous.index.close();
   }
 
   describe(): Description {
@@ -101,22 +125,25 @@ export class SearchEngine {
       model: manifest.model.name,
       precision: manifest.model.precision,
       builtAt: manifest.builtAt,
+      generation: manifest.generation,
       sources,
     };
   }
 
   /** A page of the papers a filter keeps, newest first, then by title; `total` counts them all. */
   listPapers(request: { filter?: PaperFilter; offset: number; limit: number }): { total: number; papers: Paper[] } {
-    const ordinals = this.filters.listed(request.filter);
+    const { index, filters } = this.served;
+    const ordinals = filters.listed(request.filter);
     return {
       total: ordinals.length,
-      papers: ordinals.slice(request.offset, request.offset + request.limit).map((ordinal) => this.index.paper(ordinal)),
+      papers: ordinals.slice(request.offset, request.offset + request.limit).map((ordinal) => index.paper(ordinal)),
     };
   }
 
   paper(id: string): Paper | undefined {
-    const ordinal = this.index.ordinalOf(id);
-    return ordinal === undefined ? undefined : this.index.paper(ordinal);
+    const { index } = this.served;
+    const ordinal = index.ordinalOf(id);
+    return ordinal === undefined ? undefined : index.paper(ordinal);
   }
 
   /**
@@ -124,65 +151,109 @@ export class SearchEngine {
    * whole, passage by passage). The mix of signals adapts to the text's length, so one method serves all.
    */
   search(text: string, request: SearchRequest = {}): Promise<Answer> {
-    return this.answer(text, undefined, request, text);
+    return this.whileServing((served) => this.answer(served, text, undefined, request, text));
   }
 
   /** Papers similar to one in the index, never including itself (always hybrid). */
   similarToPaper(id: string, request: Omit<SearchRequest, 'mode'> = {}): Promise<Answer> {
-    const ordinal = this.index.ordinalOf(id);
-    if (ordinal === undefined) throw new PaperNotFoundError(id);
-    return this.answer(embeddingText(this.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
+    return this.whileServing((served) => {
+      const ordinal = served.index.ordinalOf(id);
+      if (ordinal === undefined) throw new PaperNotFoundError(id);
+      return this.answer(served, embeddingText(served.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
+    });
   }
 
   /**
    * For each watch, the papers added since its `since` that match it with high confidence, best
-   * first (the bar is in `digest.ts`). The query runs over the whole library, so a new paper is judged
-   * against every paper, old ones included. A paper clearing the bar is always in the answer's top
-   * `candidatePool`: at most 1/(1 + 2.5²) of the fused candidates score 2.5 or more (Cantelli).
+   * first (the bar is in `digest.ts`), all from one generation of the index. The query runs over the
+   * whole library, so a new paper is judged against every paper, old ones included. A paper clearing
+   * the bar is always in the answer's top `candidatePool`: at most 1/(1 + 2.5²) of the fused
+   * candidates score 2.5 or more (Cantelli's inequality).
    */
-  async digest(watches: readonly WatchedQuery[]): Promise<DigestEntry[]> {
-    const entries: DigestEntry[] = [];
-    for (const watch of watches) {
-      const answer = await this.search(watch.query, { k: this.options.candidatePool, mode: 'hybrid', filter: watch.filter });
-      const terms = analyze(watch.query);
-      const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
-      const hits: DigestHit[] = [];
-      for (const hit of answer.hits) {
-        const ordinal = this.index.ordinalOf(hit.paper.id)!;
-        const added = this.index.added(ordinal);
-        if (!isAddedAfter(added, watch.since)) continue;
-        const kept = clearsBar({ hit, added, similarity: dot(vector, this.index.vectorOf(ordinal)) }, terms, this.options);
-        if (kept) hits.push(kept);
+  digest(watches: readonly WatchedQuery[]): Promise<Digest> {
+    return this.whileServing(async (served) => {
+      const { index } = served;
+      const entries: DigestEntry[] = [];
+      for (const watch of watches) {
+        const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
+        const answer = await this.answer(served, watch.query, undefined, request, watch.query);
+        const terms = analyze(watch.query);
+        const vector = await this.queryVector(index, { text: watch.query, termCount: terms.length });
+        const hits: DigestHit[] = [];
+        for (const hit of answer.hits) {
+          const ordinal = index.ordinalOf(hit.paper.id)!;
+          const added = index.added(ordinal);
+          if (!isAddedAfter(added, watch.since)) continue;
+          const kept = clearsBar({ hit, added, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+          if (kept) hits.push(kept);
+        }
+        entries.push({ watch, hits });
       }
-      entries.push({ watch, hits });
-    }
-    return entries;
+      return { generation: index.manifest.generation, entries };
+    });
   }
 
-  private async answer(text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
+  /** Runs `work` on the current generation, which stays open until every such run has finished. */
+  private async whileServing<T>(work: (served: Served) => Promise<T>): Promise<T> {
+    const served = this.served;
+    served.inFlight++;
+    try {
+      return await work(served);
+    } finally {
+      served.inFlight--;
+      if (served.retired && served.inFlight === 0) served.index.close();
+    }
+  }
+
+  private serve(index: SearchableIndex): Served {
+    if (!builtWith(index.manifest, this.encoder.info)) {
+      throw new ModelMismatchError(
+        `the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(this.encoder.info)}; search it with that model, or rebuild the index`,
+      );
+    }
+    const context: ModeContext = { index, options: this.options, queryVector: (query) => this.queryVector(index, query) };
+    return {
+      index,
+      context,
+      filters: new FilterIndex(index),
+      snippets: new Snippets((term) => index.lexical.idf(term)),
+      inFlight: 0,
+      retired: false,
+    };
+  }
+
+  private async answer(served: Served, text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
+    const { index, filters, snippets, context } = served;
     const started = performance.now();
     const k = request.k ?? RESULT_COUNT.default;
     const mode = request.mode ?? DEFAULT_MODE;
     const terms = analyze(text);
     const query: Query = { text, termCount: terms.length, self };
-    const allowed = this.filters.allowed(request.filter);
-    const ranking = await RANKERS[mode](allowed ? { ...this.context, allowed } : this.context, query, k);
+    const allowed = filters.allowed(request.filter);
+    const ranking = await RANKERS[mode](allowed ? { ...context, allowed } : context, query, k);
     const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
     const queryTerms = new Set(terms);
     const hits = ranking.hits.map(({ ordinal, score }): Hit => {
-      const paper = this.index.paper(ordinal);
+      const paper = index.paper(ordinal);
       return {
         paper,
         score,
-        snippet: this.snippets.best(paper.abstract, queryTerms),
-        matchedWords: this.snippets.matchedWords(paper, queryTerms),
+        snippet: snippets.best(paper.abstract, queryTerms),
+        matchedWords: snippets.matchedWords(paper, queryTerms),
       };
     });
-    return { query: label, mode, confidence: confident ? 'high' : 'low', hits, elapsedMs: performance.now() - started };
+    return {
+      query: label,
+      mode,
+      confidence: confident ? 'high' : 'low',
+      generation: index.manifest.generation,
+      hits,
+      elapsedMs: performance.now() - started,
+    };
   }
 
-  private async queryVector(query: Query): Promise<Float32Array> {
-    if (query.self !== undefined) return this.index.vectorOf(query.self);
+  private async queryVector(index: SearchableIndex, query: Query): Promise<Float32Array> {
+    if (query.self !== undefined) return index.vectorOf(query.self);
     const cached = this.queryVectors.get(query.text);
     if (cached) return cached;
     const vector = await this.encoder.embedLong(query.text);

@@ -10,4 +10,12 @@ export {
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
 export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';
 export { foldForMatch, type PaperFilter } from './filter.js';
-export { DEFAULT_DIGEST, type DigestEntry, type DigestHit, type DigestOptions, type Since, type WatchedQuery } from './digest.js';
+export {
+  DEFAULT_DIGEST,
+  type Digest,
+  type DigestEntry,
+  type DigestHit,
+  type DigestOptions,
+  type Since,
+  type WatchedQuery,
+} from './digest.js';

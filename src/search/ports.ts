@@ -42,5 +42,7 @@ export interface LexicalRetriever {
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
 export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
+  /** Releases the index's files once nothing reads it any more. */
+  close(): void;
   readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource' | 'generation'>;
 }

@@ -59,7 +59,8 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     app.use(route.getRoutingPath(), admitted);
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
-  let unreadable: string | undefined;
+  // A data file that changed under the server makes its generation unreadable; a newer generation, loaded live, is not.
+  let unreadable: { message: string; generation: number } | undefined;
 
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
@@ -95,11 +96,11 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   });
 
   app.openapi(routes.health, (c) => {
-    const { papers, model, precision, builtAt, sources } = engine.describe();
-    const served = { papers, model, precision, built_at: builtAt, sources };
-    return unreadable === undefined
+    const { papers, model, precision, builtAt, generation, sources } = engine.describe();
+    const served = { papers, model, precision, built_at: builtAt, generation, sources };
+    return unreadable?.generation !== generation
       ? c.json({ status: 'ok' as const, ...served }, 200)
-      : c.json({ status: 'unreadable' as const, message: unreadable, ...served }, 503);
+      : c.json({ status: 'unreadable' as const, message: unreadable.message, ...served }, 503);
   });
 
   const watches = (): WatchStore => {
@@ -129,8 +130,9 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.notFound(answerNotFound);
   app.onError((error, c) => {
-    if (error instanceof IndexUnreadableError && unreadable === undefined) {
-      unreadable = error.message;
+    const { generation } = engine.describe();
+    if (error instanceof IndexUnreadableError && unreadable?.generation !== generation) {
+      unreadable = { message: error.message, generation };
       console.error(`error: ${error.message}`);
     }
     return answerError(error, c);

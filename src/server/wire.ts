@@ -1,6 +1,6 @@
 import type { Watch, WireAnswer, WireDigest, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
-import type { Answer, DigestEntry, PaperFilter, Since, WatchedQuery } from '../search/index.js';
+import type { Answer, Digest, PaperFilter, Since, WatchedQuery } from '../search/index.js';
 
 /** The JSON form of an answer, shared by the API and the CLI's --json. */
 export function answerToWire(answer: Answer): WireAnswer {
@@ -9,6 +9,7 @@ export function answerToWire(answer: Answer): WireAnswer {
     mode: answer.mode,
     took_ms: round(answer.elapsedMs, 2),
     confidence: answer.confidence,
+    generation: answer.generation,
     results: answer.hits.map(hitToWire),
   };
 }
@@ -59,11 +60,15 @@ export function watchedQueries(watches: readonly Watch[], since: string | undefi
   }));
 }
 
-/** The JSON form of a digest, shared by the API and the CLI's --json; `since` as asked (absent: each watch's creation). */
-export function digestToWire(entries: readonly DigestEntry[], watches: readonly Watch[], since: string | undefined): WireDigest {
+/**
+ * The JSON form of a digest of `watches` (its entries are theirs, in order), shared by the API and the
+ * CLI's --json; `since` as asked (absent: each watch counts from its creation).
+ */
+export function digestToWire(digest: Digest, watches: readonly Watch[], since: string | undefined): WireDigest {
   return {
     ...(since !== undefined ? { since } : {}),
-    watches: entries.map((entry, i) => ({
+    generation: digest.generation,
+    watches: digest.entries.map((entry, i) => ({
       id: entry.watch.id,
       query: entry.watch.query,
       since: since ?? watches[i]!.created_at,

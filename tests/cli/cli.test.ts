@@ -28,7 +28,7 @@ function numberedResults(stdout: string) {
 }
 
 function expectAnswerShape(answer: SearchAnswer): void {
-  expect(Object.keys(answer).sort()).toEqual(['confidence', 'mode', 'query', 'results', 'took_ms']);
+  expect(Object.keys(answer).sort()).toEqual(['confidence', 'generation', 'mode', 'query', 'results', 'took_ms']);
   expect(typeof answer.took_ms).toBe('number');
   expect(['high', 'low']).toContain(answer.confidence);
   for (const result of answer.results) {

@@ -35,7 +35,7 @@ describe('paper-search digest', () => {
     const run = digest();
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
-      'Nothing new for 2 watches',
+      'Nothing new for 2 watches (the index is at generation 1)',
       '',
       `${unitree.id}  "Unitree G1": nothing new since ${unitree.created_at}`,
       '',
@@ -48,7 +48,7 @@ describe('paper-search digest', () => {
     const run = digest('--since', '0');
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe('1 new paper for 2 watches since generation 0');
+    expect(lines[0]).toBe('1 new paper for 2 watches since generation 0 (the index is at generation 1)');
     expect(lines[2]).toMatch(/^[0-9a-f]{8} {2}"Unitree G1": 1 new since generation 0$/);
     expect(lines[3]).toBe('');
     expect(lines[4]).toMatch(new RegExp(`^ 1\\. \\[\\d+\\.\\d{3}\\] ${ASAP.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));

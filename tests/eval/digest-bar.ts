@@ -47,7 +47,7 @@ export async function measureBar(
   const empty = (): BarCounts => ({ watches: 0, listed: 0, grade2: 0, grade1: 0, relevant2: 0, withPapers: 0 });
   const byKind: Record<string, BarCounts> = Object.fromEntries(['all', ...QUERY_KINDS].map((kind) => [kind, empty()]));
 
-  const entries = await engine.digest(collection.queries.map((query) => ({ id: query.id, query: query.text, since })));
+  const { entries } = await engine.digest(collection.queries.map((query) => ({ id: query.id, query: query.text, since })));
   entries.forEach((entry, i) => {
     const { kind, judgments } = collection.queries[i]!;
     for (const counts of [byKind.all!, byKind[kind]!]) {
@@ -61,7 +61,7 @@ export async function measureBar(
   });
 
   const offTopic = empty();
-  for (const entry of await engine.digest(collection.offTopic.map((text, i) => ({ id: `off-topic-${i}`, query: text, since })))) {
+  for (const entry of (await engine.digest(collection.offTopic.map((text, i) => ({ id: `off-topic-${i}`, query: text, since })))).entries) {
     offTopic.watches++;
     offTopic.listed += entry.hits.length;
     if (entry.hits.length > 0) offTopic.withPapers++;

@@ -212,6 +212,42 @@ describe('crash safety', () => {
     expect((await loadIndex(out)).size).toBe(474);
   });
 
+  it('leaves the previous generation or the new one, whole, when an incremental build is killed at any moment', async () => {
+    const dir = tempDir('killed-incremental');
+    const out = join(dir, 'index');
+    const library = join(dir, 'library.jsonl');
+    // Two versions of a library, a day's change apart (37 papers new or gone, 30 revised, 10 back):
+    // each run turns the index into the other one, so every run has work to be killed in.
+    const revised = seeds.slice(0, 30).map((p) => ({ ...p, abstract: `${p.abstract} (revised)` }));
+    const versions = [seeds.slice(0, 200), [...revised, ...seeds.slice(40, 237)]];
+    writeJsonl(library, versions[0]!);
+    await buildIndex({ inputs: [library], outDir: out, embedder });
+
+    const kills = process.env.PAPER_SEARCH_LONG_TESTS === '1' ? 20 : 6;
+    let committed = { generation: 1, size: 200 };
+    const outcomes: string[] = [];
+    for (let i = 1; i <= kills; i++) {
+      const target = versions[i % 2]!;
+      writeJsonl(library, target);
+      await runAndKill(['--out', out], 100 + Math.random() * 8_000);
+      const index = await loadIndex(out);
+      const advanced = index.generation === committed.generation + 1;
+      expect(advanced || index.generation === committed.generation).toBe(true);
+      expect(index.size).toBe(advanced ? target.length : committed.size);
+      // Whole: the records, the postings and the graph agree on the papers of that generation.
+      expect(index.allPapers()).toHaveLength(index.size);
+      expect(index.lexical.documentCount).toBe(index.size);
+      expect(index.nearest(index.vectorOf(index.liveOrdinals()[0]!), 300)).toHaveLength(index.size);
+      outcomes.push(advanced ? 'new' : 'previous');
+      committed = { generation: index.generation, size: index.size };
+      index.close();
+    }
+    console.log(`kill -9 during incremental builds: ${kills} kills survived; the index afterwards held: ${outcomes.join(', ')}`);
+    writeJsonl(library, versions[1]!);
+    const final = await buildIndex({ inputs: [], outDir: out, embedder });
+    expect(final.manifest.paperCount).toBe(227);
+  });
+
   it('refuses a damaged index with a one-line reason instead of serving it', async () => {
     const damaged = tempDir('damaged');
     cpSync(inject('seedIndexDir'), damaged, { recursive: true });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildIndex, loadIndex, WatchStore } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import type { Paper } from '../../src/papers/index.js';
-import { type DigestEntry, DEFAULT_SEARCH, SearchEngine, type WatchedQuery } from '../../src/search/index.js';
+import { type Digest, DEFAULT_SEARCH, SearchEngine, type WatchedQuery } from '../../src/search/index.js';
 import { watchedQueries } from '../../src/server/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
 import { measureBar, precision } from '../eval/digest-bar.js';
@@ -37,8 +37,8 @@ function writeLibrary(file: string, papers: readonly Paper[]): string {
   return file;
 }
 
-function ids(entries: readonly DigestEntry[]): string[][] {
-  return entries.map((entry) => entry.hits.map((hit) => hit.paper.id));
+function ids(digest: Digest): string[][] {
+  return digest.entries.map((entry) => entry.hits.map((hit) => hit.paper.id));
 }
 
 /**
@@ -72,6 +72,7 @@ describe('the digest after a second build', () => {
     const watches = watchedQueries(watchesFile.list(), '1');
     const digest = await engine.digest(watches);
     const everything = await seedAll.digest(watches.map((watch) => ({ ...watch, since: { generation: 0 } })));
+    expect([digest.generation, everything.generation]).toEqual([2, 1]);
     expect(ids(digest)).toEqual(ids(everything).map((listed) => listed.filter((id) => added.has(id))));
     for (const listed of ids(digest)) for (const id of listed) expect(added, `${id} is a paper of the second build`).toContain(id);
     // Old papers that match are in the digest of everything, so leaving them out was the digest's doing.
@@ -83,8 +84,8 @@ describe('the digest after a second build', () => {
   });
 
   it("names the watches' new core papers, never their old ones, and nothing for off-topic watches", async () => {
-    const digest = await engine.digest(watchedQueries(watchesFile.list(), undefined));
-    const byQuery = new Map(digest.map((entry) => [entry.watch.query, entry.hits.map((hit) => hit.paper.id)]));
+    const { entries } = await engine.digest(watchedQueries(watchesFile.list(), undefined));
+    const byQuery = new Map(entries.map((entry) => [entry.watch.query, entry.hits.map((hit) => hit.paper.id)]));
     for (const id of NEW_CORES)
       expect(byQuery.get(labelled(id).text), `${id} "${labelled(id).text}"`).toEqual(expect.arrayContaining(coresOf(id)));
     for (const id of OLD_CORES) for (const core of coresOf(id)) expect(byQuery.get(labelled(id).text)).not.toContain(core);
@@ -93,9 +94,9 @@ describe('the digest after a second build', () => {
 
   it('leaves out weak new matches: every listed paper clears the bar and says why', async () => {
     const watches = watchedQueries(watchesFile.list(), undefined);
-    const digest = await engine.digest(watches);
+    const { entries } = await engine.digest(watches);
     let weakNewLeftOut = 0;
-    for (const entry of digest) {
+    for (const entry of entries) {
       for (const hit of entry.hits) {
         expect(hit.score).toBeGreaterThanOrEqual(DEFAULT_SEARCH.digest.minScore);
         expect(hit.reason).toMatch(
@@ -123,9 +124,9 @@ describe('the digest after a second build', () => {
 
   it('applies a watch’s filters', async () => {
     const unfiltered: WatchedQuery = { id: 'w', query: labelled('q08').text, since: { generation: 1 } };
-    const [all] = await engine.digest([unfiltered]);
+    const [all] = (await engine.digest([unfiltered])).entries;
     expect(all!.hits.length).toBeGreaterThan(0);
-    const [none] = await engine.digest([{ ...unfiltered, filter: { yearMax: 1900 } }]);
+    const [none] = (await engine.digest([{ ...unfiltered, filter: { yearMax: 1900 } }])).entries;
     expect(none!.hits).toEqual([]);
   });
 });

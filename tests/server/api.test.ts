@@ -81,7 +81,7 @@ const RESULT_FIELDS = Object.keys(SearchAnswerSchema.shape.results.element.shape
 
 /** The contract every search-like answer honours, whatever the route. */
 function expectAnswerShape(answer: SearchAnswer): void {
-  expect(Object.keys(answer).sort()).toEqual(['confidence', 'mode', 'query', 'results', 'took_ms']);
+  expect(Object.keys(answer).sort()).toEqual(['confidence', 'generation', 'mode', 'query', 'results', 'took_ms']);
   expect(typeof answer.query).toBe('string');
   expect(['hybrid', 'dense', 'lexical']).toContain(answer.mode);
   expect(typeof answer.took_ms).toBe('number');
@@ -307,7 +307,7 @@ describe('GET /health', () => {
     const response = await get('/health');
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['built_at', 'model', 'papers', 'precision', 'sources', 'status']);
+    expect(Object.keys(body).sort()).toEqual(['built_at', 'generation', 'model', 'papers', 'precision', 'sources', 'status']);
     expect(body.precision).toBe(engine.index.manifest.model.precision);
     expect(body.status).toBe('ok');
     expect(body.papers).toBe(237);
@@ -426,7 +426,7 @@ describe('GET /openapi.json', () => {
 
   it('documents the answer and error shapes', () => {
     const answer = doc.components.schemas.SearchAnswer;
-    expect(Object.keys(answer?.properties ?? {}).sort()).toEqual(['confidence', 'mode', 'query', 'results', 'took_ms']);
+    expect(Object.keys(answer?.properties ?? {}).sort()).toEqual(['confidence', 'generation', 'mode', 'query', 'results', 'took_ms']);
     expect(doc.paths['/api/search']?.get?.responses).toHaveProperty('400');
     expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('413');
     expect(doc.paths['/api/similar']?.post?.responses).toHaveProperty('415');

@@ -185,11 +185,12 @@ describe('/api/digest', () => {
   }
 
   it('answers every watch, with nothing new since each was added (the index was built before)', async () => {
-    expect(await digest()).toEqual({ watches: [] });
+    expect(await digest()).toEqual({ generation: 1, watches: [] });
     const store = new WatchStore(dir);
     const unitree = (await store.add({ query: UNITREE })).watch;
     const offTopic = (await store.add({ query: OFF_TOPIC })).watch;
     expect(await digest()).toEqual({
+      generation: 1,
       watches: [
         { id: unitree.id, query: UNITREE, since: unitree.created_at, papers: [] },
         { id: offTopic.id, query: OFF_TOPIC, since: offTopic.created_at, papers: [] },

@@ -15,6 +15,7 @@ interface BuildFlags {
   replace?: boolean;
   allowShrink?: boolean;
   dryRun?: boolean;
+  full?: boolean;
 }
 
 export function buildCommand(): Command {
@@ -23,11 +24,13 @@ export function buildCommand(): Command {
     .description(
       'Read papers (JSON Lines or seed text dumps; files or folders), embed what is new, and write the index atomically. ' +
         'The index remembers its inputs: --input adds to them (remembered files are re-read, so edits and deletions are picked up), ' +
-        '--replace makes the given inputs the whole library. A build that would empty the index or drop most of it asks first.',
+        '--replace makes the given inputs the whole library. Only what changed is embedded and indexed (a new generation ' +
+        'beside the previous one; a running server switches to it); a build that would empty the index or drop most of it asks first.',
     )
     .option('--input <file|folder>', 'papers to add (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--out <folder>', 'the index folder (same as --index) [env INDEX_DIR, default index]')
     .option('--replace', 'make the given inputs the whole library (forget remembered inputs not given again)')
+    .option('--full', 'rebuild the whole index rather than apply the change to it (chosen on its own when cheaper)')
     .option('--allow-shrink', 'write even if the build empties the index or drops more than half of its papers')
     .option('--dry-run', 'read and merge the papers and report what would be indexed, per source, without embedding or writing');
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
@@ -59,6 +62,6 @@ export function buildCommand(): Command {
       return;
     }
     const embedder = await loadEmbedder(settings, previous);
-    await runBuild(settings, { inputs, replace: flags.replace, allowShrink: flags.allowShrink }, embedder);
+    await runBuild(settings, { inputs, replace: flags.replace, allowShrink: flags.allowShrink, full: flags.full }, embedder);
   });
 }

@@ -27,11 +27,11 @@ export function digestCommand(): Command {
   return command.action(async (flags: { since?: string; json?: boolean }) => {
     const settings = settingsFrom(command.opts());
     const { since } = parse(DigestQuerySchema, flags.since === undefined ? {} : { since: flags.since });
-    readManifest(settings.indexDir);
+    const { generation } = readManifest(settings.indexDir);
     const watches = new WatchStore(settings.indexDir).list();
     // Without watches there is nothing to search: the model is not even loaded.
-    const entries = watches.length ? await (await openEngine(settings)).digest(watchedQueries(watches, since)) : [];
-    const digest = digestToWire(entries, watches, since);
+    const found = watches.length ? await (await openEngine(settings)).digest(watchedQueries(watches, since)) : { generation, entries: [] };
+    const digest = digestToWire(found, watches, since);
     process.stdout.write(flags.json ? `${JSON.stringify(digest, null, 2)}\n` : `${formatDigest(digest)}\n`);
   });
 }

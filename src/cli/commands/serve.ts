@@ -3,12 +3,12 @@ import { Server as NetServer, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Command } from 'commander';
 import { checkExposure, type Settings } from '../../config/index.js';
-import { isIndexCurrent, loadIndex, readManifestIfAny, WatchStore } from '../../index/index.js';
+import { isIndexCurrent, loadIndex, readManifestIfAny, WatchStore, watchGenerations } from '../../index/index.js';
 import { SearchEngine } from '../../search/index.js';
 import { createApp } from '../../server/index.js';
 import { runBuild } from '../build-runner.js';
 import { confirm } from '../confirm.js';
-import { loadEmbedder, mismatchMessage } from '../engine.js';
+import { loadEmbedder, mismatchMessage, shownPath } from '../engine.js';
 import { say } from '../main.js';
 import { settingsFrom, withSettings, withExamples } from '../options.js';
 import { DEFAULT_INDEX, SEED_INPUTS } from './build.js';
@@ -47,6 +47,17 @@ export function serveCommand(): Command {
     const settings = settingsFrom(command.opts());
     checkExposure(settings);
     const engine = await prepareEngine(settings);
+    // A build that commits a new generation (in another terminal, from cron) is picked up without a restart.
+    watchGenerations(settings.indexDir, {
+      current: engine.index.manifest,
+      onGeneration: (index) => {
+        engine.replaceIndex(index);
+        say(
+          `paper-search: now serving generation ${index.generation} of ${shownPath(settings.indexDir)} (${index.size} papers, built ${index.manifest.builtAt})`,
+        );
+      },
+      onRefused: (message) => say(`warning: ${message}`),
+    });
     const app = createApp(engine, {
       accessToken: settings.accessToken,
       corsOrigins: settings.corsOrigins,

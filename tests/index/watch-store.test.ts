@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The compiled store, as another process (the CLI, a server) runs it. */
-const COMPILED_STORE = resolve('.build/index/watches.js');
+const COMPILED_STORE = resolve('.build/index/watch-store.js');
 
 /** Runs `script` in a new node process with `WatchStore` and `dir` in scope; resolves with its exit. */
 function inChild(script: string): { exited: Promise<{ code: number | null; signal: string | null; stderr: string }>; kill(): void } {
