@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
-import { IndexUnreadableError, type WatchStore } from '../index/index.js';
+import { IndexUnreadableError, WatchesUnreadableError, type WatchStore } from '../index/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
 import { type Answer, PaperNotFoundError, type SearchEngine } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
@@ -126,7 +126,13 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.doc31('/openapi.json', DOCUMENT);
 
   const { papers, model } = engine.describe();
-  mountWeb(app, { papers, model, queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars });
+  mountWeb(app, {
+    papers,
+    model,
+    queryChars: LIMITS.queryChars,
+    passageChars: LIMITS.passageChars,
+    watched: () => hasWatches(options.watches),
+  });
 
   app.notFound(answerNotFound);
   app.onError((error, c) => {
@@ -169,4 +175,14 @@ function fileNameOf(id: string): string {
       .replace(/^[.-]+/, '')
       .slice(0, 100) || 'paper'
   );
+}
+
+/** Whether there are watches to show a digest of; an unreadable file counts, so the page asks and the API says what is wrong. */
+function hasWatches(store: WatchStore | undefined): boolean {
+  try {
+    return (store?.list().length ?? 0) > 0;
+  } catch (error) {
+    if (error instanceof WatchesUnreadableError) return true;
+    throw error;
+  }
 }
