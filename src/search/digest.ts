@@ -56,32 +56,39 @@ export interface DigestOptions {
 
 export const DEFAULT_DIGEST: DigestOptions = { minScore: 2.5 };
 
-/** What the bar needs to judge one hit of a watch's whole-library answer. */
-export interface Judged {
-  hit: Hit;
-  added: PaperAdded;
+/** What the bar judges a paper of a watch's whole-library hybrid ranking by. */
+export interface Candidate {
+  paper: Paper;
+  /** Its fused hybrid score. */
+  score: number;
+  /** Its cosine similarity to the query. */
   similarity: number;
 }
 
 /**
- * The bar a paper of a watch's whole-library hybrid answer must clear to be in the digest: it stands
+ * The bar a paper of a watch's whole-library hybrid ranking must clear to be in the digest: it stands
  * out among the query's candidates (fused score ≥ `minScore`; the off-topic queries of the seed sets
  * reach that too, as the best of unrelated papers always stands out from the rest), and on its own
  * it would make the answer confident (it is as close in meaning as the confidence rule asks of a
  * query of this length, or contains every term of the query), which no off-topic query's paper is.
+ * Returns the evidence and the reason, or undefined when the paper falls short.
  */
-export function clearsBar(judged: Judged, queryTerms: readonly string[], options: SearchOptions): DigestHit | undefined {
-  const { hit, added, similarity } = judged;
-  if (hit.score < options.digest.minScore) return undefined;
-  const coverage = termCoverage(hit.paper, queryTerms);
+export function clearsBar(
+  candidate: Candidate,
+  queryTerms: readonly string[],
+  options: SearchOptions,
+): Pick<DigestHit, 'similarity' | 'coverage' | 'reason'> | undefined {
+  const { paper, score, similarity } = candidate;
+  if (score < options.digest.minScore) return undefined;
+  const coverage = termCoverage(paper, queryTerms);
   const threshold = similarityThreshold(queryTerms.length, options.confidence, options.fusion);
   if (similarity < threshold && coverage < 1) return undefined;
   const close =
     similarity >= threshold
       ? `close in meaning (similarity ${similarity.toFixed(2)}, bar ${threshold.toFixed(2)})`
       : 'contains every term of the query';
-  const reason = `${close}; stands out among the whole library's matches (score ${hit.score.toFixed(2)}, bar ${options.digest.minScore})`;
-  return { ...hit, added, similarity, coverage, reason };
+  const reason = `${close}; stands out among the whole library's matches (score ${score.toFixed(2)}, bar ${options.digest.minScore})`;
+  return { similarity, coverage, reason };
 }
 
 function termCoverage(paper: Paper, queryTerms: readonly string[]): number {
