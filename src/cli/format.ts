@@ -1,4 +1,5 @@
 import type { WireAnswer, WireDigest } from '../contract/schemas.js';
+import { shortAuthors } from '../papers/index.js';
 
 /**
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
@@ -19,7 +20,9 @@ type WireResult = WireAnswer['results'][number];
 /** One result: rank, score and title; authors · year · link; the snippet wrapped and indented; `extra` lines; the id. */
 function resultLines(result: WireResult, rank: number, width: number, extra: string[] = []): string[] {
   const lines = [`${String(rank).padStart(2)}. [${result.score.toFixed(3)}] ${result.title}`];
-  const byline = [authorsLine(result.authors), result.year, result.url].filter((part) => part !== undefined && part !== '').join(' · ');
+  const byline = [result.authors && shortAuthors(result.authors), result.year, result.url]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' · ');
   if (byline) lines.push(`      ${byline}`);
   lines.push(
     ...[result.snippet, ...extra].flatMap((text) => wrap(text, width - 6)).map((line) => `      ${line}`),
@@ -52,11 +55,6 @@ export function formatDigest(digest: WireDigest, width = 100): string {
 /** A digest's since for people: a generation number says so. */
 function sinceLabel(since: string): string {
   return /^\d+$/.test(since) ? `generation ${since}` : since;
-}
-
-function authorsLine(authors: string[] | undefined): string | undefined {
-  if (!authors?.length) return undefined;
-  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
 function wrap(text: string, width: number): string[] {

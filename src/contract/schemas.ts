@@ -2,8 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { CONFIDENCE_LEVELS, DEFAULT_MODE, EXPORT_FORMATS, LIMITS, MODES, PAGE_SIZE, RESULT_COUNT } from './values.js';
 
 /**
- * The wire contract: requests and answers of the JSON API (and of the CLI's --json), defined once.
+ * The wire contract: requests and answers of the JSON API (and of the CLI's --json and the MCP tools), defined once.
  * They validate requests, generate /openapi.json, and give the TypeScript types by inference.
+ * Request fields are described with zod's own `.meta`, which both the OpenAPI generator and zod's JSON
+ * Schema (the MCP tools' input schemas) read; what `.openapi()` adds reaches only the OpenAPI document.
  */
 
 /** Repeated query parameters arrive as arrays: say so instead of a confusing type error. */
@@ -26,11 +28,11 @@ const k = z
       .max(RESULT_COUNT.max, `k must be at most ${RESULT_COUNT.max}`),
   )
   .default(RESULT_COUNT.default)
-  .openapi({ description: `Number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max}`, example: RESULT_COUNT.default });
+  .meta({ description: `Number of results, ${RESULT_COUNT.min}-${RESULT_COUNT.max}`, example: RESULT_COUNT.default });
 const mode = z
   .enum(MODES, { error: givenOnce('mode', `one of ${MODES.join(', ')}`) })
   .default(DEFAULT_MODE)
-  .openapi({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
+  .meta({ description: 'hybrid (default): fusion of dense and lexical; dense: embeddings only; lexical: BM25 only' });
 
 const year = (field: string) =>
   z
@@ -50,12 +52,12 @@ const filterText = (field: string, description: string) =>
     .min(1, `${field} must not be empty`)
     .max(200, `${field} must be at most 200 characters`)
     .optional()
-    .openapi({ description });
+    .meta({ description });
 
 /** Filters every search-like request and the paper list take; they combine with AND. */
 const filters = {
-  year_min: year('year_min').openapi({ description: 'Only papers from this year on' }),
-  year_max: year('year_max').openapi({ description: 'Only papers up to this year' }),
+  year_min: year('year_min').meta({ description: 'Only papers from this year on' }),
+  year_max: year('year_max').meta({ description: 'Only papers up to this year' }),
   author: filterText('author', 'Only papers with an author whose name contains this (case and accents ignored)'),
   venue: filterText('venue', 'Only papers whose venue contains this (case and accents ignored)'),
   tag: filterText('tag', 'Only papers with this tag: keyword, arXiv category or MeSH term (case and accents ignored)'),
@@ -64,15 +66,18 @@ const filters = {
 const format = z
   .enum(EXPORT_FORMATS, { error: givenOnce('format', `one of ${EXPORT_FORMATS.join(', ')}`) })
   .optional()
-  .openapi({ description: 'Answer with the papers as a bibliography file instead of JSON' });
+  .meta({ description: 'Answer with the papers as a bibliography file instead of JSON' });
 
-/** An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it. */
+/**
+ * An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it.
+ * The accepted ones are those of the object checking, so a schema derived by omit or extend (the MCP tools'
+ * inputs) names its own.
+ */
 function closedObject<T extends z.ZodRawShape>(shape: T, what: string) {
-  const accepted = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(', ')}; accepted: ${accepted}`
+        ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(', ')}; accepted: ${Object.keys((issue.inst as z.ZodObject).shape).join(', ')}`
         : undefined,
   });
 }
@@ -84,7 +89,7 @@ export const SearchQuerySchema = closedObject(
       .trim()
       .min(1, 'q must not be empty')
       .max(LIMITS.queryChars, `q must be at most ${LIMITS.queryChars} characters`)
-      .openapi({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
+      .meta({ description: 'A question or keywords', example: 'how do robots learn from a few demonstrations?' }),
     k,
     mode,
     ...filters,
@@ -104,7 +109,7 @@ export const SimilarBodySchema = closedObject(
       .trim()
       .min(1, 'text must not be empty')
       .max(LIMITS.passageChars, `text must be at most ${LIMITS.passageChars} characters`)
-      .openapi({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
+      .meta({ description: 'An abstract or any passage; long texts are embedded passage by passage, not truncated' }),
     k,
     mode,
     ...filters,

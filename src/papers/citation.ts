@@ -11,3 +11,8 @@ export function paperLink(paper: Paper): string | undefined {
   if (paper.pmid) return `https://pubmed.ncbi.nlm.nih.gov/${paper.pmid}/`;
   return undefined;
 }
+
+/** Authors as a byline: up to three names, then "et al.". */
+export function shortAuthors(authors: readonly string[]): string {
+  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+}

@@ -7,7 +7,7 @@ export {
   type ReadResult,
   type SkippedLine,
 } from './types.js';
-export { paperLink } from './citation.js';
+export { paperLink, shortAuthors } from './citation.js';
 export { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './fields.js';
 export { paperId } from './id.js';
 export { FORMATS, PAGE_CHROME, parseSeedText, readJsonLines } from './formats/index.js';

@@ -19,3 +19,4 @@ export {
   type Since,
   type WatchedQuery,
 } from './digest.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';

@@ -2,8 +2,18 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
 import { IndexUnreadableError, WatchesUnreadableError, type WatchStore } from '../index/index.js';
+import { MCP_PATH, mcpOverHttp } from '../mcp/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
-import { type Answer, PaperNotFoundError, type SearchEngine } from '../search/index.js';
+import {
+  type Answer,
+  answerToWire,
+  digestToWire,
+  filterFromWire,
+  PaperNotFoundError,
+  paperToWire,
+  type SearchEngine,
+  watchedQueries,
+} from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { ApiError, answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
@@ -14,7 +24,6 @@ import { corsFor } from './middleware/cors.js';
 import { allowedMethodsOnly } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { DOCUMENT, routes, SECURITY_SCHEMES } from './routes.js';
-import { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes. */
@@ -57,6 +66,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
   for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers, routes.digest])
     app.use(route.getRoutingPath(), admitted);
+
+  // MCP over Streamable HTTP, behind the API's rules: allowed hosts (above), the token, the body limit and admission.
+  if (options.accessToken) app.use(MCP_PATH, accessToken(options.accessToken));
+  app.use(MCP_PATH, limitBody(options.bodyLimit ?? LIMITS.bodyBytes), admitted);
+  const answerMcp = mcpOverHttp(engine);
+  app.post(MCP_PATH, (c) => answerMcp(c.req.raw));
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
   // A data file that changed under the server makes its generation unreadable; a newer generation, loaded live, is not.

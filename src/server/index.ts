@@ -1,2 +1,1 @@
 export { createApp, type AppOptions } from './app.js';
-export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';

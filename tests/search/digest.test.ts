@@ -7,7 +7,7 @@ import { buildIndex, loadIndex, WatchStore } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import type { Paper } from '../../src/papers/index.js';
 import { type Digest, DEFAULT_SEARCH, SearchEngine, type WatchedQuery } from '../../src/search/index.js';
-import { watchedQueries } from '../../src/server/index.js';
+import { watchedQueries } from '../../src/search/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
 import { measureBar, precision } from '../eval/digest-bar.js';
 import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';

@@ -17,7 +17,7 @@ import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
 import { API_ERRORS, type ErrorCode } from '../../src/server/errors.js';
 import { routes } from '../../src/server/routes.js';
-import { paperToWire } from '../../src/server/wire.js';
+import { paperToWire } from '../../src/search/index.js';
 import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';
 
 /** The labelled development queries: which seed paper (by exact title) is a core match for a query. */

@@ -9,7 +9,7 @@ import { Embedder } from '../../src/model/index.js';
 import { exportPapers, readCorpus, type Paper } from '../../src/papers/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
-import { paperToWire } from '../../src/server/wire.js';
+import { paperToWire } from '../../src/search/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
 

@@ -71,7 +71,7 @@ describe('Postings', () => {
     const trailing = new Uint8Array(bytes.length + 4);
     trailing.set(bytes);
     expect(refusal(trailing)).toMatch(/\(trailing bytes\)$/);
-    const otherFormat = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"format":1', '"format":7'));
+    const otherFormat = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"format":2', '"format":7'));
     expect(refusal(otherFormat)).toMatch(/header says format 7/);
   });
 });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DigestQuerySchema } from '../../contract/schemas.js';
 import { readManifest, WatchStore } from '../../index/index.js';
-import { digestToWire, watchedQueries } from '../../server/index.js';
+import { digestToWire, watchedQueries } from '../../search/index.js';
 import { openEngine } from '../engine.js';
 import { formatDigest } from '../format.js';
 import { settingsFrom, withExamples, withSettings } from '../options.js';

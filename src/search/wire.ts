@@ -1,8 +1,10 @@
 import type { Watch, WireAnswer, WireDigest, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
-import type { Answer, Digest, PaperFilter, Since, WatchedQuery } from '../search/index.js';
+import type { Digest, Since, WatchedQuery } from './digest.js';
+import type { Answer } from './engine.js';
+import type { PaperFilter } from './filter.js';
 
-/** The JSON form of an answer, shared by the API and the CLI's --json. */
+/** The JSON form of an answer, shared by every front end: the API, the CLI's --json and the MCP tools' structured content. */
 export function answerToWire(answer: Answer): WireAnswer {
   return {
     query: answer.query,

@@ -1,0 +1,1 @@
+export { createMcpServer, MCP_PATH, mcpOverHttp } from './server.js';

@@ -1,0 +1,49 @@
+import type { WireAnswer, WirePaper } from '../contract/schemas.js';
+import type { Confidence } from '../contract/values.js';
+import { shortAuthors } from '../papers/index.js';
+
+const CONFIDENCE_LINES: Record<Confidence, string> = {
+  high: 'Confidence: high: the library covers this.',
+  low: 'Confidence: low: the library probably does not cover this. These are only the nearest papers; say so instead of answering from them.',
+};
+
+/**
+ * An answer as compact text for a model: the confidence first, so it is read before the papers, then per
+ * paper its title and year, authors, the passage of its abstract that matched, and its id (for get_paper
+ * and find_similar). `subject` completes "N papers ..." (`for "diffusion policy"`, `similar to the given text`).
+ */
+export function answerText(answer: WireAnswer, subject: string): string {
+  if (answer.results.length === 0) return `No papers found ${subject}.`;
+  const lines = [
+    CONFIDENCE_LINES[answer.confidence],
+    `${answer.results.length} ${answer.results.length === 1 ? 'paper' : 'papers'} ${subject}, best first:`,
+  ];
+  answer.results.forEach((result, i) => {
+    lines.push('', `${i + 1}. ${titleAndYear(result)}`);
+    if (result.authors?.length) lines.push(`   ${shortAuthors(result.authors)}`);
+    if (result.snippet) lines.push(`   "${result.snippet}"`);
+    lines.push(`   id: ${result.id}`);
+  });
+  return lines.join('\n');
+}
+
+/** One paper's record as text: title and year, every author, venue, link, tags and id, then the whole abstract. */
+export function paperText(paper: WirePaper): string {
+  const fields: Array<[string, string | undefined]> = [
+    ['Authors', paper.authors?.join(', ')],
+    ['Venue', paper.venue],
+    ['Link', paper.url],
+    ['Tags', paper.tags?.join(', ')],
+    ['id', paper.id],
+  ];
+  return [
+    titleAndYear(paper),
+    ...fields.filter(([, value]) => value).map(([label, value]) => `${label}: ${value}`),
+    '',
+    paper.abstract || '(no abstract: the library knows this paper by its title alone)',
+  ].join('\n');
+}
+
+function titleAndYear(paper: { title: string; year?: number }): string {
+  return paper.year === undefined ? paper.title : `${paper.title} (${paper.year})`;
+}

@@ -1,0 +1,7 @@
+import type { ToolEntry } from '../tool.js';
+import { findSimilar } from './find-similar.js';
+import { getPaper } from './get-paper.js';
+import { searchPapers } from './search-papers.js';
+
+/** The tools every MCP server offers, in the order clients list them. A new tool is a file here and one line. */
+export const TOOLS: readonly ToolEntry[] = [searchPapers, findSimilar, getPaper];

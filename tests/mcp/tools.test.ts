@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PaperSchema, SearchAnswerSchema, SearchQuerySchema, type WireAnswer } from '../../src/contract/schemas.js';
+import { buildIndex, loadIndex, type PaperIndex } from '../../src/index/index.js';
+import { Embedder } from '../../src/model/index.js';
+import { SearchEngine } from '../../src/search/index.js';
+import { createApp } from '../../src/server/index.js';
+import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
+import { MODELS_DIR } from '../support/seed-engine.js';
+import { connectHttp, connectStdio, textOf, type Connection } from './clients.js';
+
+/**
+ * The MCP tools through the SDK's own client, over both transports: the real CLI on stdio and the real
+ * app at /mcp, against a real index of a small library with full metadata (authors, years, venues, tags).
+ * What a tool answers is compared with what the HTTP API answers for the same request.
+ */
+
+let dir: string;
+let index: PaperIndex;
+let engine: SearchEngine;
+let api: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'paper-search-mcp-'));
+  writeFileSync(join(dir, 'robotics.jsonl'), `${ROBOTICS_LIBRARY.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
+  const embedder = await Embedder.load({ modelsDir: MODELS_DIR });
+  await buildIndex({ inputs: [join(dir, 'robotics.jsonl')], outDir: join(dir, 'index'), embedder });
+  index = await loadIndex(join(dir, 'index'));
+  engine = new SearchEngine(index, embedder);
+  api = createApp(engine);
+});
+
+afterAll(() => {
+  index?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const idOf = (title: string): string =>
+  engine.listPapers({ offset: 0, limit: 100 }).papers.find((paper) => paper.title === title)?.id ??
+  expect.unreachable(`no paper titled ${title}`);
+
+async function apiJson<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await api.request(path, init);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** An answer without its timing, the one field two runs of the same search do not share. */
+function untimed(answer: unknown): Omit<WireAnswer, 'took_ms'> {
+  const { took_ms, ...rest } = answer as WireAnswer;
+  expect(typeof took_ms).toBe('number');
+  return rest;
+}
+
+const LEGGED = 'Legged locomotion with reinforcement learning';
+const DIFFUSION = 'Diffusion policies for dexterous manipulation';
+const TACTILE = 'Tactile sensing for robot grasping';
+
+describe.each([
+  ['stdio (the real CLI)', () => connectStdio(join(dir, 'index'))],
+  ['Streamable HTTP (the real app at /mcp)', () => connectHttp(engine)],
+])('MCP tools over %s', (_, connect: () => Promise<Connection>) => {
+  let connection: Connection;
+  let call: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
+
+  beforeAll(async () => {
+    connection = await connect();
+    call = async (name, args) => (await connection.client.callTool({ name, arguments: args })) as CallToolResult;
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+  });
+
+  it('lists search_papers, find_similar and get_paper with the contract schemas as input and output', async () => {
+    const { tools } = await connection.client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['search_papers', 'find_similar', 'get_paper']);
+    const [search, similar, paper] = tools;
+
+    const searchFields = Object.keys(SearchQuerySchema.shape).filter((field) => field !== 'format');
+    expect(Object.keys(search!.inputSchema.properties!)).toEqual(searchFields);
+    expect(search!.inputSchema.required).toEqual(['q']);
+    for (const [field, schema] of Object.entries(search!.inputSchema.properties!))
+      expect((schema as { description?: string }).description, field).toMatch(/\w/);
+    expect(search!.inputSchema.properties!.mode).toMatchObject({ enum: ['hybrid', 'dense', 'lexical'], default: 'hybrid' });
+    expect(search!.inputSchema.properties!.k).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+
+    expect(Object.keys(similar!.inputSchema.properties!).sort()).toEqual(
+      [...searchFields.filter((field) => field !== 'q'), 'id', 'text'].sort(),
+    );
+    expect(similar!.inputSchema.required ?? []).toEqual([]);
+    expect(paper!.inputSchema).toMatchObject({ properties: { id: { type: 'string' } }, required: ['id'] });
+
+    for (const tool of [search!, similar!])
+      expect(Object.keys(tool.outputSchema!.properties!)).toEqual(Object.keys(SearchAnswerSchema.shape));
+    expect(Object.keys(paper!.outputSchema!.properties!)).toEqual(Object.keys(PaperSchema.shape));
+    for (const tool of tools) {
+      expect(tool.description).toMatch(/library/);
+      expect(tool.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
+    }
+  });
+
+  it('search_papers answers what GET /api/search answers, and as text: title (year), authors, the passage, the id', async () => {
+    const query = 'how does a quadruped robot learn to walk on rough terrain?';
+    const result = await call('search_papers', { q: query, k: 3 });
+    expect(result.isError).toBeFalsy();
+    const answer = result.structuredContent as WireAnswer;
+    expect(untimed(answer)).toEqual(untimed(await apiJson(`/api/search?q=${encodeURIComponent(query)}&k=3`)));
+    expect(answer.results).toHaveLength(3);
+    expect(answer.results[0]!.title).toBe(LEGGED);
+    expect(answer.confidence).toBe('high');
+
+    const text = textOf(result);
+    expect(text.split('\n').slice(0, 2)).toEqual(['Confidence: high: the library covers this.', `3 papers for "${query}", best first:`]);
+    const legged = answer.results[0]!;
+    expect(text).toContain(`\n1. ${LEGGED} (2022)\n   Grace Hopper, Ada Lovelace\n   "${legged.snippet}"\n   id: ${legged.id}\n`);
+    for (const [rank, paper] of answer.results.entries()) expect(text).toContain(`${rank + 1}. ${paper.title}`);
+  });
+
+  it('search_papers takes the API filters and modes', async () => {
+    const result = await call('search_papers', { q: 'robot learning', mode: 'lexical', year_min: 2024, author: 'LOVELACE' });
+    const answer = result.structuredContent as WireAnswer;
+    expect(answer.mode).toBe('lexical');
+    expect(answer.results.map((paper) => paper.title)).toEqual([DIFFUSION]);
+    expect(untimed(answer)).toEqual(untimed(await apiJson('/api/search?q=robot+learning&mode=lexical&year_min=2024&author=LOVELACE')));
+    expect(textOf(result)).toContain(`1. ${DIFFUSION} (2024)\n   Ada Lovelace, José Álvarez\n`);
+  });
+
+  it('says plainly when the library probably does not cover a question', async () => {
+    const result = await call('search_papers', { q: 'how long should sourdough bread rise before baking?', k: 2 });
+    expect((result.structuredContent as WireAnswer).confidence).toBe('low');
+    expect(textOf(result).split('\n')[0]).toBe(
+      'Confidence: low: the library probably does not cover this. These are only the nearest papers; say so instead of answering from them.',
+    );
+  });
+
+  it('find_similar takes a pasted text or a paper id, and answers what the API answers for each', async () => {
+    const text = 'Soft fingertip sensors let a robot hand feel contact forces, so it can pick up an egg without breaking it.';
+    const byText = await call('find_similar', { text, k: 2 });
+    expect(byText.isError).toBeFalsy();
+    expect((byText.structuredContent as WireAnswer).results[0]!.title).toBe(TACTILE);
+    const posted = await apiJson('/api/similar', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, k: 2 }),
+    });
+    expect(untimed(byText.structuredContent)).toEqual(untimed(posted));
+    expect(textOf(byText).split('\n')[1]).toBe('2 papers similar to the given text, best first:');
+
+    const id = idOf(DIFFUSION);
+    const byId = await call('find_similar', { id, k: 3, tag: 'cs.RO' });
+    const answer = byId.structuredContent as WireAnswer;
+    expect(answer.results.map((paper) => paper.id)).not.toContain(id);
+    expect(answer.results).toHaveLength(3);
+    expect(untimed(answer)).toEqual(untimed(await apiJson(`/api/papers/${id}/similar?k=3&tag=cs.RO`)));
+    expect(textOf(byId).split('\n')[1]).toBe(`3 papers similar to "${DIFFUSION}" (id: ${id}), best first:`);
+  });
+
+  it('get_paper gives the whole record the API gives, and as text with every author and the whole abstract', async () => {
+    const id = idOf(DIFFUSION);
+    const result = await call('get_paper', { id });
+    expect(result.structuredContent).toEqual(await apiJson(`/api/papers/${id}`));
+    const paper = ROBOTICS_LIBRARY[0]!;
+    expect(textOf(result)).toBe(
+      [
+        `${DIFFUSION} (2024)`,
+        'Authors: Ada Lovelace, José Álvarez',
+        'Venue: Conference on Robot Learning',
+        'Link: https://doi.org/10.5555/diffusion.2024',
+        'Tags: cs.RO, diffusion',
+        `id: ${id}`,
+        '',
+        paper.abstract,
+      ].join('\n'),
+    );
+  });
+
+  it('answers bad arguments with a tool error of one clear line, and keeps serving', async () => {
+    const diffusion = idOf(DIFFUSION);
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['search_papers', { q: 'robots', mode: 'fast' }, /mode must be one of hybrid, dense, lexical/],
+      ['search_papers', { q: 'robots', k: 1000 }, /k must be at most 100/],
+      ['search_papers', {}, /q is required/],
+      [
+        'search_papers',
+        { q: 'robots', format: 'bibtex' },
+        /unknown parameter "format"; accepted: q, k, mode, year_min, year_max, author, venue, tag/,
+      ],
+      ['find_similar', {}, /^give exactly one of text \(a passage to match\) or id \(a paper of the library\)$/],
+      ['find_similar', { text: 'robots', id: diffusion }, /^give exactly one of text/],
+      [
+        'find_similar',
+        { id: 'no-such-paper' },
+        /^no paper with id "no-such-paper"; use an id from a search_papers or find_similar result$/,
+      ],
+      [
+        'find_similar',
+        { id: diffusion, mode: 'lexical' },
+        /^mode lexical does not apply to id: papers similar to a paper are always found with hybrid search$/,
+      ],
+      ['get_paper', { id: 'no-such-paper' }, /^no paper with id "no-such-paper"/],
+      ['get_paper', {}, /id/],
+      ['delete_papers', {}, /delete_papers not found/],
+    ];
+    for (const [tool, args, message] of cases) {
+      const result = await call(tool, args);
+      const text = textOf(result);
+      expect(result.isError, `${tool} ${JSON.stringify(args)}: ${text}`).toBe(true);
+      expect(text, `${tool} ${JSON.stringify(args)}`).toMatch(message);
+      expect(text.split('\n'), `${tool} ${JSON.stringify(args)}`).toHaveLength(1);
+    }
+    const after = await call('get_paper', { id: diffusion });
+    expect(after.isError).toBeFalsy();
+    expect(connection.transportErrors).toEqual([]);
+  });
+});
