@@ -136,6 +136,8 @@ export interface BuildPlan {
   /** True when writing would empty the index or drop more than half of it (a build asks first). */
   shrinks: boolean;
   previous: Manifest | undefined;
+  /** The committed generation's papers by id (empty without one). */
+  stored: Map<string, StoredPaper>;
 }
 
 /** Reads the library a build of `outDir` would index (remembered inputs plus new ones) and what it would change. */
@@ -154,8 +156,9 @@ export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace'
     }
   }
   const corpus = await readCorpus(inputs, options.progress?.onSkip);
-  const change = libraryChange(outDir, previous, corpus.papers);
-  return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous };
+  const stored = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
+  const change = libraryChange(stored, corpus.papers);
+  return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous, stored };
 }
 
 /**
@@ -178,7 +181,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 async function buildLocked(options: BuildOptions, started: number): Promise<BuildSummary> {
   const { embedder, outDir, progress = {} } = options;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  const { inputs, corpus, change, shrinks, previous } = await planBuild(options);
+  const { inputs, corpus, change, shrinks, previous, stored } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
   const summaryOf = (
@@ -224,7 +227,6 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     );
   }
 
-  const stored = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
   const reason = fullBuildReason(previous, model, hnsw, change, options.full ?? false);
   if (reason && previous) progress.onNote?.(`Rebuilding the whole index: ${reason}.`);
   // An incremental build embeds and inserts only new and changed papers; a full one, every paper.
@@ -318,8 +320,7 @@ function createIndexFolder(outDir: string): void {
   writeFileSync(join(outDir, '.gitignore'), '# made by paper-search: an index is rebuilt, not committed\n*\n');
 }
 
-function libraryChange(outDir: string, previous: Manifest | undefined, papers: readonly Paper[]): LibraryChange {
-  const before = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
+function libraryChange(before: ReadonlyMap<string, StoredPaper>, papers: readonly Paper[]): LibraryChange {
   let added = 0;
   let updated = 0;
   let kept = 0;

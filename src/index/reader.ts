@@ -176,8 +176,15 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
   );
   if (held !== paperCount) throw inconsistent(`its segments hold ${held}`);
 
-  await verifyFile(dir, files.hnsw);
-  const graph = await DenseIndex.read(join(dir, files.hnsw.name), model.dimensions, manifest.hnsw.efSearch, paperCount);
+  // The graph is read (on libuv's threads) while its checksum is computed; it is used only if that matches.
+  const [read, verified] = await Promise.allSettled([
+    DenseIndex.read(checkedPath(dir, files.hnsw), model.dimensions, manifest.hnsw.efSearch, paperCount),
+    verifyFile(dir, files.hnsw),
+  ]);
+  if (verified.status === 'rejected') throw verified.reason;
+  if (read.status === 'rejected')
+    throw new IndexError(`index in ${dir} is damaged: ${files.hnsw.name} cannot be read (${(read.reason as Error).message}); rebuild it`);
+  const graph = read.value;
   if (graph.slots < paperCount) throw inconsistent(`the graph holds ${graph.slots}`);
 
   const postings: Postings[] = [];

@@ -47,35 +47,37 @@ export function rowOf(paper: Paper, vector: Float32Array, added: PaperAdded): Se
 }
 
 /**
- * Writes a segment (records, vectors, table, postings) for ordinals [base, base + rows.length); an
- * undefined row is a deleted paper whose ordinal the segment keeps empty (no record, a zero vector).
- * Files are flushed; the caller commits.
+ * Writes a segment (records, vectors, table, postings) for ordinals [base, base + count), taking its
+ * rows one at a time (row i for ordinal base + i), so no more than one record line is held at once;
+ * an undefined row is a deleted paper whose ordinal the segment keeps empty (no record, a zero
+ * vector). Files are flushed; the caller commits.
  */
 export function writeSegment(
   dir: string,
   name: string,
   base: number,
-  rows: ReadonlyArray<SegmentRow | undefined>,
+  count: number,
+  rowAt: (i: number) => SegmentRow | undefined,
   postings: Postings,
   dimensions: number,
 ): Segment {
-  const vectors = new Float32Array(rows.length * dimensions);
-  rows.forEach((row, i) => {
-    if (row) vectors.set(row.vector, i * dimensions);
-  });
   const table: SegmentTable = { ids: [], hashes: [], addedAt: [], addedIn: [], lineStarts: [0] };
-  const lines: string[] = [];
-  let offset = 0;
-  for (const row of rows) {
-    table.ids.push(row?.id ?? '');
-    table.hashes.push(row?.hash ?? '');
-    table.addedAt.push(row?.added.at ?? 0);
-    table.addedIn.push(row?.added.generation ?? 0);
-    if (row) {
-      lines.push(`${row.line}\n`);
-      offset += Buffer.byteLength(row.line) + 1;
+  const vectors = new Float32Array(count * dimensions);
+  function* lines(): Generator<string> {
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      const row = rowAt(i);
+      table.ids.push(row?.id ?? '');
+      table.hashes.push(row?.hash ?? '');
+      table.addedAt.push(row?.added.at ?? 0);
+      table.addedIn.push(row?.added.generation ?? 0);
+      if (row) {
+        vectors.set(row.vector, i * dimensions);
+        yield `${row.line}\n`;
+        offset += Buffer.byteLength(row.line) + 1;
+      }
+      table.lineStarts.push(offset);
     }
-    table.lineStarts.push(offset);
   }
   const entry = (file: string, digest: FileDigest): FileEntry => ({ name: file, ...digest });
   const files = {
@@ -84,10 +86,12 @@ export function writeSegment(
     table: `table-${name}.json`,
     lexical: `lexical-${name}.bin`,
   };
+  // The records first: writing them fills the table and the vectors.
+  const papers = entry(files.papers, writeFileDurably(join(dir, files.papers), lines()));
   return {
     base,
-    count: rows.length,
-    papers: entry(files.papers, writeFileDurably(join(dir, files.papers), lines)),
+    count,
+    papers,
     vectors: entry(files.vectors, writeFileDurably(join(dir, files.vectors), [new Uint8Array(vectors.buffer)])),
     table: entry(files.table, writeFileDurably(join(dir, files.table), [JSON.stringify(table)])),
     lexical: entry(files.lexical, writeFileDurably(join(dir, files.lexical), [postings.serialize()])),
@@ -108,7 +112,8 @@ export function writeNewSegment(
     dir,
     name,
     base,
-    papers.map((paper, i) => rowOf(paper, vectors[i]!, added[i]!)),
+    papers.length,
+    (i) => rowOf(papers[i]!, vectors[i]!, added[i]!),
     Postings.build(papers, base),
     dimensions,
   );
@@ -155,7 +160,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     dir,
     name,
     segments[0]!.base,
-    rows,
+    rows.length,
+    (i) => rows[i],
     Postings.merge(postings, (ordinal) => deletions.has(ordinal)),
     dimensions,
   );

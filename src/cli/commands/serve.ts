@@ -3,7 +3,7 @@ import { Server as NetServer, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Command } from 'commander';
 import { checkExposure, type Settings } from '../../config/index.js';
-import { isIndexCurrent, loadIndex, readManifestIfAny, WatchStore, watchGenerations } from '../../index/index.js';
+import { isIndexCurrent, loadIndex, PaperIndex, readManifestIfAny, WatchStore, watchGenerations } from '../../index/index.js';
 import { SearchEngine } from '../../search/index.js';
 import { createApp } from '../../server/index.js';
 import { runBuild } from '../build-runner.js';
@@ -157,7 +157,10 @@ function trackRequests(server: Server): (onStopped: () => void) => void {
 async function prepareEngine(settings: Settings): Promise<SearchEngine> {
   const isDefault = settings.indexDir === DEFAULT_INDEX;
   let manifest = readManifestIfAny(settings.indexDir);
+  // A named index is loaded (checksums, graph) while the model loads: start-up is the longer of the two, not their sum.
+  const preloading = manifest && !isDefault ? loadIndex(settings.indexDir, manifest).catch((error: unknown) => error as Error) : undefined;
   const embedder = await loadEmbedder(settings, manifest);
+  let rebuilt = false;
   if (!manifest && isDefault) {
     say('Building the seed index (first start).');
     manifest = (await runBuild(settings, { inputs: SEED_INPUTS }, embedder)).manifest;
@@ -172,10 +175,14 @@ async function prepareEngine(settings: Settings): Promise<SearchEngine> {
       )
         throw new Error(mismatch);
       await runBuild(settings, { inputs: [] }, embedder);
+      rebuilt = true;
     } else if (isDefault && !(await isIndexCurrent(settings.indexDir, manifest))) {
       say('Updating the index: its inputs changed.');
       await runBuild(settings, { inputs: [] }, embedder);
     }
   }
-  return new SearchEngine(await loadIndex(settings.indexDir), embedder);
+  const preloaded = await preloading;
+  if (preloaded instanceof PaperIndex && rebuilt) preloaded.close();
+  if (preloaded instanceof Error && !rebuilt) throw preloaded;
+  return new SearchEngine(preloaded instanceof PaperIndex && !rebuilt ? preloaded : await loadIndex(settings.indexDir), embedder);
 }

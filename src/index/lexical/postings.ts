@@ -73,17 +73,18 @@ export class Postings {
       }
       return n;
     };
-    const lists = FIELDS.map(() => ({
-      documents: [] as number[][],
-      frequencies: [] as number[][],
-      lengths: new Uint16Array(papers.length),
-    }));
-    const documentFrequency: number[] = [];
+    // Pass 1 keeps each paper's (term, count) pairs in flat typed buffers and counts each list's
+    // length; pass 2 lays the lists out. Arrays of arrays took over 4 GB of heap at a million papers.
+    const pairs = FIELDS.map(() => ({ terms: new GrowableUint32(), counts: new GrowableUint32(), ends: new Uint32Array(papers.length) }));
+    const lengths = FIELDS.map(() => new Uint16Array(papers.length));
+    const listLengths = FIELDS.map(() => new GrowableUint32());
+    const documentFrequency = new GrowableUint32();
+    const seen = new Set<number>();
     papers.forEach((paper, ordinal) => {
-      const seen = new Set<number>();
+      seen.clear();
       FIELDS.forEach((field, f) => {
         const tokens = tokenize(paper[field]);
-        lists[f]!.lengths[ordinal] = Math.min(new Set(tokens).size, MAX_COUNT);
+        lengths[f]![ordinal] = Math.min(new Set(tokens).size, MAX_COUNT);
         const counts = new Map<number, number>();
         for (const token of tokens) {
           const term = analyzeTerm(token);
@@ -92,21 +93,35 @@ export class Postings {
           counts.set(n, (counts.get(n) ?? 0) + 1);
         }
         for (const [term, count] of counts) {
-          const list = lists[f]!;
-          list.documents[term] ??= [];
-          list.documents[term].push(base + ordinal);
-          list.frequencies[term] ??= [];
-          list.frequencies[term].push(Math.min(count, MAX_COUNT));
+          pairs[f]!.terms.push(term);
+          pairs[f]!.counts.push(Math.min(count, MAX_COUNT));
+          listLengths[f]!.increment(term);
           seen.add(term);
         }
+        pairs[f]!.ends[ordinal] = pairs[f]!.terms.length;
       });
-      for (const term of seen) documentFrequency[term] = (documentFrequency[term] ?? 0) + 1;
+      for (const term of seen) documentFrequency.increment(term);
     });
     const vocabularySize = termNumbers.size;
-    const fields = lists.map(({ documents, frequencies, lengths }) => flatten(vocabularySize, documents, frequencies, lengths));
+    const fields = FIELDS.map((_, f): FieldPostings => {
+      const starts = new Uint32Array(vocabularySize + 1);
+      for (let t = 0; t < vocabularySize; t++) starts[t + 1] = starts[t]! + listLengths[f]!.at(t);
+      const documents = new Uint32Array(starts[vocabularySize]!);
+      const frequencies = new Uint16Array(starts[vocabularySize]!);
+      const next = starts.slice(0, vocabularySize);
+      const { terms, counts, ends } = pairs[f]!;
+      for (let ordinal = 0, i = 0; ordinal < papers.length; ordinal++) {
+        for (; i < ends[ordinal]!; i++) {
+          const term = terms.at(i);
+          documents[next[term]!] = base + ordinal;
+          frequencies[next[term]!++] = counts.at(i);
+        }
+      }
+      return { starts, documents, frequencies, lengths: lengths[f]! };
+    });
     return new Postings(
       [...termNumbers.keys()],
-      Uint32Array.from({ length: vocabularySize }, (_, t) => documentFrequency[t] ?? 0),
+      Uint32Array.from({ length: vocabularySize }, (_, t) => documentFrequency.at(t)),
       fields,
       base,
       papers.length,
@@ -238,6 +253,34 @@ export class Postings {
     }));
     if (offset !== bytes.length) fail('trailing bytes');
     return new Postings(header.vocabulary, documentFrequency, fields, header.base, header.span);
+  }
+}
+
+/** A u32 array that grows by doubling, off the JavaScript heap. */
+class GrowableUint32 {
+  private values = new Uint32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) this.grow(this.length + 1);
+    this.values[this.length++] = value;
+  }
+
+  /** Adds one at `index`, growing (with zeros) to reach it. */
+  increment(index: number): void {
+    if (index >= this.values.length) this.grow(index + 1);
+    this.length = Math.max(this.length, index + 1);
+    this.values[index]!++;
+  }
+
+  at(index: number): number {
+    return index < this.length ? this.values[index]! : 0;
+  }
+
+  private grow(needed: number): void {
+    const larger = new Uint32Array(Math.max(needed, this.values.length * 2));
+    larger.set(this.values);
+    this.values = larger;
   }
 }
 
