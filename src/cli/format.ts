@@ -1,4 +1,4 @@
-import type { WireAnswer } from '../contract/schemas.js';
+import type { WireAnswer, WireDigest } from '../contract/schemas.js';
 import { shortAuthors } from '../papers/index.js';
 
 /**
@@ -10,14 +10,51 @@ export function formatAnswer(answer: WireAnswer, width = 100): string {
   const lines = [`${count} for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');
   answer.results.forEach((result, i) => {
-    lines.push('', `${String(i + 1).padStart(2)}. [${result.score.toFixed(3)}] ${result.title}`);
-    const byline = [result.authors && shortAuthors(result.authors), result.year, result.url]
-      .filter((part) => part !== undefined && part !== '')
-      .join(' · ');
-    if (byline) lines.push(`      ${byline}`);
-    lines.push(...wrap(result.snippet, width - 6).map((line) => `      ${line}`), `      id: ${result.id}`);
+    lines.push('', ...resultLines(result, i + 1, width));
   });
   return lines.join('\n');
+}
+
+type WireResult = WireAnswer['results'][number];
+
+/** One result: rank, score and title; authors · year · link; the snippet wrapped and indented; `extra` lines; the id. */
+function resultLines(result: WireResult, rank: number, width: number, extra: string[] = []): string[] {
+  const lines = [`${String(rank).padStart(2)}. [${result.score.toFixed(3)}] ${result.title}`];
+  const byline = [result.authors && shortAuthors(result.authors), result.year, result.url]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' · ');
+  if (byline) lines.push(`      ${byline}`);
+  lines.push(
+    ...[result.snippet, ...extra].flatMap((text) => wrap(text, width - 6)).map((line) => `      ${line}`),
+    `      id: ${result.id}`,
+  );
+  return lines;
+}
+
+/**
+ * A digest: per watch its id and query, then its new papers as search results with why each is
+ * there, or that nothing new matched.
+ */
+export function formatDigest(digest: WireDigest, width = 100): string {
+  if (digest.watches.length === 0) return 'No watches: add one with: npx paper-search watch add "<query>"';
+  const count = digest.watches.reduce((sum, watch) => sum + watch.papers.length, 0);
+  const lines = [
+    `${count === 0 ? 'Nothing new' : `${count} new ${count === 1 ? 'paper' : 'papers'}`} for ${digest.watches.length} ${digest.watches.length === 1 ? 'watch' : 'watches'}${digest.since ? ` since ${sinceLabel(digest.since)}` : ''} (the index is at generation ${digest.generation})`,
+  ];
+  for (const watch of digest.watches) {
+    const news = `${watch.papers.length === 0 ? 'nothing' : watch.papers.length} new since ${sinceLabel(watch.since)}`;
+    lines.push('', `${watch.id}  "${truncate(watch.query, 80)}": ${news}`);
+    watch.papers.forEach((paper, i) => {
+      const words = paper.matched_words.length ? `; words: ${paper.matched_words.join(', ')}` : '';
+      lines.push('', ...resultLines(paper, i + 1, width, [`why: ${paper.why}${words}`, `added: ${paper.added_at}`]));
+    });
+  }
+  return lines.join('\n');
+}
+
+/** A digest's since for people: a generation number says so. */
+function sinceLabel(since: string): string {
+  return /^\d+$/.test(since) ? `generation ${since}` : since;
 }
 
 function wrap(text: string, width: number): string[] {

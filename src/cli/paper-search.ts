@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { buildCommand } from './commands/build.js';
+import { digestCommand } from './commands/digest.js';
 import { mcpCommand } from './commands/mcp.js';
 import { prepareModelCommand } from './commands/prepare-model.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
+import { watchCommand } from './commands/watch.js';
 import { runMain } from './main.js';
 import { withExamples } from './options.js';
 
@@ -15,9 +17,11 @@ const program = new Command('paper-search')
   .addCommand(searchCommand())
   .addCommand(buildCommand())
   .addCommand(prepareModelCommand())
+  .addCommand(watchCommand())
+  .addCommand(digestCommand())
   .addCommand(mcpCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
-for (const command of [program, ...program.commands])
+for (const command of [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 withExamples(program, [
   'npx paper-search serve',

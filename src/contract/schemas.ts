@@ -257,3 +257,101 @@ export type WireAnswer = z.infer<typeof SearchAnswerSchema>;
 export type WirePaper = z.infer<typeof PaperSchema>;
 export type WirePaperList = z.infer<typeof PaperListSchema>;
 export type Health = z.infer<typeof HealthSchema>;
+
+/** A watch as it is asked for: a saved query and the filters it keeps. */
+export const WatchBodySchema = closedObject(
+  {
+    query: z
+      .string({ error: 'query is required and must be a string' })
+      .trim()
+      .min(1, 'query must not be empty')
+      .max(LIMITS.passageChars, `query must be at most ${LIMITS.passageChars} characters`)
+      .openapi({
+        description: 'A question or keywords to watch for, or an abstract to watch for papers like it',
+        example: 'diffusion policies for manipulation',
+      }),
+    ...filters,
+  },
+  'field',
+);
+
+/** A saved watch; the same object is one entry of the watches.json file beside the index. */
+export const WatchSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{8,64}$/, 'a watch id is 8 or more lower-case hex digits')
+      .openapi({ description: 'Short and stable: the same query and filters always get the same id', example: '3f9a1c2e' }),
+    query: WatchBodySchema.shape.query,
+    created_at: z.iso.datetime({ error: 'created_at must be an ISO date-time' }).openapi({ description: 'ISO time the watch was added' }),
+    ...filters,
+  })
+  .openapi('Watch');
+
+export const WatchListSchema = z.object({ watches: z.array(WatchSchema).openapi({ description: 'Oldest first' }) }).openapi('WatchList');
+
+export const WatchParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '3f9a1c2e' }),
+});
+
+export type WatchRequest = z.output<typeof WatchBodySchema>;
+export type Watch = z.output<typeof WatchSchema>;
+export type WireWatchList = z.infer<typeof WatchListSchema>;
+
+/** An ISO date (midnight UTC), an ISO date-time with its zone, or a generation number. */
+const SINCE = /^(\d+|\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?)$/;
+const since = z
+  .string({ error: givenOnce('since', 'text') })
+  .trim()
+  .refine(
+    (text) => SINCE.test(text) && (/^\d+$/.test(text) || !Number.isNaN(Date.parse(text))),
+    'since must be an ISO date (2026-01-31), an ISO date-time with its zone (2026-01-31T09:00:00Z) or a build generation number (3)',
+  );
+
+export const DigestQuerySchema = closedObject(
+  {
+    since: since.optional().openapi({
+      description:
+        "Papers added after this ISO date or date-time, or in a later build than this generation number; by default, each watch's own creation time",
+      example: '2026-01-31T09:00:00Z',
+    }),
+  },
+  'parameter',
+);
+
+const DigestResultSchema = z
+  .object({
+    ...ResultSchema.shape,
+    added_at: z.string().openapi({ description: 'ISO time the paper entered the library' }),
+    why: z.string().openapi({ description: 'Why this paper is in the digest, in one line (with the evidence and the bar it cleared)' }),
+  })
+  .openapi('DigestResult');
+
+export const DigestSchema = z
+  .object({
+    since: z.string().optional().openapi({ description: 'The since asked for; absent when each watch counts from its own creation' }),
+    generation: z
+      .number()
+      .int()
+      .openapi({ description: 'The generation of the index the digest came from: a later digest since it lists only newer papers' }),
+    watches: z
+      .array(
+        z.object({
+          id: z.string(),
+          query: z.string(),
+          since: z
+            .string()
+            .openapi({ description: "What this watch's papers are new since: the since asked for, or when the watch was added" }),
+          papers: z
+            .array(DigestResultSchema)
+            .openapi({ description: 'New papers that match the watch with high confidence, best first; empty when nothing new matched' }),
+        }),
+      )
+      .openapi({ description: 'Every watch, oldest first' }),
+  })
+  .openapi('Digest');
+
+export type WireDigest = z.infer<typeof DigestSchema>;

@@ -36,6 +36,8 @@ export const LIMITS = {
   queryChars: 1000,
   passageChars: 20_000,
   bodyBytes: 64 * 1024,
+  /** Watches kept beside one index: each is a search when the digest runs. */
+  watches: 100,
 } as const;
 
 /** Formats a list of papers can be exported in, besides the JSON answer itself. */

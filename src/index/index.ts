@@ -31,3 +31,4 @@ export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export type { PaperAdded } from './segment.js';
 export { type GenerationWatch, type GenerationWatchOptions, watchGenerations } from './watch.js';
 export { updateIndex, writeIndex, type GenerationChange, type GenerationMeta, type IndexContents, type PaperToAdd } from './writer.js';
+export { WATCHES_FILE, WatchesUnreadableError, WatchLimitError, WatchNotFoundError, WatchStore } from './watch-store.js';

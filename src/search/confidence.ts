@@ -23,6 +23,10 @@ export interface Evidence {
  * paper contains every term of the query (an exact name or acronym that embeddings cannot place).
  */
 export function isConfident(evidence: Evidence, options: ConfidenceOptions, lengths: FusionOptions): boolean {
-  const threshold = interpolateByLength(evidence.termCount, options.questionSimilarity, options.passageSimilarity, lengths);
-  return (evidence.similarity ?? -1) >= threshold || (evidence.coverage ?? 0) >= 1;
+  return (evidence.similarity ?? -1) >= similarityThreshold(evidence.termCount, options, lengths) || (evidence.coverage ?? 0) >= 1;
+}
+
+/** The cosine similarity a query of `termCount` analyzed terms needs from its best paper. */
+export function similarityThreshold(termCount: number, options: ConfidenceOptions, lengths: FusionOptions): number {
+  return interpolateByLength(termCount, options.questionSimilarity, options.passageSimilarity, lengths);
 }

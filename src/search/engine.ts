@@ -5,6 +5,8 @@ import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
+import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
+import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
@@ -161,6 +163,37 @@ export class SearchEngine {
     });
   }
 
+  /**
+   * For each watch, the papers added since its `since` that match it with high confidence, best
+   * first (the bar is in `digest.ts`), all from one generation of the index. The query runs over the
+   * whole library, so a new paper is judged against every paper, old ones included. A paper clearing
+   * the bar is always in the answer's top `candidatePool`: at most 1/(1 + 2.5²) of the fused
+   * candidates score 2.5 or more (Cantelli's inequality).
+   */
+  digest(watches: readonly WatchedQuery[]): Promise<Digest> {
+    return this.whileServing(async (served) => {
+      const { index } = served;
+      const entries: DigestEntry[] = [];
+      for (const watch of watches) {
+        const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
+        const { terms, ranking } = await this.rank(served, watch.query, undefined, request);
+        const vector = await this.queryVector(index, { text: watch.query, termCount: terms.length });
+        const queryTerms = new Set(terms);
+        const hits: DigestHit[] = [];
+        for (const { ordinal, score } of ranking.hits) {
+          const added = index.added(ordinal);
+          if (!isAddedAfter(added, watch.since)) continue;
+          const paper = index.paper(ordinal);
+          const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+          // Snippets only for what is kept: most of the pool is neither new nor good enough.
+          if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+        }
+        entries.push({ watch, hits });
+      }
+      return { generation: index.manifest.generation, entries };
+    });
+  }
+
   /** Runs `work` on the current generation, which stays open until every such run has finished. */
   private async whileServing<T>(work: (served: Served) => Promise<T>): Promise<T> {
     const served = this.served;
@@ -191,32 +224,38 @@ export class SearchEngine {
   }
 
   private async answer(served: Served, text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
-    const { index, filters, snippets, context } = served;
     const started = performance.now();
-    const k = request.k ?? RESULT_COUNT.default;
     const mode = request.mode ?? DEFAULT_MODE;
-    const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length, self };
-    const allowed = filters.allowed(request.filter);
-    const ranking = await RANKERS[mode](allowed ? { ...context, allowed } : context, query, k);
+    const { terms, ranking } = await this.rank(served, text, self, { ...request, mode });
     const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
     const queryTerms = new Set(terms);
-    const hits = ranking.hits.map(({ ordinal, score }): Hit => {
-      const paper = index.paper(ordinal);
-      return {
-        paper,
-        score,
-        snippet: snippets.best(paper.abstract, queryTerms),
-        matchedWords: snippets.matchedWords(paper, queryTerms),
-      };
-    });
     return {
       query: label,
       mode,
       confidence: confident ? 'high' : 'low',
-      generation: index.manifest.generation,
-      hits,
+      generation: served.index.manifest.generation,
+      hits: ranking.hits.map(({ ordinal, score }) => this.hit(served, served.index.paper(ordinal), score, queryTerms)),
       elapsedMs: performance.now() - started,
+    };
+  }
+
+  /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
+  private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
+    const { filters, context } = served;
+    const terms = analyze(text);
+    const query: Query = { text, termCount: terms.length, self };
+    const allowed = filters.allowed(request.filter);
+    const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
+    return { terms, ranking };
+  }
+
+  /** A ranked paper with its snippet and matched words. */
+  private hit(served: Served, paper: Paper, score: number, queryTerms: ReadonlySet<string>): Hit {
+    return {
+      paper,
+      score,
+      snippet: served.snippets.best(paper.abstract, queryTerms),
+      matchedWords: served.snippets.matchedWords(paper, queryTerms),
     };
   }
 

@@ -10,4 +10,13 @@ export {
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
 export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';
 export { foldForMatch, type PaperFilter } from './filter.js';
-export { answerToWire, filterFromWire, paperToWire } from './wire.js';
+export {
+  DEFAULT_DIGEST,
+  type Digest,
+  type DigestEntry,
+  type DigestHit,
+  type DigestOptions,
+  type Since,
+  type WatchedQuery,
+} from './digest.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';

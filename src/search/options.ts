@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
+import { DEFAULT_DIGEST, type DigestOptions } from './digest.js';
 import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
 import type { ExpansionOptions } from './modes/expansion.js';
 
@@ -23,6 +24,8 @@ export interface SearchOptions {
    * the crossover measured by `npm run bench:filters` (on 20,000 papers exact scoring wins below about 1,300, the graph above).
    */
   exactFilterLimit: number;
+  /** What a new paper needs to be in a watch's digest. */
+  digest: DigestOptions;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -33,4 +36,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   queryCacheSize: 1000,
   feedback: { documents: 3, weight: 1 },
   exactFilterLimit: 1300,
+  digest: DEFAULT_DIGEST,
 };

@@ -1,5 +1,6 @@
-import type { WireAnswer, WireFilter, WirePaper } from '../contract/schemas.js';
+import type { Watch, WireAnswer, WireDigest, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
+import type { Digest, Since, WatchedQuery } from './digest.js';
 import type { Answer } from './engine.js';
 import type { PaperFilter } from './filter.js';
 
@@ -11,18 +12,22 @@ export function answerToWire(answer: Answer): WireAnswer {
     took_ms: round(answer.elapsedMs, 2),
     confidence: answer.confidence,
     generation: answer.generation,
-    results: answer.hits.map(({ paper, score, snippet, matchedWords }) => ({
-      id: paper.id,
-      title: paper.title,
-      score: round(score, 4),
-      snippet,
-      abstract: paper.abstract,
-      matched_words: matchedWords,
-      ...(paper.authors ? { authors: paper.authors } : {}),
-      ...(paper.year !== undefined ? { year: paper.year } : {}),
-      ...(paper.venue ? { venue: paper.venue } : {}),
-      ...(paperLink(paper) ? { url: paperLink(paper) } : {}),
-    })),
+    results: answer.hits.map(hitToWire),
+  };
+}
+
+function hitToWire({ paper, score, snippet, matchedWords }: Answer['hits'][number]): WireAnswer['results'][number] {
+  return {
+    id: paper.id,
+    title: paper.title,
+    score: round(score, 4),
+    snippet,
+    abstract: paper.abstract,
+    matched_words: matchedWords,
+    ...(paper.authors ? { authors: paper.authors } : {}),
+    ...(paper.year !== undefined ? { year: paper.year } : {}),
+    ...(paper.venue ? { venue: paper.venue } : {}),
+    ...(paperLink(paper) ? { url: paperLink(paper) } : {}),
   };
 }
 
@@ -40,4 +45,36 @@ function round(value: number, decimals: number): number {
 /** The filter fields of a request, as the engine takes them. */
 export function filterFromWire(wire: WireFilter): PaperFilter {
   return { yearMin: wire.year_min, yearMax: wire.year_max, author: wire.author, venue: wire.venue, tag: wire.tag };
+}
+
+/** A `since` as the contract accepts it (checked already): a generation number, else an ISO date or date-time. */
+export function sinceFromWire(since: string): Since {
+  return /^\d+$/.test(since) ? { generation: Number(since) } : { at: Date.parse(since) };
+}
+
+/** The watches as the digest takes them: each new since `since`, or since it was added. */
+export function watchedQueries(watches: readonly Watch[], since: string | undefined): WatchedQuery[] {
+  return watches.map((watch) => ({
+    id: watch.id,
+    query: watch.query,
+    filter: filterFromWire(watch),
+    since: sinceFromWire(since ?? watch.created_at),
+  }));
+}
+
+/**
+ * The JSON form of a digest of `watches` (its entries are theirs, in order), shared by the API and the
+ * CLI's --json; `since` as asked (absent: each watch counts from its creation).
+ */
+export function digestToWire(digest: Digest, watches: readonly Watch[], since: string | undefined): WireDigest {
+  return {
+    ...(since !== undefined ? { since } : {}),
+    generation: digest.generation,
+    watches: digest.entries.map((entry, i) => ({
+      id: entry.watch.id,
+      query: entry.watch.query,
+      since: since ?? watches[i]!.created_at,
+      papers: entry.hits.map((hit) => ({ ...hitToWire(hit), added_at: new Date(hit.added.at).toISOString(), why: hit.reason })),
+    })),
+  };
 }

@@ -1,12 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LIMITS, type ExportFormat } from '../contract/values.js';
-import { IndexUnreadableError } from '../index/index.js';
+import { IndexUnreadableError, WatchesUnreadableError, type WatchStore } from '../index/index.js';
 import { MCP_PATH, mcpOverHttp } from '../mcp/index.js';
 import { exportPapers, type Paper } from '../papers/index.js';
-import { type Answer, answerToWire, filterFromWire, PaperNotFoundError, paperToWire, type SearchEngine } from '../search/index.js';
+import {
+  type Answer,
+  answerToWire,
+  digestToWire,
+  filterFromWire,
+  PaperNotFoundError,
+  paperToWire,
+  type SearchEngine,
+  watchedQueries,
+} from '../search/index.js';
 import { mountWeb } from '../web/index.js';
-import { answerError, answerInvalidRequest, answerNotFound } from './errors.js';
+import { ApiError, answerError, answerInvalidRequest, answerNotFound } from './errors.js';
 import { accessToken } from './middleware/access-token.js';
 import { admission, AdmissionQueue, DEFAULT_ADMISSION, type AdmissionLimits } from './middleware/admission.js';
 import { allowedHostsOnly } from './middleware/allowed-hosts.js';
@@ -29,10 +38,12 @@ export interface AppOptions {
    */
   allowedHosts?: string[];
   /**
-   * How many searching requests (search, similar text, similar paper, paper list) work at once
+   * How many searching requests (search, similar text, similar paper, paper list, digest) work at once
    * (default: the number of cores) and wait for a turn (default 32); beyond that, 503 `busy` at once.
    */
   admission?: Partial<AdmissionLimits>;
+  /** The watches of the served index; without it the watch routes answer 404. */
+  watches?: WatchStore;
 }
 
 /**
@@ -53,7 +64,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
   // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
-  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers])
+  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers, routes.digest])
     app.use(route.getRoutingPath(), admitted);
 
   // MCP over Streamable HTTP, behind the API's rules: allowed hosts (above), the token, the body limit and admission.
@@ -107,11 +118,36 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
       : c.json({ status: 'unreadable' as const, message: unreadable.message, ...served }, 503);
   });
 
+  const watches = (): WatchStore => {
+    if (!options.watches) throw new ApiError('not_found', 'this server keeps no watches: it serves no index folder');
+    return options.watches;
+  };
+  app.openapi(routes.createWatch, async (c) => {
+    const { watch, created } = await watches().add(c.req.valid('json'));
+    return created ? c.json(watch, 201) : c.json(watch, 200);
+  });
+  app.openapi(routes.listWatches, (c) => c.json({ watches: watches().list() }, 200));
+  app.openapi(routes.deleteWatch, async (c) => {
+    await watches().remove(c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  app.openapi(routes.digest, async (c) => {
+    const { since } = c.req.valid('query');
+    const watched = watches().list();
+    return c.json(digestToWire(await engine.digest(watchedQueries(watched, since)), watched, since), 200);
+  });
+
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   app.doc31('/openapi.json', DOCUMENT);
 
   const { papers, model } = engine.describe();
-  mountWeb(app, { papers, model, queryChars: LIMITS.queryChars, passageChars: LIMITS.passageChars });
+  mountWeb(app, {
+    papers,
+    model,
+    queryChars: LIMITS.queryChars,
+    passageChars: LIMITS.passageChars,
+    watched: () => hasWatches(options.watches),
+  });
 
   app.notFound(answerNotFound);
   app.onError((error, c) => {
@@ -154,4 +190,14 @@ function fileNameOf(id: string): string {
       .replace(/^[.-]+/, '')
       .slice(0, 100) || 'paper'
   );
+}
+
+/** Whether there are watches to show a digest of; an unreadable file counts, so the page asks and the API says what is wrong. */
+function hasWatches(store: WatchStore | undefined): boolean {
+  try {
+    return (store?.list().length ?? 0) > 0;
+  } catch (error) {
+    if (error instanceof WatchesUnreadableError) return true;
+    throw error;
+  }
 }

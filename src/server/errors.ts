@@ -3,9 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ErrorSchema } from '../contract/schemas.js';
 import { LIMITS } from '../contract/values.js';
-import { IndexUnreadableError } from '../index/index.js';
+import { IndexUnreadableError, WatchesUnreadableError, WatchLimitError, WatchNotFoundError } from '../index/index.js';
 import { BusyError } from '../model/index.js';
 import { PaperNotFoundError } from '../search/index.js';
+import { LockHeldError } from '../storage/index.js';
 
 interface ErrorKind {
   status: ContentfulStatusCode;
@@ -42,10 +43,16 @@ export const API_ERRORS = {
   },
   not_found: { status: 404, message: 'no such route; see /openapi.json', when: 'no route has this path' },
   paper_not_found: { status: 404, message: 'no paper with that id', when: 'no paper of the index has this id' },
+  watch_not_found: { status: 404, message: 'no watch with that id', when: 'no watch has this id' },
   method_not_allowed: {
     status: 405,
     message: 'method not allowed on this path',
     when: 'the path exists but not with this method (the Allow header lists the methods)',
+  },
+  too_many_watches: {
+    status: 409,
+    message: `the index already has ${LIMITS.watches} watches, the most kept; remove one first`,
+    when: `the index already has ${LIMITS.watches} watches`,
   },
   payload_too_large: {
     status: 413,
@@ -62,10 +69,15 @@ export const API_ERRORS = {
     message: 'the server failed to answer; the error was logged',
     when: 'a fault of the server, never of the request',
   },
+  watches_unreadable: {
+    status: 500,
+    message: 'the watches file cannot be read; it is left as it is for its owner to fix',
+    when: 'watches.json beside the index is not a valid watches file (the message names it); it is never overwritten',
+  },
   busy: {
     status: 503,
     message: 'the server is busy; retry shortly',
-    when: 'as many searches as the server admits are working and waiting, or the embedding queue is full; retry after the Retry-After header',
+    when: 'as many searches as the server admits are working and waiting, the embedding queue is full, or another process is writing the watches; retry after the Retry-After header',
   },
   index_unreadable: {
     status: 503,
@@ -110,6 +122,10 @@ function asApiError(error: Error): ApiError | undefined {
   if (error instanceof PaperNotFoundError) return new ApiError('paper_not_found', error.message);
   if (error instanceof BusyError) return new ApiError('busy', error.message, { 'Retry-After': '1' });
   if (error instanceof IndexUnreadableError) return new ApiError('index_unreadable', error.message);
+  if (error instanceof WatchNotFoundError) return new ApiError('watch_not_found', error.message);
+  if (error instanceof WatchLimitError) return new ApiError('too_many_watches');
+  if (error instanceof WatchesUnreadableError) return new ApiError('watches_unreadable', error.message);
+  if (error instanceof LockHeldError) return new ApiError('busy', error.message, { 'Retry-After': '1' });
   const code = error instanceof HTTPException ? HONO_EXCEPTION_CODES[error.status] : undefined;
   return code && new ApiError(code);
 }

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  DigestQuerySchema,
+  DigestSchema,
   ErrorSchema,
   HealthSchema,
   PaperListQuerySchema,
@@ -11,6 +13,10 @@ import {
   SearchQuerySchema,
   SimilarBodySchema,
   SimilarPaperQuerySchema,
+  WatchBodySchema,
+  WatchListSchema,
+  WatchParamsSchema,
+  WatchSchema,
 } from '../contract/schemas.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../contract/values.js';
 import { exportPapers } from '../papers/index.js';
@@ -160,7 +166,77 @@ export const routes = {
       ),
     },
   }),
+  ...watchRoutes(),
 };
+
+/** Saved queries (watches): user data kept beside the index, under the same token rule as every /api/* route. */
+function watchRoutes() {
+  return {
+    createWatch: createRoute({
+      operationId: 'createWatch',
+      method: 'post',
+      path: '/api/watches',
+      summary: 'Watch a query',
+      description:
+        'Saves a query (and filters) whose new matches the digest reports. The same query and filters (case and spacing aside) are one watch: adding it again answers the existing watch with 200.',
+      security: tokenIfConfigured,
+      request: { body: { content: { 'application/json': { schema: WatchBodySchema } }, required: true } },
+      responses: {
+        201: json(WatchSchema, 'The new watch'),
+        200: json(WatchSchema, 'The watch already kept for this query and filters'),
+        ...errorResponses(
+          'invalid_parameter',
+          'malformed_json',
+          'unauthorized',
+          'forbidden_host',
+          'too_many_watches',
+          'payload_too_large',
+          'unsupported_media_type',
+          'watches_unreadable',
+          'busy',
+        ),
+      },
+    }),
+    listWatches: createRoute({
+      operationId: 'listWatches',
+      method: 'get',
+      path: '/api/watches',
+      summary: 'The watches',
+      description: 'Every watch of the index, oldest first.',
+      security: tokenIfConfigured,
+      responses: {
+        200: json(WatchListSchema, 'The watches'),
+        ...errorResponses('unauthorized', 'forbidden_host', 'watches_unreadable'),
+      },
+    }),
+    deleteWatch: createRoute({
+      operationId: 'deleteWatch',
+      method: 'delete',
+      path: '/api/watches/{id}',
+      summary: 'Stop watching a query',
+      security: tokenIfConfigured,
+      request: { params: WatchParamsSchema },
+      responses: {
+        204: { description: 'Removed' },
+        ...errorResponses('unauthorized', 'forbidden_host', 'watch_not_found', 'watches_unreadable', 'busy'),
+      },
+    }),
+    digest: createRoute({
+      operationId: 'digest',
+      method: 'get',
+      path: '/api/digest',
+      summary: 'New papers for each watch',
+      description:
+        "For each watch, the papers added since `since` (by default, since the watch was added) that match it with high confidence, best first: each stands out among the watch's matches in the whole library and is close in meaning to it (or contains every term of it). A watch with nothing new has no papers.",
+      security: tokenIfConfigured,
+      request: { query: DigestQuerySchema },
+      responses: {
+        200: json(DigestSchema, 'Every watch with its new papers'),
+        ...errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'watches_unreadable', 'busy', 'index_unreadable'),
+      },
+    }),
+  };
+}
 
 /** The OpenAPI document's header: what the API is, where it runs, and how the access token is sent. */
 export const DOCUMENT = {

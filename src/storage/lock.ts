@@ -23,10 +23,11 @@ export interface FolderLock {
  * Makes this process the one writer of `dir` (`what` names the folder's content in messages) by
  * creating `<dir>/.lock` exclusively. A lock left by a process that is gone (killed, crashed) is
  * recovered; one held by a live process is refused at once. The lock is released by `release()`
- * and, failing that, when the process exits.
+ * and, failing that, when the process exits. Another `file` name makes a separate lock on other
+ * content of the same folder (the watches beside an index), so neither writer waits for the other.
  */
-export function acquireLock(dir: string, what: string): FolderLock {
-  const path = join(dir, LOCK_FILE);
+export function acquireLock(dir: string, what: string, file = LOCK_FILE): FolderLock {
+  const path = join(dir, file);
   const mine: LockRecord = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   const content = `${JSON.stringify(mine)}\n`;
   for (let attempt = 0; ; attempt++) {

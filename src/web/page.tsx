@@ -15,6 +15,8 @@ export interface PageInfo {
   model: string;
   queryChars: number;
   passageChars: number;
+  /** Whether the index has watches, asked at each page load: only then does the script fetch "New for you". */
+  watched?: () => boolean;
 }
 
 export function pageState(query: (name: string) => string | undefined): PageState {
@@ -149,6 +151,15 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 </button>
               </p>
             </section>
+
+            {/* "New for you": filled by the script (client/digest.ts) when there are watches. */}
+            <section
+              id="digest"
+              class="digest"
+              aria-labelledby="digest-title"
+              data-watched={String(info.watched?.() ?? false)}
+              hidden
+            ></section>
 
             <section id="answer" class="answer" aria-label="Results" aria-busy={loading ? 'true' : 'false'}>
               <div id="context" class="context" hidden></div>

@@ -2,37 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
 import { readCorpus } from '../../src/papers/index.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Settings variables the CLI reads; the test pins the ones that matter and clears the rest. */
-const SETTING_VARIABLES = ['HOST', 'PORT', 'INDEX_DIR', 'MODELS_DIR', 'MODEL', 'PRECISION', 'THREADS', 'ACCESS_TOKEN', 'DEBUG'];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { paperSearch, ROOT, type Run } from '../support/cli.js';
 
 /** Runs the real search CLI over the seed index, as a person would from the project folder. */
 function cli(args: string[], input?: string): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SETTING_VARIABLES) delete env[name];
-  env.INDEX_DIR = inject('seedIndexDir');
-  env.MODELS_DIR = resolve(ROOT, 'models');
-  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', 'search', ...args], {
-    cwd: ROOT,
-    env,
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (run.error) throw run.error;
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return paperSearch(['search', ...args], { INDEX_DIR: inject('seedIndexDir') }, input);
 }
 
 function cliJson(args: string[], input?: string): SearchAnswer {
@@ -181,20 +158,6 @@ describe('search CLI', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
-
-/** Runs `paper-search <args>` with a clean environment, from the project folder. */
-function paperSearch(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const clean: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SETTING_VARIABLES) delete clean[name];
-  const run = spawnSync(process.execPath, ['.build/cli/paper-search.js', ...args], {
-    cwd: ROOT,
-    env: { ...clean, MODELS_DIR: resolve(ROOT, 'models'), ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (run.error) throw run.error;
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('every command', () => {
   it.each(['serve', 'search', 'build', 'prepare-model'])('answers --help for %s with its flags, defaults and an example', (command) => {

@@ -61,7 +61,10 @@ describe('swapping generations in a running engine', () => {
     expect(old.generation).toBe(1);
     expect(old.hits.every((hit) => firstIds.has(hit.paper.id))).toBe(true);
     expect(fresh.generation).toBe(2);
-    expect(fresh.hits.some((hit) => !firstIds.has(hit.paper.id)), 'the new papers are found').toBe(true);
+    expect(
+      fresh.hits.some((hit) => !firstIds.has(hit.paper.id)),
+      'the new papers are found',
+    ).toBe(true);
     expect(engine.describe()).toMatchObject({ generation: 2, papers: 80 });
     // Its last request done, the old generation was closed: its record files can no longer be read.
     expect(() => first.paper(0)).toThrow();
@@ -89,13 +92,17 @@ describe('watching an index folder for new generations', () => {
     const good = readManifest(out);
     commitManifest(out, { ...good, generation: 3, files: { ...good.files, hnsw: { ...good.files.hnsw, sha256: '0'.repeat(64) } } });
     await until(() => refusals.length === 1);
-    expect(refusals[0]).toMatch(/^not switching to generation 3 of .*: index in .* is damaged: hnsw-.* does not match its checksum .*; still serving generation 2$/);
+    expect(refusals[0]).toMatch(
+      /^not switching to generation 3 of .*: index in .* is damaged: hnsw-.* does not match its checksum .*; still serving generation 2$/,
+    );
     expect(refusals[0]).not.toContain('\n');
 
     // A generation built with another model.
     commitManifest(out, { ...good, generation: 4, model: { ...good.model, checksum: 'f'.repeat(64) } });
     await until(() => refusals.length === 2);
-    expect(refusals[1]).toMatch(/^not switching to generation 4 .*built with all-MiniLM-L6-v2 .* but the loaded model is .*; still serving generation 2$/);
+    expect(refusals[1]).toMatch(
+      /^not switching to generation 4 .*built with all-MiniLM-L6-v2 .* but the loaded model is .*; still serving generation 2$/,
+    );
     expect(engine.describe().generation).toBe(2);
     expect((await engine.search('humanoid robot', { k: 3 })).hits).toHaveLength(3);
 

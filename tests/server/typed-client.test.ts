@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Health, WireAnswer, WirePaper, WirePaperList } from '../../src/contract/schemas.js';
+import type { Health, Watch, WireAnswer, WireDigest, WirePaper, WirePaperList } from '../../src/contract/schemas.js';
+import { WatchStore } from '../../src/index/index.js';
 import type { Paper } from '../../src/papers/index.js';
 import type { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/app.js';
@@ -25,6 +26,8 @@ type Paper = components['schemas']['Paper'];
 type PaperList = components['schemas']['PaperList'];
 type Health = components['schemas']['Health'];
 type ApiError = components['schemas']['Error'];
+type Watch = components['schemas']['Watch'];
+type Digest = components['schemas']['Digest'];
 
 // Routes that can answer with a bibliography file list its media types too; this client reads JSON.
 export type Client = ReturnType<typeof createClient<paths, 'application/json'>>;
@@ -44,6 +47,9 @@ export interface Answers {
   health: Health | undefined;
   unknownPaper: ApiError | undefined;
   badK: ApiError | undefined;
+  watch: Watch | undefined;
+  watches: Watch[] | undefined;
+  digest: Digest | undefined;
   statuses: number[];
 }
 
@@ -59,6 +65,10 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
   const health = await client.GET('/health');
   const unknownPaper = await client.GET('/api/papers/{id}', { params: { path: { id: 'no-such-paper-00000000' } } });
   const badK = await client.GET('/api/search', { params: { query: { q: 'robots', k: 0 } } });
+  const watch = await client.POST('/api/watches', { body: { query: 'Unitree G1' } });
+  const watches = await client.GET('/api/watches');
+  const digest = await client.GET('/api/digest', { params: { query: { since: '0' } } });
+  const unwatched = await client.DELETE('/api/watches/{id}', { params: { path: { id: watch.data?.id ?? '' } } });
   // What the types promise about the answers (tsc fails here if the document stops saying so).
   const matchedWords: string[] | undefined = search.data?.results[0]?.matched_words;
   const year: number | undefined = paper.data?.year;
@@ -66,6 +76,8 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
   const sourcePapers: number | undefined = health.data?.sources[0]?.papers;
   const total: number | undefined = list.data?.total;
   const code: string | undefined = unknownPaper.error?.error.code;
+  const why: string | undefined = digest.data?.watches[0]?.papers[0]?.why;
+  const generation: number | undefined = digest.data?.generation;
   return {
     search: search.data,
     searchDefaults: searchDefaults.data,
@@ -77,7 +89,10 @@ export async function callEveryOperation(client: Client, paperId: string): Promi
     health: health.data,
     unknownPaper: unknownPaper.error,
     badK: badK.error,
-    statuses: [search, searchDefaults, similarToText, paper, similarToPaper, list, citation, health, unknownPaper, badK].map((answer) => answer.response.status),
+    watch: watch.data,
+    watches: watches.data?.watches,
+    digest: digest.data,
+    statuses: [search, searchDefaults, similarToText, paper, similarToPaper, list, citation, health, unknownPaper, badK, watch, watches, digest, unwatched].map((answer) => answer.response.status),
   };
 }
 
@@ -87,6 +102,10 @@ export async function wrongCalls(client: Client): Promise<void> {
   await client.GET('/api/search', { params: { query: { q: 'robots', mode: 'fuzzy' } } });
   // @ts-expect-error q is required
   await client.GET('/api/search', { params: { query: { k: 3 } } });
+  // @ts-expect-error a watch needs its query
+  await client.POST('/api/watches', { body: { year_min: 2020 } });
+  // @ts-expect-error a watch is removed by its id
+  await client.DELETE('/api/watches/{id}', {});
   // @ts-expect-error the body needs text
   await client.POST('/api/similar', { body: { k: 3 } });
   // @ts-expect-error similar papers take no mode: they are always hybrid
@@ -135,6 +154,9 @@ interface GeneratedClient {
     health?: Health;
     unknownPaper?: unknown;
     badK?: unknown;
+    watch?: Watch;
+    watches?: Watch[];
+    digest?: WireDigest;
     statuses: number[];
   }>;
 }
@@ -172,13 +194,16 @@ describe('a client generated from /openapi.json', () => {
 
   it('gets from the real app, through openapi-fetch, the answers its types describe', async () => {
     const { apiClient, callEveryOperation } = (await import(join(dir, 'client.ts'))) as GeneratedClient;
-    const app = createApp(engine);
+    const app = createApp(engine, { watches: new WatchStore(dir) });
     const answers = await callEveryOperation(
       apiClient((request) => Promise.resolve(app.fetch(request))),
       paper.id,
     );
 
-    expect(answers.statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 404, 400]);
+    expect(answers.statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 404, 400, 201, 200, 200, 204]);
+    expect(answers.watch).toMatchObject({ query: 'Unitree G1' });
+    expect(answers.watches).toEqual([answers.watch]);
+    expect(answers.digest?.watches[0]?.papers[0]?.title).toMatch(/^ASAP: /);
     expect(answers.search).toMatchObject({ query: 'robot imitation from video', mode: 'lexical' });
     expect(answers.search?.results).toHaveLength(3);
     expect(answers.search?.results[0]?.matched_words.length).toBeGreaterThan(0);

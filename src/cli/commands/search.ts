@@ -9,22 +9,26 @@ import { openEngine } from '../engine.js';
 import { formatAnswer } from '../format.js';
 import { settingsFrom, withSettings, withExamples } from '../options.js';
 
-interface SearchFlags {
-  k?: string;
-  mode?: string;
-  json?: boolean;
-  similar?: string;
-  paper?: string;
+/** The filter flags as commander parses them. */
+export interface FilterFlags {
   yearMin?: string;
   yearMax?: string;
   author?: string;
   venue?: string;
   tag?: string;
+}
+
+interface SearchFlags extends FilterFlags {
+  k?: string;
+  mode?: string;
+  json?: boolean;
+  similar?: string;
+  paper?: string;
   format?: string;
 }
 
 /** The contract's filters (year_min, ..., tag) as flags. */
-const FILTER_FLAGS = [
+export const FILTER_FLAGS = [
   ['--year-min <year>', 'only papers from this year on'],
   ['--year-max <year>', 'only papers up to this year'],
   ['--author <name>', 'only papers with an author whose name contains this (case and accents ignored)'],
@@ -61,16 +65,7 @@ export function searchCommand(): Command {
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const present = (entries: Record<string, string | undefined>) =>
-      Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
-    const filterFlags = present({
-      year_min: flags.yearMin,
-      year_max: flags.yearMax,
-      author: flags.author,
-      venue: flags.venue,
-      tag: flags.tag,
-    });
-    const options = { ...present({ k: flags.k, mode: flags.mode }), ...filterFlags };
+    const options = { ...present({ k: flags.k, mode: flags.mode }), ...wireFilterFlags(flags) };
     if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
     const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
     let answer: Answer;
@@ -106,13 +101,22 @@ function readPassage(source: string): string {
   return text;
 }
 
+/** The given filter flags under their API names, for a contract schema to check. */
+export function wireFilterFlags(flags: FilterFlags): Record<string, string> {
+  return present({ year_min: flags.yearMin, year_max: flags.yearMax, author: flags.author, venue: flags.venue, tag: flags.tag });
+}
+
+function present(entries: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success)
     throw new Error(
       parsed.error.issues[0]!.message.replace(
-        /^(k|mode|format|year_min|year_max|author|venue|tag) /,
+        /^(k|mode|format|year_min|year_max|author|venue|tag|since) /,
         (_, field: string) => `${field === 'k' ? '-k' : `--${field.replace('_', '-')}`} `,
       ),
     );

@@ -3,7 +3,7 @@ import { Server as NetServer, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Command } from 'commander';
 import { checkExposure, type Settings } from '../../config/index.js';
-import { isIndexCurrent, loadIndex, PaperIndex, readManifestIfAny, watchGenerations } from '../../index/index.js';
+import { isIndexCurrent, loadIndex, PaperIndex, readManifestIfAny, WatchStore, watchGenerations } from '../../index/index.js';
 import { SearchEngine } from '../../search/index.js';
 import { createApp } from '../../server/index.js';
 import { runBuild } from '../build-runner.js';
@@ -62,6 +62,7 @@ export function serveCommand(): Command {
       accessToken: settings.accessToken,
       corsOrigins: settings.corsOrigins,
       allowedHosts: settings.allowedHosts,
+      watches: new WatchStore(settings.indexDir),
     });
     // Without a createServer option, serve() makes a plain node:http server (its type also allows HTTP/2).
     const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {

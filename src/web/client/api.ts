@@ -75,6 +75,23 @@ export async function bibtex(id: string, signal: AbortSignal): Promise<string> {
   return response.text();
 }
 
+/** A digest paper: a result with why it is new for you (GET /api/digest). */
+export interface DigestPaper extends SearchResult {
+  added_at: string;
+  why: string;
+}
+
+export interface Digest {
+  since?: string;
+  generation: number;
+  watches: Array<{ id: string; query: string; since: string; papers: DigestPaper[] }>;
+}
+
+/** For each watch, the new papers that match it well, since each watch was added. */
+export function digest(signal: AbortSignal): Promise<Digest> {
+  return call('/api/digest', {}, signal);
+}
+
 /** One JSON API call; see `send`. */
 async function call<T>(path: string, init: RequestInit, signal: AbortSignal): Promise<T> {
   const response = await send(path, 'application/json', init, signal);

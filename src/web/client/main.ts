@@ -7,6 +7,7 @@ import { DEFAULT_MODE } from '../../contract/values.js';
 import { describeFilter, FILTERS, filterFrom, type Filter } from '../filters.js';
 import * as api from './api.js';
 import { cite } from './cite.js';
+import { showDigest } from './digest.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
 import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
 import { accessToken, forgetAccessToken, keepAccessToken } from './token.js';
@@ -41,6 +42,7 @@ async function show(state: State): Promise<boolean> {
   ui.tokenForm.hidden = true;
   const asked = askedText(state);
   ui.intro.hidden = asked !== '' || state.view !== 'search';
+  showDigest(asked === '' && state.view === 'search');
   if (!asked) {
     clearAnswer();
     return false;
@@ -278,7 +280,8 @@ ui.viewPaste.addEventListener('click', (event) => {
   ui.text.focus();
 });
 
-ui.results.addEventListener('click', (event) => {
+/** Cite and "Similar papers" in a list of results (the answer's, or the digest's). */
+function onResultClick(event: MouseEvent): void {
   const target = event.target instanceof Element ? event.target : null;
   const citeButton = target?.closest('button.cite');
   if (citeButton instanceof HTMLButtonElement) {
@@ -295,7 +298,9 @@ ui.results.addEventListener('click', (event) => {
     filter: current.filter,
   });
   window.scrollTo({ top: 0 });
-});
+}
+ui.results.addEventListener('click', onResultClick);
+ui.digest.addEventListener('click', onResultClick);
 
 // A filter applies when its field is left changed, on Enter, or with "Apply".
 ui.filtersForm.addEventListener('change', () => applyFilter(currentFilter()));

@@ -86,12 +86,23 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   // A pasted text or a whole paper shares most of its content words with every result: marks would cover
   // the text and say nothing. Only a typed question's matches are marked.
   const marked = state.view === 'search';
+  ui.results.classList.toggle('low', answer.confidence === 'low');
+  ui.results.replaceChildren(...resultItems(results, mode, marked, state.filter));
+}
+
+/** The items of a list of results, their score bars on one scale; `heading` is their titles' level in the page's outline. */
+export function resultItems(
+  results: SearchResult[],
+  mode: Mode,
+  marked: boolean,
+  filter: Filter,
+  heading: 'h2' | 'h4' = 'h2',
+): HTMLLIElement[] {
   const scale = scoreScale(
     results.map((result) => result.score),
     mode,
   );
-  ui.results.classList.toggle('low', answer.confidence === 'low');
-  ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked, state.filter)));
+  return results.map((result) => resultItem(result, scale, mode, marked, filter, heading));
 }
 
 /** Shows why a request failed; `field` names the control a refused value came from. */
@@ -141,12 +152,19 @@ function scoreScale(scores: number[], mode: Mode): (score: number) => number {
 }
 
 /** One result; its "Similar papers" link keeps the filters in effect. */
-function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode, marked: boolean, filter: Filter): HTMLLIElement {
+function resultItem(
+  result: SearchResult,
+  scale: (score: number) => number,
+  mode: Mode,
+  marked: boolean,
+  filter: Filter,
+  heading: 'h2' | 'h4',
+): HTMLLIElement {
   const mark = highlighter(marked ? result.matched_words : []);
   const item = document.createElement('li');
   item.className = 'result';
 
-  const title = document.createElement('h2');
+  const title = document.createElement(heading);
   title.className = 'title';
   title.append(mark(result.title));
 

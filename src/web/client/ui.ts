@@ -33,6 +33,7 @@ export const ui = {
   tokenNote: element('token-note', HTMLElement),
   forgetToken: element('forget-token', HTMLButtonElement),
   intro: element('intro', HTMLElement),
+  digest: element('digest', HTMLElement),
   results: element('results', HTMLOListElement),
   more: element('more', HTMLButtonElement),
   citeDialog: element('cite-dialog', HTMLDialogElement),
