@@ -94,7 +94,7 @@ interface List {
  */
 interface Partition {
   nonEssential: number;
-  /** Scanned lists in slot order, so that a term's title list comes just before its abstract list. */
+  /** Scanned lists, essential ones first: the others are added for the papers those touched only. */
   scanned: Int32Array;
   isEssential: Uint8Array;
   /** Per term: whether it has a looked-up list (it then counts in `lookedUpTerms`, not when scanned). */
@@ -136,13 +136,12 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
   // Per list: where the scan and the lookups have got to.
   const scanAt = new Uint32Array(lists.length);
   const lookupAt = new Uint32Array(lists.length);
-  // Per ordinal of the window: the sum of its scanned matches' impacts, and the terms they matched
-  // that have no looked-up list; and bit sets of the papers an essential list touched, and of those
-  // the title list of the term being scanned touched (so that its abstract list does not count them again).
+  // Per ordinal of the window: the sum of its scanned matches' impacts and their number (of terms
+  // without a looked-up list: a term matched in both fields counts twice, which only loosens the
+  // bound, and the exact scoring counts it once); and the bit set of papers an essential list touched.
   const partial = new Float64Array(WINDOW);
   const terms = new Int32Array(WINDOW);
   const essentialHits = new Int32Array(WINDOW / 32);
-  const inTitle = new Int32Array(WINDOW / 32);
   const matchedIn = new Float64Array(query.terms.length).fill(-1);
   let plan = partition(lists, byValue, query.terms.length, bar(), 0);
 
@@ -156,11 +155,7 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
     for (let s = 0; s < scanned.length; s++) {
       const i = scanned[s]!;
       const { documents, frequencies, lengths, gains, weight, term } = lists[i]!;
-      const counted = isLookedUpTerm[term] === 0;
-      // A title list followed by its term's abstract list marks its papers; the abstract list skips them.
-      const marks = counted && s + 1 < scanned.length && lists[scanned[s + 1]!]!.term === term;
-      const skipsMarked = counted && s > 0 && lists[scanned[s - 1]!]!.term === term;
-      const increment = counted ? 1 : 0;
+      const increment = isLookedUpTerm[term] === 0 ? 1 : 0;
       const essential = isEssential[i] === 1;
       let at = seek(documents, scanAt[i]!, from);
       for (; at < documents.length; at++) {
@@ -168,20 +163,19 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
         if (ordinal >= to) break;
         const d = ordinal - from;
         const bit = 1 << (d & 31);
-        partial[d]! += weight * gains.of(frequencies[at]!, lengths[ordinal - base]!);
-        if (marks) inTitle[d >> 5]! |= bit;
-        if (!skipsMarked || (inTitle[d >> 5]! & bit) === 0) terms[d]! += increment;
         if (essential) essentialHits[d >> 5]! |= bit;
+        else if ((essentialHits[d >> 5]! & bit) === 0) continue;
+        partial[d]! += weight * gains.of(frequencies[at]!, lengths[ordinal - base]!);
+        terms[d]! += increment;
       }
       scanAt[i] = at;
-      if (skipsMarked) inTitle.fill(0);
     }
 
+    let threshold = bar();
     for (let word = 0; word < essentialHits.length; word++) {
       for (let bits = essentialHits[word]!; bits !== 0; bits &= bits - 1) {
         const d = (word << 5) + 31 - Math.clz32(bits & -bits);
         const ordinal = from + d;
-        const threshold = bar();
         let sum = partial[d]!;
         let termBound = terms[d]! + lookedUpTerms;
         if ((sum + lookedUpBound) * termBound * ROUNDING_ROOM < threshold) continue;
@@ -202,7 +196,9 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
           }
           reaches = (sum + boundAfter[j]!) * termBound * ROUNDING_ROOM >= threshold;
         }
-        if (reaches) offerExactly(lists, lookupAt, ordinal, base, best, matched);
+        if (!reaches) continue;
+        offerExactly(lists, lookupAt, ordinal, base, best, matched);
+        threshold = bar();
       }
     }
   }
@@ -281,7 +277,7 @@ function partition(
   const lookedUp = nonEssentialLists
     .filter((i) => lists[i]!.documents.length > scanLimit)
     .sort((a, b) => lists[b]!.bound - lists[a]!.bound);
-  const scanned = [...essential, ...nonEssentialLists.filter((i) => lists[i]!.documents.length <= scanLimit)].sort((a, b) => a - b);
+  const scanned = [...essential, ...nonEssentialLists.filter((i) => lists[i]!.documents.length <= scanLimit)];
   const isEssential = new Uint8Array(lists.length);
   for (const i of essential) isEssential[i] = 1;
   const isLookedUpTerm = new Uint8Array(termCount);
