@@ -94,9 +94,19 @@ interface List {
  */
 interface Partition {
   nonEssential: number;
-  /** Scanned lists, essential ones first: the others are added for the papers those touched only. */
+  /**
+   * Scanned lists: essential ones first, then the others, highest bound first, which add up only the
+   * papers an essential list touched and that can still reach the bar.
+   */
   scanned: Int32Array;
   isEssential: Uint8Array;
+  /**
+   * Per scanned list from the first non-essential one: what the lists from it on (looked-up ones
+   * included) may still add to a paper, in impact and in terms, so that a paper that cannot reach
+   * the bar any more is dropped before them.
+   */
+  boundFrom: Float64Array;
+  termsFrom: Int32Array;
   /** Per term: whether it has a looked-up list (it then counts in `lookedUpTerms`, not when scanned). */
   isLookedUpTerm: Uint8Array;
   /** Looked-up lists, highest bound first, with the bounds of those after each and whether each is its term's last. */
@@ -148,15 +158,19 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
   for (let from = base, size = FIRST_WINDOW; from < end; from += size, size = Math.min(2 * size, WINDOW)) {
     const to = Math.min(from + size, end);
     plan = partition(lists, byValue, query.terms.length, bar(), plan.nonEssential, plan);
-    const { scanned, isEssential, isLookedUpTerm, lookedUp, boundAfter, lastOfTerm, lookedUpTerms, lookedUpBound } = plan;
+    const { scanned, isEssential, isLookedUpTerm, boundFrom, termsFrom, lookedUp, boundAfter, lastOfTerm, lookedUpTerms, lookedUpBound } =
+      plan;
     partial.fill(0, 0, to - from);
     terms.fill(0, 0, to - from);
     essentialHits.fill(0);
+    let threshold = bar();
     for (let s = 0; s < scanned.length; s++) {
       const i = scanned[s]!;
       const { documents, frequencies, lengths, gains, weight, term } = lists[i]!;
       const increment = isLookedUpTerm[term] === 0 ? 1 : 0;
       const essential = isEssential[i] === 1;
+      const boundLeft = boundFrom[s]!;
+      const termsLeft = termsFrom[s]!;
       let at = seek(documents, scanAt[i]!, from);
       for (; at < documents.length; at++) {
         const ordinal = documents[at]!;
@@ -165,13 +179,16 @@ export function scoreSegment(query: WeightedQuery, context: SegmentContext): voi
         const bit = 1 << (d & 31);
         if (essential) essentialHits[d >> 5]! |= bit;
         else if ((essentialHits[d >> 5]! & bit) === 0) continue;
+        else if ((partial[d]! + boundLeft) * (terms[d]! + termsLeft) * ROUNDING_ROOM < threshold) {
+          essentialHits[d >> 5]! &= ~bit;
+          continue;
+        }
         partial[d]! += weight * gains.of(frequencies[at]!, lengths[ordinal - base]!);
         terms[d]! += increment;
       }
       scanAt[i] = at;
     }
 
-    let threshold = bar();
     for (let word = 0; word < essentialHits.length; word++) {
       for (let bits = essentialHits[word]!; bits !== 0; bits &= bits - 1) {
         const d = (word << 5) + 31 - Math.clz32(bits & -bits);
@@ -277,11 +294,27 @@ function partition(
   const lookedUp = nonEssentialLists
     .filter((i) => lists[i]!.documents.length > scanLimit)
     .sort((a, b) => lists[b]!.bound - lists[a]!.bound);
-  const scanned = [...essential, ...nonEssentialLists.filter((i) => lists[i]!.documents.length <= scanLimit)];
+  const scanned = [
+    ...essential,
+    ...nonEssentialLists.filter((i) => lists[i]!.documents.length <= scanLimit).sort((a, b) => lists[b]!.bound - lists[a]!.bound),
+  ];
   const isEssential = new Uint8Array(lists.length);
   for (const i of essential) isEssential[i] = 1;
   const isLookedUpTerm = new Uint8Array(termCount);
   for (const i of lookedUp) isLookedUpTerm[lists[i]!.term] = 1;
+  const lookedUpTerms = isLookedUpTerm.reduce((sum, flag) => sum + flag, 0);
+  const lookedUpBound = lookedUp.reduce((sum, i) => sum + lists[i]!.bound, 0);
+  const boundFrom = new Float64Array(scanned.length + 1);
+  const termsFrom = new Int32Array(scanned.length + 1);
+  const counted = new Uint8Array(termCount);
+  boundFrom[scanned.length] = lookedUpBound;
+  termsFrom[scanned.length] = lookedUpTerms;
+  for (let s = scanned.length - 1; s >= essential.length; s--) {
+    const { term, bound } = lists[scanned[s]!]!;
+    boundFrom[s] = boundFrom[s + 1]! + bound;
+    termsFrom[s] = termsFrom[s + 1]! + (isLookedUpTerm[term] || counted[term] ? 0 : 1);
+    counted[term] = 1;
+  }
   const boundAfter = new Float64Array(lookedUp.length);
   const lastOfTerm = new Uint8Array(lookedUp.length);
   const seen = new Uint8Array(termCount);
@@ -299,8 +332,10 @@ function partition(
     boundAfter,
     lastOfTerm,
     isLookedUpTerm,
-    lookedUpTerms: isLookedUpTerm.reduce((sum, flag) => sum + flag, 0),
-    lookedUpBound: lookedUp.reduce((sum, i) => sum + lists[i]!.bound, 0),
+    lookedUpTerms,
+    lookedUpBound,
+    boundFrom,
+    termsFrom,
   };
 }
 
