@@ -5,7 +5,7 @@ import { PRECISIONS } from '../contract/values.js';
 import type { ModelInfo } from '../model/index.js';
 
 /** Bump when the on-disk layout changes; an index of another version is never reused. */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 export const MANIFEST = 'manifest.json';
 
 const HnswParamsSchema = z.object({

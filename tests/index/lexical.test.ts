@@ -62,7 +62,7 @@ describe('the compact BM25 index', () => {
     expect(new LexicalIndex([Postings.deserialize(shifted)]).query('diffusion policy', 5, 0.7)).toEqual(
       index.query('diffusion policy', 5, 0.7),
     );
-    expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 2 \(truncated\)$/);
+    expect(() => Postings.deserialize(bytes.subarray(0, bytes.length - 8))).toThrow(/^not a lexical index of format 3 \(truncated\)$/);
     expect(() => Postings.deserialize(new TextEncoder().encode('{"minisearch":{}}'))).toThrow(/bad magic/);
   });
 

@@ -45,6 +45,22 @@ describe('Postings', () => {
     expect(new LexicalIndex([copy]).query('zebra grasping robot', 10, 0.7)).toEqual(index.query('zebra grasping robot', 10, 0.7));
   });
 
+  it('keeps per term the (occurrences, field length) pairs that bound its impacts, through bytes and merges', () => {
+    const zebras = Postings.build([
+      { id: 'z0', title: 'Zebras', abstract: 'zebra zebra grass grass grass plains' },
+      { id: 'z1', title: 'One', abstract: 'zebra' },
+      { id: 'z2', title: 'Herds', abstract: 'zebra zebra zebra and many other animals roam the wide open plains' },
+      { id: 'z3', title: 'Stripes', abstract: 'zebra zebra stripes' },
+    ]);
+    const abstractPairs = (segment: Postings) => [...segment.impactFrontier(1, segment.termNumber('zebra')!)];
+    // Three occurrences (in 10 distinct tokens); two in only 2 tokens beats two in 3; one in 1 token.
+    expect(abstractPairs(zebras)).toEqual([3, 10, 2, 2, 1, 1]);
+    expect(abstractPairs(Postings.deserialize(zebras.serialize()))).toEqual([3, 10, 2, 2, 1, 1]);
+    // Once z1 and z3 are merged away, their pairs go with them.
+    expect(abstractPairs(Postings.merge([zebras], (ordinal) => ordinal === 1 || ordinal === 3))).toEqual([3, 10, 2, 3]);
+    expect([...zebras.impactFrontier(0, zebras.termNumber('zebra')!)]).toEqual([1, 1]);
+  });
+
   it('round-trips an empty corpus', () => {
     const empty = Postings.deserialize(Postings.build([]).serialize());
     expect(empty.span).toBe(0);
@@ -64,14 +80,14 @@ describe('Postings', () => {
     };
     const badMagic = bytes.slice();
     badMagic.set(new TextEncoder().encode('XXXX'));
-    expect(refusal(badMagic)).toBe('not a lexical index of format 2 (bad magic)');
+    expect(refusal(badMagic)).toBe('not a lexical index of format 3 (bad magic)');
     expect(refusal(bytes.subarray(0, 6))).toMatch(/bad magic/);
     expect(refusal(bytes.subarray(0, bytes.length - 2))).toMatch(/\(truncated\)$/);
     expect(refusal(bytes.subarray(0, 40))).toMatch(/\(unreadable header\)$/);
     const trailing = new Uint8Array(bytes.length + 4);
     trailing.set(bytes);
     expect(refusal(trailing)).toMatch(/\(trailing bytes\)$/);
-    const otherFormat = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"format":2', '"format":7'));
+    const otherFormat = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"format":3', '"format":7'));
     expect(refusal(otherFormat)).toMatch(/header says format 7/);
   });
 });

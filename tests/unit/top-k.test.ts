@@ -37,6 +37,19 @@ describe('TopK', () => {
     );
   });
 
+  it('names the bar an offer must reach: −∞ while there is room, the worst kept score when full, +∞ at limit 0', () => {
+    fc.assert(
+      fc.property(poolAndLimit, ({ scores, offerOrder, limit }) => {
+        const best = new TopK(limit);
+        for (const ordinal of offerOrder) best.offer(ordinal, scores[ordinal]!);
+        const kept = bruteForce(scores, limit);
+        const expected = limit === 0 ? Number.POSITIVE_INFINITY : kept.length < limit ? Number.NEGATIVE_INFINITY : kept.at(-1)!.score;
+        expect(best.threshold()).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('breaks ties by the lower ordinal, whichever was offered first', () => {
     const best = new TopK(2);
     for (const ordinal of [9, 5, 2, 7]) best.offer(ordinal, 1);

@@ -1,6 +1,7 @@
 import { analyze } from '../../text/index.js';
 import { Deletions } from '../deletions.js';
 import { FIELDS, type Postings } from './postings.js';
+import { Gains, scoreSegment } from './maxscore.js';
 import { TopK } from './top-k.js';
 
 export interface LexicalHit {
@@ -10,24 +11,24 @@ export interface LexicalHit {
   coverage: number;
 }
 
-/** BM25+ parameters (MiniSearch's defaults, which the fusion weights were tuned on). */
-const BM25 = { k: 1.2, b: 0.7, delta: 0.5 };
-
 /**
  * BM25 over the segments of a generation, leaving out its deleted papers, scored exactly as MiniSearch
  * scores one collection of the live papers (BM25+ per field, a title boost, times the number of query
  * terms matched): document frequencies and field lengths count live papers only, so an index updated
  * in place ranks as a clean build of the same papers does. A test checks this on every labelled query.
+ * Queries are pruned (`maxscore.ts`) without changing any answer: a property test checks them against
+ * scoring every paper.
  */
 export class LexicalIndex {
-  /** Per-query scratch space, reused because queries run one at a time on the event loop. */
-  private readonly scores: Float64Array;
+  /** Per ordinal: distinct query terms matched by the papers the last query offered to its top k. */
   private readonly matchedTerms: Uint32Array;
-  private readonly lastTerm: Int32Array;
-  private readonly averageLengths: number[];
+  /** Per field: BM25's gains for its average length over live papers. */
+  private readonly gains: Gains[];
   /** Per segment, whether any of its papers is deleted (most are whole, and skip the checks). */
   private readonly segmentHasDeletions: boolean[];
   private readonly documentFrequencies = new Map<string, number>();
+  /** Per indexed term queried so far, per field: live papers with it there (idf's count). */
+  private readonly listLengths = new Map<string, number[]>();
 
   constructor(
     private readonly segments: readonly Postings[],
@@ -37,18 +38,21 @@ export class LexicalIndex {
     ),
   ) {
     const limit = deletions.ordinalLimit;
-    this.scores = new Float64Array(limit);
     this.matchedTerms = new Uint32Array(limit);
-    this.lastTerm = new Int32Array(limit).fill(-1);
     this.segmentHasDeletions = segments.map((segment) => deletions.countIn(segment.base, segment.base + segment.span) > 0);
     this.documentCount = segments.reduce((sum, segment) => sum + segment.span, 0) - deletions.count;
-    this.averageLengths = FIELDS.map((_, f) => {
+    this.gains = FIELDS.map((_, f) => {
       let total = 0;
+      let longest = 0;
       for (const segment of segments) {
         const { lengths } = segment.fields[f]!;
-        for (let i = 0; i < segment.span; i++) if (!deletions.has(segment.base + i)) total += lengths[i]!;
+        for (let i = 0; i < segment.span; i++) {
+          if (deletions.has(segment.base + i)) continue;
+          total += lengths[i]!;
+          longest = Math.max(longest, lengths[i]!);
+        }
       }
-      return this.documentCount === 0 ? 0 : total / this.documentCount;
+      return new Gains(this.documentCount === 0 ? 0 : total / this.documentCount, longest);
     });
   }
 
@@ -82,61 +86,58 @@ export class LexicalIndex {
    * match; with `allow`, only papers it accepts are collected.
    */
   query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[] {
-    const terms = analyze(text);
-    const distinctTerms = new Set(terms).size;
-    if (distinctTerms === 0) return [];
+    const analyzed = analyze(text);
     // A repeated query term counts once per occurrence, as in MiniSearch.
     const occurrences = new Map<string, number>();
-    for (const term of terms) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+    for (const term of analyzed) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+    const terms = [...occurrences.keys()];
+    if (terms.length === 0) return [];
     const boosts = [titleBoost, 1];
-    const { scores, matchedTerms, lastTerm, deletions } = this;
-    const touched: number[] = [];
-    let termIndex = 0;
-    for (const [term, multiplicity] of occurrences) {
-      termIndex++;
-      const numbers = this.segments.map((segment) => segment.termNumber(term));
-      if (numbers.every((n) => n === undefined)) continue;
+    const weights = new Float64Array(2 * terms.length);
+    terms.forEach((term, t) => {
+      const lengths = this.liveListLengths(term);
       FIELDS.forEach((_, f) => {
+        const idf = Math.log(1 + (this.documentCount - lengths[f]! + 0.5) / (lengths[f]! + 0.5));
+        weights[2 * t + f] = occurrences.get(term)! * boosts[f]! * idf;
+      });
+    });
+    const best = new TopK(limit);
+    this.segments.forEach((segment, s) => {
+      scoreSegment(
+        // A negative title boost makes matches lower scores, which the bounds do not allow for.
+        { terms, weights, prunable: titleBoost >= 0 },
+        {
+          segment,
+          gains: this.gains,
+          deletions: this.segmentHasDeletions[s] ? this.deletions : undefined,
+          allow,
+          best,
+          matched: this.matchedTerms,
+        },
+      );
+    });
+    return best.sorted().map(({ ordinal, score }) => ({ ordinal, score, coverage: this.matchedTerms[ordinal]! / terms.length }));
+  }
+
+  /** Per field, the live papers with `term` in that field, over all segments (kept for indexed terms). */
+  private liveListLengths(term: string): number[] {
+    let lengths = this.listLengths.get(term);
+    if (lengths === undefined) {
+      let indexed = false;
+      lengths = FIELDS.map((_, f) => {
         let matching = 0;
         this.segments.forEach((segment, s) => {
-          const n = numbers[s];
+          const n = segment.termNumber(term);
           if (n === undefined) return;
+          indexed = true;
           const { starts, documents } = segment.fields[f]!;
           if (!this.segmentHasDeletions[s]) matching += starts[n + 1]! - starts[n]!;
-          else for (let i = starts[n]!; i < starts[n + 1]!; i++) if (!deletions.has(documents[i]!)) matching++;
+          else for (let i = starts[n]!; i < starts[n + 1]!; i++) if (!this.deletions.has(documents[i]!)) matching++;
         });
-        const idf = Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
-        const weight = multiplicity * boosts[f]! * idf;
-        const averageLength = this.averageLengths[f]!;
-        const { k, b, delta } = BM25;
-        this.segments.forEach((segment, s) => {
-          const n = numbers[s];
-          if (n === undefined) return;
-          const field = segment.fields[f]!;
-          const checkDeleted = this.segmentHasDeletions[s];
-          for (let i = field.starts[n]!; i < field.starts[n + 1]!; i++) {
-            const ordinal = field.documents[i]!;
-            if (checkDeleted && deletions.has(ordinal)) continue;
-            const tf = field.frequencies[i]!;
-            const length = field.lengths[ordinal - segment.base]!;
-            scores[ordinal]! += weight * (delta + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / averageLength)));
-            if (lastTerm[ordinal] !== termIndex) {
-              if (matchedTerms[ordinal] === 0) touched.push(ordinal);
-              lastTerm[ordinal] = termIndex;
-              matchedTerms[ordinal]!++;
-            }
-          }
-        });
+        return matching;
       });
+      if (indexed) this.listLengths.set(term, lengths);
     }
-    const best = new TopK(limit);
-    for (const ordinal of touched) if (!allow || allow(ordinal)) best.offer(ordinal, scores[ordinal]! * matchedTerms[ordinal]!);
-    const hits = best.sorted().map(({ ordinal, score }) => ({ ordinal, score, coverage: matchedTerms[ordinal]! / distinctTerms }));
-    for (const ordinal of touched) {
-      scores[ordinal] = 0;
-      matchedTerms[ordinal] = 0;
-      lastTerm[ordinal] = -1;
-    }
-    return hits;
+    return lengths;
   }
 }

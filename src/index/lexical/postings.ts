@@ -4,7 +4,7 @@ import { analyzeTerm, tokenize } from '../../text/index.js';
 /** The fields indexed, in the order their postings are stored. */
 export const FIELDS = ['title', 'abstract'] as const;
 const MAGIC = 'PSBM';
-const FILE_FORMAT = 2;
+const FILE_FORMAT = 3;
 /** Term frequencies and field lengths are stored in 16 bits; a longer field counts as this long. */
 const MAX_COUNT = 0xffff;
 
@@ -18,6 +18,12 @@ export interface FieldPostings {
   frequencies: Uint16Array;
   /** Per ordinal of the segment (ordinal − base): distinct tokens in the field, MiniSearch's notion of field length. */
   lengths: Uint16Array;
+  /**
+   * Per term, what bounds its impacts for dynamic pruning: the pairs of `Postings.impactFrontier`,
+   * those of term t at pairs [frontierStarts[t], frontierStarts[t + 1]) of `frontier`.
+   */
+  frontierStarts: Uint32Array;
+  frontier: Uint16Array;
 }
 
 interface Header {
@@ -25,7 +31,7 @@ interface Header {
   base: number;
   span: number;
   vocabulary: string[];
-  fields: Array<{ name: string; postings: number }>;
+  fields: Array<{ name: string; postings: number; frontierPairs: number }>;
 }
 
 export class PostingsFormatError extends Error {}
@@ -51,6 +57,16 @@ export class Postings {
     readonly span: number,
   ) {
     this.termNumbers = new Map(vocabulary.map((term, i) => [term, i]));
+  }
+
+  /**
+   * The (occurrences, field length) pairs of term `n`'s postings in field `f` that no other of them
+   * beats on both counts (more occurrences, shorter field), interleaved: a BM25 impact grows with the
+   * one and shrinks with the other, so whatever the average length, the list's largest is at one of them.
+   */
+  impactFrontier(f: number, n: number): Uint16Array {
+    const { frontierStarts, frontier } = this.fields[f]!;
+    return frontier.subarray(2 * frontierStarts[n]!, 2 * frontierStarts[n + 1]!);
   }
 
   /** The number of an analyzed term in the vocabulary, if any paper has it. */
@@ -117,7 +133,7 @@ export class Postings {
           frequencies[next[term]!++] = counts.at(i);
         }
       }
-      return { starts, documents, frequencies, lengths: lengths[f]! };
+      return withFrontier(starts, documents, frequencies, lengths[f]!, base);
     });
     return new Postings(
       [...termNumbers.keys()],
@@ -160,7 +176,7 @@ export class Postings {
         documents[t] = keptDocuments;
         frequencies[t] = keptFrequencies;
       });
-      return flatten(vocabulary.length, documents, frequencies, lengths);
+      return flatten(vocabulary.length, documents, frequencies, lengths, base);
     });
     // A term's papers in one field or the other, counted once: both lists are ascending.
     const documentFrequency = Uint32Array.from(vocabulary, (_, t) => countUnion(fields.map((field) => listOf(field, t))));
@@ -177,6 +193,7 @@ export class Postings {
           keep.map((t) => [...listOf(field, t).documents]),
           keep.map((t) => [...listOf(field, t).frequencies]),
           field.lengths,
+          base,
         ),
       ),
       base,
@@ -186,7 +203,8 @@ export class Postings {
 
   /**
    * Layout: "PSBM", header length (u32 LE), JSON header (vocabulary, counts), then 4-byte-aligned
-   * arrays: document frequencies, and per field its starts, documents, lengths and frequencies.
+   * arrays: document frequencies, and per field its starts, documents, lengths, frequencies, frontier
+   * starts and frontier.
    */
   serialize(): Uint8Array {
     const header: Header = {
@@ -194,11 +212,22 @@ export class Postings {
       base: this.base,
       span: this.span,
       vocabulary: [...this.termNumbers.keys()],
-      fields: this.fields.map((field, f) => ({ name: FIELDS[f]!, postings: field.documents.length })),
+      fields: this.fields.map((field, f) => ({
+        name: FIELDS[f]!,
+        postings: field.documents.length,
+        frontierPairs: field.frontier.length / 2,
+      })),
     };
     const arrays = [
       this.documentFrequency,
-      ...this.fields.flatMap((field) => [field.starts, field.documents, field.lengths, field.frequencies]),
+      ...this.fields.flatMap((field) => [
+        field.starts,
+        field.documents,
+        field.lengths,
+        field.frequencies,
+        field.frontierStarts,
+        field.frontier,
+      ]),
     ];
     const headerBytes = new TextEncoder().encode(JSON.stringify(header));
     const parts: Uint8Array[] = [new TextEncoder().encode(MAGIC), new Uint8Array(Uint32Array.of(headerBytes.length).buffer), headerBytes];
@@ -245,11 +274,13 @@ export class Postings {
     };
     const vocabularySize = header.vocabulary.length;
     const documentFrequency = take(Uint32Array, vocabularySize);
-    const fields = header.fields.map(({ postings }) => ({
+    const fields = header.fields.map(({ postings, frontierPairs }) => ({
       starts: take(Uint32Array, vocabularySize + 1),
       documents: take(Uint32Array, postings),
       lengths: take(Uint16Array, header.span),
       frequencies: take(Uint16Array, postings),
+      frontierStarts: take(Uint32Array, vocabularySize + 1),
+      frontier: take(Uint16Array, 2 * frontierPairs),
     }));
     if (offset !== bytes.length) fail('trailing bytes');
     return new Postings(header.vocabulary, documentFrequency, fields, header.base, header.span);
@@ -284,7 +315,13 @@ class GrowableUint32 {
   }
 }
 
-function flatten(vocabularySize: number, documents: number[][], frequencies: number[][], lengths: Uint16Array): FieldPostings {
+function flatten(
+  vocabularySize: number,
+  documents: number[][],
+  frequencies: number[][],
+  lengths: Uint16Array,
+  base: number,
+): FieldPostings {
   const starts = new Uint32Array(vocabularySize + 1);
   for (let t = 0; t < vocabularySize; t++) starts[t + 1] = starts[t]! + (documents[t]?.length ?? 0);
   const flatDocuments = new Uint32Array(starts[vocabularySize]!);
@@ -293,7 +330,40 @@ function flatten(vocabularySize: number, documents: number[][], frequencies: num
     flatDocuments.set(documents[t] ?? [], starts[t]!);
     flatFrequencies.set(frequencies[t] ?? [], starts[t]!);
   }
-  return { starts, documents: flatDocuments, frequencies: flatFrequencies, lengths };
+  return withFrontier(starts, flatDocuments, flatFrequencies, lengths, base);
+}
+
+/** A field's lists with, per term, what bounds its impacts for dynamic pruning (see `Postings.impactFrontier`). */
+function withFrontier(
+  starts: Uint32Array,
+  documents: Uint32Array,
+  frequencies: Uint16Array,
+  lengths: Uint16Array,
+  base: number,
+): FieldPostings {
+  const vocabularySize = starts.length - 1;
+  const frontierStarts = new Uint32Array(vocabularySize + 1);
+  const frontier: number[] = [];
+  // Per occurrence count, the shortest field seen with it in the current list (MAX_COUNT + 1: none).
+  const shortest = new Uint32Array(MAX_COUNT + 1).fill(MAX_COUNT + 1);
+  for (let t = 0; t < vocabularySize; t++) {
+    const counts: number[] = [];
+    for (let i = starts[t]!; i < starts[t + 1]!; i++) {
+      const count = frequencies[i]!;
+      if (shortest[count] === MAX_COUNT + 1) counts.push(count);
+      shortest[count] = Math.min(shortest[count]!, lengths[documents[i]! - base]!);
+    }
+    let shortestSoFar = MAX_COUNT + 1;
+    for (const count of counts.sort((a, b) => b - a)) {
+      if (shortest[count]! < shortestSoFar) {
+        shortestSoFar = shortest[count]!;
+        frontier.push(count, shortestSoFar);
+      }
+      shortest[count] = MAX_COUNT + 1;
+    }
+    frontierStarts[t + 1] = frontier.length / 2;
+  }
+  return { starts, documents, frequencies, lengths, frontierStarts, frontier: Uint16Array.from(frontier) };
 }
 
 function listOf(field: FieldPostings, term: number): { documents: Uint32Array; frequencies: Uint16Array } {

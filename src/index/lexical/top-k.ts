@@ -27,6 +27,15 @@ export class TopK {
     }
   }
 
+  /**
+   * The score an offer must reach to be kept (an equal score is kept only with a lower ordinal than the
+   * worst kept): −∞ while there is room, +∞ when nothing can be kept.
+   */
+  threshold(): number {
+    if (this.heap.length < this.limit) return Number.NEGATIVE_INFINITY;
+    return this.limit > 0 ? this.heap[0]!.score : Number.POSITIVE_INFINITY;
+  }
+
   sorted(): Scored[] {
     return [...this.heap].sort((a, b) => (worse(a, b) ? 1 : -1));
   }
