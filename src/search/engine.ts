@@ -1,14 +1,15 @@
 import { basename } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { DEFAULT_MODE, RESULT_COUNT, type Confidence, type Mode } from '../contract/values.js';
+import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, type Mode, type RecommendMode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
-import { RANKERS, type ModeContext, type Query } from './modes/index.js';
+import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
+import { RECOMMENDERS } from './recommend/index.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -29,13 +30,26 @@ export interface Hit {
   matchedWords: string[];
 }
 
-export interface Answer {
-  /** The query text, or the paper id for similar-to-paper. */
+export interface Answer<M extends string = Mode> {
+  /** The query text, the paper id for similar-to-paper, the liked (and disliked) ids for recommendations. */
   query: string;
-  mode: Mode;
+  /** The search mode, or the recommendation method. */
+  mode: M;
   confidence: Confidence;
   hits: Hit[];
   elapsedMs: number;
+}
+
+/** Papers for a researcher who marked some papers of the index as liked (and maybe some as disliked). */
+export interface RecommendRequest {
+  /** Ids of liked papers: at least one. */
+  liked: readonly string[];
+  /** Ids of papers that are "not for me". */
+  disliked?: readonly string[];
+  k?: number;
+  mode?: RecommendMode;
+  /** Only papers this keeps are recommended. */
+  filter?: PaperFilter;
 }
 
 /** What is being served: enough for /health, the page and a CLI banner. */
@@ -53,6 +67,9 @@ export class PaperNotFoundError extends Error {
     super(`no paper with id "${id}"`);
   }
 }
+
+/** A recommendation request names a paper the index does not have, or none liked, or one both liked and disliked. */
+export class RecommendRequestError extends Error {}
 
 /** The index was built with another model than the one given to search it. */
 export class ModelMismatchError extends Error {}
@@ -132,6 +149,28 @@ export class SearchEngine {
     return this.answer(embeddingText(this.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
   }
 
+  /**
+   * Papers for a researcher's taste: like papers similar to each liked paper, and unlike the disliked
+   * ones, by one of the methods in `recommend/`. Marked papers are never recommended back.
+   */
+  async recommend(request: RecommendRequest): Promise<Answer<RecommendMode>> {
+    const started = performance.now();
+    const liked = this.markedOrdinals(request.liked, 'liked');
+    const disliked = this.markedOrdinals(request.disliked ?? [], 'disliked');
+    if (liked.length === 0) throw new RecommendRequestError('no liked paper: like at least one paper of the index to get recommendations');
+    const both = liked.find((ordinal) => disliked.includes(ordinal));
+    if (both !== undefined)
+      throw new RecommendRequestError(`paper "${this.index.paper(both).id}" is both liked and disliked; keep it in one list`);
+    const mode = request.mode ?? DEFAULT_RECOMMEND_MODE;
+    const allowed = this.filters.allowed(request.filter);
+    const context = allowed ? { ...this.context, allowed } : this.context;
+    const ranking = await RECOMMENDERS[mode](context, { liked, disliked }, request.k ?? RESULT_COUNT.default);
+    const terms = liked.flatMap((ordinal) => analyze(embeddingText(this.index.paper(ordinal))));
+    const ids = (ordinals: number[]) => ordinals.map((ordinal) => this.index.paper(ordinal).id).join(', ');
+    const label = disliked.length ? `${ids(liked)}; not ${ids(disliked)}` : ids(liked);
+    return { query: label, mode, ...this.present(ranking, terms), elapsedMs: performance.now() - started };
+  }
+
   private async answer(text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
     const started = performance.now();
     const k = request.k ?? RESULT_COUNT.default;
@@ -140,6 +179,11 @@ export class SearchEngine {
     const query: Query = { text, termCount: terms.length, self };
     const allowed = this.filters.allowed(request.filter);
     const ranking = await RANKERS[mode](allowed ? { ...this.context, allowed } : this.context, query, k);
+    return { query: label, mode, ...this.present(ranking, terms), elapsedMs: performance.now() - started };
+  }
+
+  /** A ranking as hits with snippets and matched words for `terms` (the query's), and how confident it is. */
+  private present(ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'hits'> {
     const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
     const queryTerms = new Set(terms);
     const hits = ranking.hits.map(({ ordinal, score }): Hit => {
@@ -151,7 +195,17 @@ export class SearchEngine {
         matchedWords: this.snippets.matchedWords(paper, queryTerms),
       };
     });
-    return { query: label, mode, confidence: confident ? 'high' : 'low', hits, elapsedMs: performance.now() - started };
+    return { confidence: confident ? 'high' : 'low', hits };
+  }
+
+  /** Ordinals of the marked papers' ids, each once; an id the index does not have is refused by name. */
+  private markedOrdinals(ids: readonly string[], list: 'liked' | 'disliked'): number[] {
+    return [...new Set(ids)].map((id) => {
+      const ordinal = this.index.ordinalOf(id);
+      if (ordinal === undefined)
+        throw new RecommendRequestError(`the ${list} paper "${id}" is not in the index; use the id a search result shows`);
+      return ordinal;
+    });
   }
 
   private async queryVector(query: Query): Promise<Float32Array> {

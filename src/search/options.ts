@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
 import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
 import type { ExpansionOptions } from './modes/expansion.js';
+import { DEFAULT_RECOMMEND, type RecommendOptions } from './recommend/options.js';
 
 export interface LexicalOptions {
   /** BM25 weight of a title match relative to an abstract match. */
@@ -23,6 +24,8 @@ export interface SearchOptions {
    * the crossover measured by `npm run bench:filters` (on 20,000 papers exact scoring wins below about 1,300, the graph above).
    */
   exactFilterLimit: number;
+  /** Recommendations from liked and disliked papers. */
+  recommend: RecommendOptions;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -33,4 +36,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   queryCacheSize: 1000,
   feedback: { documents: 3, weight: 1 },
   exactFilterLimit: 1300,
+  recommend: DEFAULT_RECOMMEND,
 };
