@@ -53,7 +53,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
   // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
-  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers])
+  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers, routes.recommendPapers])
     app.use(route.getRoutingPath(), admitted);
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
@@ -92,6 +92,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     return answerAs(c, answer, query.format);
   });
 
+  app.openapi(routes.recommendPapers, async (c) => {
+    const { liked, disliked, k, mode, format, ...filter } = c.req.valid('json');
+    const answer = await engine.recommend({ liked, disliked, k, mode, filter: filterFromWire(filter) });
+    return answerAs(c, answer, format);
+  });
+
   app.openapi(routes.health, (c) => {
     const { papers, model, precision, builtAt, sources } = engine.describe();
     const served = { papers, model, precision, built_at: builtAt, sources };
@@ -118,7 +124,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 }
 
 /** An answer as the request asked for it: the JSON the contract describes, or its papers as a bibliography file. */
-function answerAs(c: Context, answer: Answer, format: ExportFormat | undefined) {
+function answerAs<M extends string>(c: Context, answer: Answer<M>, format: ExportFormat | undefined) {
   return format
     ? bibliography(
         c,

@@ -7,6 +7,8 @@ import {
   PaperParamsSchema,
   PaperQuerySchema,
   PaperSchema,
+  RecommendAnswerSchema,
+  RecommendBodySchema,
   SearchAnswerSchema,
   SearchQuerySchema,
   SimilarBodySchema,
@@ -157,6 +159,29 @@ export const routes = {
       '4XX': json(
         ErrorSchema,
         '403 `forbidden_host` when the server has no access token and the request names a host other than a loopback name or one of ALLOWED_HOSTS; every client error of this API has this shape',
+      ),
+    },
+  }),
+  recommendPapers: createRoute({
+    operationId: 'recommendPapers',
+    method: 'post',
+    path: '/api/recommend',
+    summary: 'Papers for a researcher, from papers they liked (and did not)',
+    description:
+      'Papers of the index a researcher who liked `liked` (and not `disliked`) should read next, best first; marked papers are never recommended. An id the index does not have is refused with a 400 naming it.',
+    security: tokenIfConfigured,
+    request: { body: { content: { 'application/json': { schema: RecommendBodySchema } }, required: true } },
+    responses: {
+      200: jsonOrBibliography(RecommendAnswerSchema, 'Recommended papers, best first'),
+      ...errorResponses(
+        'invalid_parameter',
+        'malformed_json',
+        'unauthorized',
+        'forbidden_host',
+        'payload_too_large',
+        'unsupported_media_type',
+        'busy',
+        'index_unreadable',
       ),
     },
   }),

@@ -2,8 +2,8 @@ import type { WireAnswer, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
 import type { Answer, PaperFilter } from '../search/index.js';
 
-/** The JSON form of an answer, shared by the API and the CLI's --json. */
-export function answerToWire(answer: Answer): WireAnswer {
+/** The JSON form of an answer (of a search, or with a recommendation method as its mode), shared by the API and the CLI's --json. */
+export function answerToWire<M extends string>(answer: Answer<M>): Omit<WireAnswer, 'mode'> & { mode: M } {
   return {
     query: answer.query,
     mode: answer.mode,

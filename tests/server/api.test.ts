@@ -380,7 +380,15 @@ describe('GET /openapi.json', () => {
 
   it('names every operation, for client generators', () => {
     const operationIds = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
-    expect(operationIds.sort()).toEqual(['getPaper', 'health', 'listPapers', 'searchPapers', 'similarToPaper', 'similarToText']);
+    expect(operationIds.sort()).toEqual([
+      'getPaper',
+      'health',
+      'listPapers',
+      'recommendPapers',
+      'searchPapers',
+      'similarToPaper',
+      'similarToText',
+    ]);
   });
 
   it('declares the bearer token on every /api operation, and leaves /health open', () => {
