@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { buildCommand } from './commands/build.js';
 import { prepareModelCommand } from './commands/prepare-model.js';
+import { recommendCommand } from './commands/recommend.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { runMain } from './main.js';
@@ -13,7 +14,8 @@ const program = new Command('paper-search')
   .addCommand(serveCommand())
   .addCommand(searchCommand())
   .addCommand(buildCommand())
-  .addCommand(prepareModelCommand());
+  .addCommand(prepareModelCommand())
+  .addCommand(recommendCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
 for (const command of [program, ...program.commands])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { z } from 'zod';
 import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
-import { EXPORT_FORMATS, MODES, RESULT_COUNT } from '../../contract/values.js';
+import { EXPORT_FORMATS, MODES, RESULT_COUNT, type ExportFormat } from '../../contract/values.js';
 import { exportPapers } from '../../papers/index.js';
 import type { Answer } from '../../search/index.js';
 import { answerToWire, filterFromWire } from '../../server/index.js';
@@ -25,7 +25,7 @@ interface SearchFlags {
 }
 
 /** The contract's filters (year_min, ..., tag) as flags. */
-const FILTER_FLAGS = [
+export const FILTER_FLAGS = [
   ['--year-min <year>', 'only papers from this year on'],
   ['--year-max <year>', 'only papers up to this year'],
   ['--author <name>', 'only papers with an author whose name contains this (case and accents ignored)'],
@@ -62,16 +62,7 @@ export function searchCommand(): Command {
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const present = (entries: Record<string, string | undefined>) =>
-      Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
-    const filterFlags = present({
-      year_min: flags.yearMin,
-      year_max: flags.yearMax,
-      author: flags.author,
-      venue: flags.venue,
-      tag: flags.tag,
-    });
-    const options = { ...present({ k: flags.k, mode: flags.mode }), ...filterFlags };
+    const options = apiFields(flags);
     if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
     const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
     let answer: Answer;
@@ -87,18 +78,39 @@ export function searchCommand(): Command {
       const { q, k, mode, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
       answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
     }
-    if (format) {
-      process.stdout.write(
-        exportPapers(
-          answer.hits.map((hit) => hit.paper),
-          format,
-        ).body,
-      );
-      return;
-    }
-    const wire = answerToWire(answer);
-    process.stdout.write(flags.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
+    printAnswer(answer, { json: flags.json, format });
   });
+}
+
+/** The flags the API also takes (k, mode, the filters) named as its fields, only those given. */
+export function apiFields(
+  flags: Pick<SearchFlags, 'k' | 'mode' | 'yearMin' | 'yearMax' | 'author' | 'venue' | 'tag'>,
+): Record<string, string> {
+  const fields = {
+    k: flags.k,
+    mode: flags.mode,
+    year_min: flags.yearMin,
+    year_max: flags.yearMax,
+    author: flags.author,
+    venue: flags.venue,
+    tag: flags.tag,
+  };
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** An answer on stdout: the terminal listing, the API's JSON with --json, or its papers as a bibliography with --format. */
+export function printAnswer<M extends string>(answer: Answer<M>, output: { json?: boolean; format?: ExportFormat }): void {
+  if (output.format) {
+    process.stdout.write(
+      exportPapers(
+        answer.hits.map((hit) => hit.paper),
+        output.format,
+      ).body,
+    );
+    return;
+  }
+  const wire = answerToWire(answer);
+  process.stdout.write(output.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
 }
 
 function readPassage(source: string): string {
@@ -108,7 +120,7 @@ function readPassage(source: string): string {
 }
 
 /** Validates flags with a contract schema; its message names the API field, which the CLI spells as a flag. */
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success)
     throw new Error(
