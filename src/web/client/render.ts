@@ -2,10 +2,11 @@
  * Rendering answers. Text from papers and queries only reaches the page through text nodes and
  * textContent (never innerHTML), so "<script>" in a query or an abstract shows as text.
  */
-import { MODE_HINTS, type Mode } from '../../contract/values.js';
+import { MODE_HINTS, RECOMMEND_SCORE_HINT, type Mode, type RecommendMode } from '../../contract/values.js';
 import { describeFilter, type Filter } from '../filters.js';
-import { ApiFailure, type SearchAnswer, type SearchResult } from './api.js';
+import { ApiFailure, type RecommendAnswer, type SearchAnswer, type SearchResult } from './api.js';
 import { highlighter } from './highlight.js';
+import { markButtons } from './marks.js';
 import { urlOf, type State } from './state.js';
 import { ui } from './ui.js';
 
@@ -94,6 +95,15 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   ui.results.replaceChildren(...results.map((result) => resultItem(result, scale, mode, marked, state.filter)));
 }
 
+/** The items of an answer shown apart from the results (recommendations): nothing highlighted, no filter carried. */
+export function answerItems(answer: RecommendAnswer): HTMLLIElement[] {
+  const scale = scoreScale(
+    answer.results.map((result) => result.score),
+    answer.mode,
+  );
+  return answer.results.map((result) => resultItem(result, scale, answer.mode, false, {}));
+}
+
 /** Shows why a request failed; `field` names the control a refused value came from. */
 export function renderFailure(error: unknown, retry: () => void, field?: string): void {
   ui.results.replaceChildren();
@@ -133,7 +143,7 @@ function retryButton(retry: () => void): HTMLButtonElement {
 }
 
 /** Maps scores to a bar length in [0, 1]: cosine as it is for dense, relative to the best otherwise. */
-function scoreScale(scores: number[], mode: Mode): (score: number) => number {
+function scoreScale(scores: number[], mode: Mode | RecommendMode): (score: number) => number {
   if (mode === 'dense') return (score) => Math.max(0, Math.min(1, score));
   const top = Math.max(...scores);
   const bottom = Math.min(0, ...scores);
@@ -141,7 +151,13 @@ function scoreScale(scores: number[], mode: Mode): (score: number) => number {
 }
 
 /** One result; its "Similar papers" link keeps the filters in effect. */
-function resultItem(result: SearchResult, scale: (score: number) => number, mode: Mode, marked: boolean, filter: Filter): HTMLLIElement {
+function resultItem(
+  result: SearchResult,
+  scale: (score: number) => number,
+  mode: Mode | RecommendMode,
+  marked: boolean,
+  filter: Filter,
+): HTMLLIElement {
   const mark = highlighter(marked ? result.matched_words : []);
   const item = document.createElement('li');
   item.className = 'result';
@@ -152,7 +168,7 @@ function resultItem(result: SearchResult, scale: (score: number) => number, mode
 
   const score = document.createElement('p');
   score.className = 'score';
-  score.title = MODE_HINTS[mode].score;
+  score.title = mode in MODE_HINTS ? MODE_HINTS[mode as Mode].score : RECOMMEND_SCORE_HINT;
   const bar = document.createElement('span');
   bar.className = 'bar';
   bar.setAttribute('aria-hidden', 'true');
@@ -202,7 +218,7 @@ function resultItem(result: SearchResult, scale: (score: number) => number, mode
   const id = document.createElement('code');
   id.className = 'id';
   id.textContent = result.id;
-  actions.append(similar, cite, citeStatus, id);
+  actions.append(similar, cite, citeStatus, ...markButtons(result), id);
 
   const meta = metaLine(result);
   item.append(...(meta ? [title, meta] : [title]), score, snippet, details, actions);
