@@ -111,6 +111,14 @@ describe('marks and "Recommended for you"', () => {
     expect((await storedMarks(page))?.liked.map((paper) => paper.id)).toEqual(liked);
     await page.screenshot({ path: screenshotPath('recommendations'), fullPage: true });
 
+    // A recommended paper's "Cite" copies its BibTeX entry, as a result's does.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const firstRecommended = page.locator('#recommended > li').first();
+    await firstRecommended.locator('button.cite').click();
+    await expect.poll(() => firstRecommended.locator('.cite-status').textContent()).toBe('Copied');
+    const entry = await (await fetch(`${server.url}/api/papers/${encodeURIComponent(recommended[0]!)}?format=bibtex`)).text();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(entry);
+
     await page.reload();
     await settled(page);
     await recommendationsSettled(page);

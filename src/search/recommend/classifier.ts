@@ -43,15 +43,16 @@ export function tasteClassifier(
 
 /** Up to `count` distinct ordinals below `size`, none of `excluded`, drawn by a generator seeded with `seed`. */
 function randomSample(size: number, count: number, excluded: ReadonlySet<number>, seed: number): number[] {
-  const pool = Array.from({ length: size }, (_, ordinal) => ordinal).filter((ordinal) => !excluded.has(ordinal));
+  const available = size - excluded.size;
+  if (count >= available) return Array.from({ length: size }, (_, ordinal) => ordinal).filter((ordinal) => !excluded.has(ordinal));
+  // Draws with rejection: a few hundred draws whatever the size of the library.
   const random = mulberry32(seed);
-  const taken = Math.min(count, pool.length);
-  // A partial Fisher-Yates shuffle: the first `taken` places are a uniform sample.
-  for (let i = 0; i < taken; i++) {
-    const j = i + Math.floor(random() * (pool.length - i));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  const drawn = new Set<number>();
+  while (drawn.size < count) {
+    const ordinal = Math.floor(random() * size);
+    if (!excluded.has(ordinal)) drawn.add(ordinal);
   }
-  return pool.slice(0, taken);
+  return [...drawn];
 }
 
 /** The same taste always draws the same sample, so the same request gets the same answer. */

@@ -4,6 +4,7 @@
  * A marked paper the index no longer has (after a rebuild) is forgotten, and the page says so.
  */
 import * as api from './api.js';
+import { cite } from './cite.js';
 import { exportMarks, loadMarks, type Mark, type Marks, mergeMarks, onMarksChange, readMarksFile, saveMarks, withMark } from './marks.js';
 import { answerItems } from './render.js';
 import { element } from './ui.js';
@@ -99,6 +100,11 @@ function listMarks(marks: Marks): void {
 }
 
 onMarksChange((marks) => void refresh(marks));
+// "Cite" works here as in the results; "Similar papers" is a plain link to /?similar=<id>.
+ui.recommended.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button.cite') : null;
+  if (button instanceof HTMLButtonElement) void cite(button);
+});
 ui.exportMarks.addEventListener('click', exportMarks);
 ui.importMarks.addEventListener('change', async () => {
   const file = ui.importMarks.files?.[0];
