@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RECOMMEND_MODES } from '../../src/contract/values.js';
+import { RECOMMEND_MODES, RECOMMEND_SCORE_HINT } from '../../src/contract/values.js';
 import type { SearchEngine } from '../../src/search/index.js';
 import { seedEngine } from '../support/seed-engine.js';
 import {
@@ -108,6 +108,7 @@ describe('marks and "Recommended for you"', () => {
     expect(recommended).toEqual(api.results.map((result) => result.id));
     expect(await page.locator('#recommendations-status').textContent()).toBe('10 papers like 2 liked papers.');
     expect(await page.locator('#marks-count').textContent()).toBe('2');
+    expect(await page.locator('#recommended .score').first().getAttribute('title')).toBe(RECOMMEND_SCORE_HINT);
     expect((await storedMarks(page))?.liked.map((paper) => paper.id)).toEqual(liked);
     await page.screenshot({ path: screenshotPath('recommendations'), fullPage: true });
 

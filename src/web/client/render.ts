@@ -2,7 +2,7 @@
  * Rendering answers. Text from papers and queries only reaches the page through text nodes and
  * textContent (never innerHTML), so "<script>" in a query or an abstract shows as text.
  */
-import { MODE_HINTS, RECOMMEND_SCORE_HINT, type Mode, type RecommendMode } from '../../contract/values.js';
+import { MODE_HINTS, RECOMMEND_SCORE_HINT, type Mode } from '../../contract/values.js';
 import { describeFilter, type Filter } from '../filters.js';
 import { ApiFailure, type RecommendAnswer, type SearchAnswer, type SearchResult } from './api.js';
 import { highlighter } from './highlight.js';
@@ -99,9 +99,9 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
 export function answerItems(answer: RecommendAnswer): HTMLLIElement[] {
   const scale = scoreScale(
     answer.results.map((result) => result.score),
-    answer.mode,
+    'recommendation',
   );
-  return answer.results.map((result) => resultItem(result, scale, answer.mode, false, {}));
+  return answer.results.map((result) => resultItem(result, scale, 'recommendation', false, {}));
 }
 
 /** Shows why a request failed; `field` names the control a refused value came from. */
@@ -142,8 +142,11 @@ function retryButton(retry: () => void): HTMLButtonElement {
   return button;
 }
 
+/** What a list's scores mean: those of a search mode, or those of a recommendation. */
+type ScoreKind = Mode | 'recommendation';
+
 /** Maps scores to a bar length in [0, 1]: cosine as it is for dense, relative to the best otherwise. */
-function scoreScale(scores: number[], mode: Mode | RecommendMode): (score: number) => number {
+function scoreScale(scores: number[], mode: ScoreKind): (score: number) => number {
   if (mode === 'dense') return (score) => Math.max(0, Math.min(1, score));
   const top = Math.max(...scores);
   const bottom = Math.min(0, ...scores);
@@ -154,7 +157,7 @@ function scoreScale(scores: number[], mode: Mode | RecommendMode): (score: numbe
 function resultItem(
   result: SearchResult,
   scale: (score: number) => number,
-  mode: Mode | RecommendMode,
+  mode: ScoreKind,
   marked: boolean,
   filter: Filter,
 ): HTMLLIElement {
@@ -168,7 +171,7 @@ function resultItem(
 
   const score = document.createElement('p');
   score.className = 'score';
-  score.title = mode in MODE_HINTS ? MODE_HINTS[mode as Mode].score : RECOMMEND_SCORE_HINT;
+  score.title = mode === 'recommendation' ? RECOMMEND_SCORE_HINT : MODE_HINTS[mode].score;
   const bar = document.createElement('span');
   bar.className = 'bar';
   bar.setAttribute('aria-hidden', 'true');
