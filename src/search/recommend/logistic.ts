@@ -21,7 +21,7 @@ export function trainLogistic(examples: readonly Example[], regularization: numb
   const totalWeight = examples.reduce((sum, e) => sum + e.weight, 0);
   const step = 1 / (0.5 + regularization);
   // Every example's features in one row-major array: the inner loops run over contiguous memory.
-  const rows = new Float64Array(examples.length * dimensions);
+  const rows = new Float32Array(examples.length * dimensions);
   examples.forEach((e, i) => {
     rows.set(e.features, i * dimensions);
   });

@@ -1,8 +1,9 @@
 /**
  * The tunables of the recommenders. `DEFAULT_RECOMMEND` holds what `npm run eval -- --recommend` measured
  * (README, "Recommendations"): a regularization of 0.001-0.0003 gains ~0.005 nDCG@10 on the seed sets and
- * loses ~0.01 on MED, 0.01 the reverse, so 0.003; a words weight of 0.1 or 0.35 loses on every set; 100
- * or 50 gradient steps rank alike, so 50.
+ * loses ~0.01 on MED, 0.01 the reverse, so 0.003; a words weight of 0.1 loses on every set, 0.35 gains 0.004 on dev and loses 0.01 on holdout and MED; 100
+ * or 50 gradient steps rank alike, so 50; 300 random negatives left MED 0.711-0.713 by the draw, 600 and
+ * 1,000 gave 0.714 (arxiv-sanity takes every paper), so 1,000 (the training's cost grows with them).
  */
 export interface RecommendOptions {
   /** Rocchio's β: how much of the disliked papers' mean vector the centroid loses. */
@@ -26,6 +27,6 @@ export interface ClassifierOptions {
 export const DEFAULT_RECOMMEND: RecommendOptions = {
   dislikeWeight: 0.5,
   neighbours: 100,
-  classifier: { randomNegatives: 300, regularization: 0.003, iterations: 50 },
+  classifier: { randomNegatives: 1000, regularization: 0.003, iterations: 50 },
   wordsWeight: 0.2,
 };
