@@ -5,7 +5,7 @@ import { shortAuthors } from '../papers/index.js';
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
  * indented under it, and the paper id.
  */
-export function formatAnswer(answer: WireAnswer, width = 100): string {
+export function formatAnswer(answer: Omit<WireAnswer, 'mode'> & { mode: string }, width = 100): string {
   const count = `${answer.results.length} ${answer.results.length === 1 ? 'result' : 'results'}`;
   const lines = [`${count} for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');

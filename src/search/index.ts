@@ -1,10 +1,12 @@
 export {
   ModelMismatchError,
   PaperNotFoundError,
+  RecommendRequestError,
   SearchEngine,
   type Answer,
   type Description,
   type Hit,
+  type RecommendRequest,
   type SearchRequest,
 } from './engine.js';
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';

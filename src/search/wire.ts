@@ -4,8 +4,11 @@ import type { Digest, Since, WatchedQuery } from './digest.js';
 import type { Answer } from './engine.js';
 import type { PaperFilter } from './filter.js';
 
-/** The JSON form of an answer, shared by every front end: the API, the CLI's --json and the MCP tools' structured content. */
-export function answerToWire(answer: Answer): WireAnswer {
+/**
+ * The JSON form of an answer (of a search, or with a recommendation method as its mode), shared by every
+ * front end: the API, the CLI's --json and the MCP tools' structured content.
+ */
+export function answerToWire<M extends string>(answer: Answer<M>): Omit<WireAnswer, 'mode'> & { mode: M } {
   return {
     query: answer.query,
     mode: answer.mode,
