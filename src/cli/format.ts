@@ -1,5 +1,6 @@
 import type { WireAnswer, WireDigest } from '../contract/schemas.js';
 import { shortAuthors } from '../papers/index.js';
+import { sinceLabel } from '../search/index.js';
 
 /**
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
@@ -50,11 +51,6 @@ export function formatDigest(digest: WireDigest, width = 100): string {
     });
   }
   return lines.join('\n');
-}
-
-/** A digest's since for people: a generation number says so. */
-function sinceLabel(since: string): string {
-  return /^\d+$/.test(since) ? `generation ${since}` : since;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -21,4 +21,4 @@ export {
   type Since,
   type WatchedQuery,
 } from './digest.js';
-export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, sinceLabel, watchedQueries } from './wire.js';

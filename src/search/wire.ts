@@ -55,6 +55,11 @@ export function sinceFromWire(since: string): Since {
   return /^\d+$/.test(since) ? { generation: Number(since) } : { at: Date.parse(since) };
 }
 
+/** A `since` as the contract writes it, for people: a generation number says so. */
+export function sinceLabel(since: string): string {
+  return /^\d+$/.test(since) ? `generation ${since}` : since;
+}
+
 /** The watches as the digest takes them: each new since `since`, or since it was added. */
 export function watchedQueries(watches: readonly Watch[], since: string | undefined): WatchedQuery[] {
   return watches.map((watch) => ({

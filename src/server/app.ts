@@ -77,7 +77,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   // MCP over Streamable HTTP, behind the API's rules: allowed hosts (above), the token, the body limit and admission.
   if (options.accessToken) app.use(MCP_PATH, accessToken(options.accessToken));
   app.use(MCP_PATH, limitBody(options.bodyLimit ?? LIMITS.bodyBytes), admitted);
-  const answerMcp = mcpOverHttp(engine);
+  const answerMcp = mcpOverHttp(engine, { watches: options.watches });
   app.post(MCP_PATH, (c) => answerMcp(c.req.raw));
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
