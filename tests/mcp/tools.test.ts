@@ -208,7 +208,7 @@ describe.each([
     expect(answer.results.filter((result) => liked.includes(result.id))).toEqual([]);
 
     const text = textOf(result);
-    expect(text.split('\n')[1]).toBe('3 papers recommended from 2 papers liked, best first:');
+    expect(text.split('\n')[1]).toBe('3 papers recommended from 2 liked papers, best first:');
     for (const [rank, paper] of answer.results.entries()) expect(text).toContain(`${rank + 1}. ${paper.title}`);
     expect(text).toContain(`   id: ${answer.results[0]!.id}`);
   });

@@ -15,13 +15,13 @@ export const recommendPapers = defineTool({
   output: RecommendAnswerSchema,
   run: async ({ engine }, { liked, disliked, k, mode, ...filter }) => {
     const answer = answerToWire(await engine.recommend({ liked, disliked, k, mode, filter: filterFromWire(filter) }));
-    const away = disliked?.length ? ` and not like ${papers(disliked)} disliked` : '';
-    return { structured: answer, text: answerText(answer, `recommended from ${papers(liked)} liked${away}`) };
+    const away = disliked?.length ? ` and away from ${papers(disliked, 'disliked')}` : '';
+    return { structured: answer, text: answerText(answer, `recommended from ${papers(liked, 'liked')}${away}`) };
   },
 });
 
-/** "1 paper", "2 papers": how many different ids a list names. */
-function papers(ids: readonly string[]): string {
+/** "1 liked paper", "2 liked papers": how many different ids a list names. */
+function papers(ids: readonly string[], kind: 'liked' | 'disliked'): string {
   const count = new Set(ids).size;
-  return `${count} ${count === 1 ? 'paper' : 'papers'}`;
+  return `${count} ${kind} ${count === 1 ? 'paper' : 'papers'}`;
 }
