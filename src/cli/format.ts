@@ -1,11 +1,12 @@
 import type { WireAnswer, WireDigest } from '../contract/schemas.js';
 import { shortAuthors } from '../papers/index.js';
+import { sinceLabel } from '../search/index.js';
 
 /**
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
  * indented under it, and the paper id.
  */
-export function formatAnswer(answer: WireAnswer, width = 100): string {
+export function formatAnswer(answer: Omit<WireAnswer, 'mode'> & { mode: string }, width = 100): string {
   const count = `${answer.results.length} ${answer.results.length === 1 ? 'result' : 'results'}`;
   const lines = [`${count} for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');
@@ -50,11 +51,6 @@ export function formatDigest(digest: WireDigest, width = 100): string {
     });
   }
   return lines.join('\n');
-}
-
-/** A digest's since for people: a generation number says so. */
-function sinceLabel(since: string): string {
-  return /^\d+$/.test(since) ? `generation ${since}` : since;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.js';
 import { digestCommand } from './commands/digest.js';
 import { mcpCommand } from './commands/mcp.js';
 import { prepareModelCommand } from './commands/prepare-model.js';
+import { recommendCommand } from './commands/recommend.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
@@ -19,7 +20,8 @@ const program = new Command('paper-search')
   .addCommand(prepareModelCommand())
   .addCommand(watchCommand())
   .addCommand(digestCommand())
-  .addCommand(mcpCommand());
+  .addCommand(mcpCommand())
+  .addCommand(recommendCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
 for (const command of [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });

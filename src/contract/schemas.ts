@@ -1,5 +1,17 @@
 import { z } from '@hono/zod-openapi';
-import { CONFIDENCE_LEVELS, DEFAULT_MODE, EXPORT_FORMATS, LIMITS, MODES, PAGE_SIZE, RESULT_COUNT } from './values.js';
+import {
+  CONFIDENCE_LEVELS,
+  DEFAULT_MODE,
+  DEFAULT_RECOMMEND_MODE,
+  EXPORT_FORMATS,
+  LIMITS,
+  MARKED_PAPERS,
+  MODES,
+  PAGE_SIZE,
+  RECOMMEND_MODE_HINTS,
+  RECOMMEND_MODES,
+  RESULT_COUNT,
+} from './values.js';
 
 /**
  * The wire contract: requests and answers of the JSON API (and of the CLI's --json and the MCP tools), defined once.
@@ -355,3 +367,50 @@ export const DigestSchema = z
   .openapi('Digest');
 
 export type WireDigest = z.infer<typeof DigestSchema>;
+
+/** Ids of marked papers, as each search result gives them. */
+const paperIds = (field: string) =>
+  z
+    .array(
+      z
+        .string({ error: `${field} must be a list of paper ids (strings)` })
+        .trim()
+        .min(1, `${field} must not hold an empty id`),
+      { error: `${field} must be a list of paper ids, such as ["id-1", "id-2"]` },
+    )
+    .max(MARKED_PAPERS.max, `${field} may name at most ${MARKED_PAPERS.max} papers`);
+
+export const RecommendBodySchema = closedObject(
+  {
+    liked: paperIds('liked')
+      .min(1, 'liked must name at least one paper')
+      .openapi({
+        description: 'Ids of papers the researcher likes (at least one); never recommended back',
+        example: ['diffclone-enhanced-behaviour-cloning-0b1c2d3e'],
+      }),
+    disliked: paperIds('disliked')
+      .optional()
+      .openapi({ description: 'Ids of papers that are "not for me": recommendations move away from them; never recommended' }),
+    k,
+    mode: z
+      .enum(RECOMMEND_MODES, { error: `mode must be one of ${RECOMMEND_MODES.join(', ')}` })
+      .default(DEFAULT_RECOMMEND_MODE)
+      .openapi({
+        description: `How papers are chosen (${DEFAULT_RECOMMEND_MODE} by default, the best measured): ${RECOMMEND_MODES.map((m) => `${m}: ${RECOMMEND_MODE_HINTS[m]}`).join('; ')}`,
+      }),
+    ...filters,
+    format,
+  },
+  'field',
+);
+
+/** A search answer whose mode is the recommendation method (its own object: an allOf of SearchAnswer would demand both modes). */
+export const RecommendAnswerSchema = z
+  .object({
+    ...SearchAnswerSchema.shape,
+    query: z.string().openapi({ description: 'The liked paper ids, comma-separated, then "; not " and the disliked ones' }),
+    mode: z.enum(RECOMMEND_MODES).openapi({ description: 'The recommendation method used' }),
+  })
+  .openapi('RecommendAnswer');
+
+export type WireRecommendAnswer = z.infer<typeof RecommendAnswerSchema>;

@@ -46,3 +46,25 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Paging of the paper list (GET /api/papers). */
 export const PAGE_SIZE = { max: 1000, default: 50 } as const;
+
+/**
+ * Recommendation methods (POST /api/recommend), the first the default: chosen by nDCG@10 on every
+ * labelled set (`npm run eval -- --recommend`, table in the README).
+ */
+export const RECOMMEND_MODES = ['hybrid', 'centroid', 'best-score', 'classifier'] as const;
+export type RecommendMode = (typeof RECOMMEND_MODES)[number];
+export const DEFAULT_RECOMMEND_MODE: RecommendMode = RECOMMEND_MODES[0];
+
+/** What each recommendation method does, for the API document and the CLI's help. */
+export const RECOMMEND_MODE_HINTS: Record<RecommendMode, string> = {
+  hybrid: "meaning and words: the classifier's score fused with the liked papers' own words (BM25)",
+  centroid: 'the papers nearest to the mean of the liked papers (Rocchio), away from the disliked ones',
+  'best-score': "each paper by its best similarity to any liked paper (Qdrant's best score)",
+  classifier: 'a linear classifier trained on the liked papers against the disliked ones and a random sample',
+};
+
+/** Liked and disliked papers one recommendation request may name, each. */
+export const MARKED_PAPERS = { max: 100 } as const;
+
+/** What a recommendation's score means, for people reading one. */
+export const RECOMMEND_SCORE_HINT = 'how strongly the method recommends the paper, comparable within one list (higher is better)';

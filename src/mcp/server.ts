@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { SearchEngine } from '../search/index.js';
+import type { ToolContext } from './tool.js';
 import { TOOLS } from './tools/index.js';
 
 /** The package's version, from package.json two levels up from both src/mcp/ (tests) and .build/mcp/ (the CLI). */
@@ -10,7 +11,8 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Told to the model once, at the start of a session. */
 const INSTRUCTIONS =
   'Tools over a local library of research papers. Start with search_papers; follow up with find_similar and get_paper ' +
-  'using the ids in its results. Every answer says its confidence: when it is low, the library probably does not ' +
+  'using the ids in its results; recommend_papers takes ids the user liked (and disliked), whats_new tells what is new ' +
+  "for the user's saved watches. Every answer says its confidence: when it is low, the library probably does not " +
   'cover the question, so say that instead of answering from the papers found.';
 
 /**
@@ -18,9 +20,9 @@ const INSTRUCTIONS =
  * the contract's shapes. It holds no retrieval logic; a transport is connected by the caller (stdio in
  * `paper-search mcp`, Streamable HTTP at /mcp).
  */
-export function createMcpServer(engine: SearchEngine): McpServer {
+export function createMcpServer(engine: SearchEngine, { watches }: Omit<ToolContext, 'engine'> = {}): McpServer {
   const server = new McpServer({ name: 'paper-search', version }, { instructions: INSTRUCTIONS });
-  for (const tool of TOOLS) tool.register(server, engine);
+  for (const tool of TOOLS) tool.register(server, { engine, watches });
   return server;
 }
 
@@ -34,9 +36,9 @@ export const MCP_PATH = '/mcp';
  * covers the search itself. GET (a stream for server-initiated messages) is not offered; with nothing to
  * push, clients are told 405 and carry on.
  */
-export function mcpOverHttp(engine: SearchEngine): (request: Request) => Promise<Response> {
+export function mcpOverHttp(engine: SearchEngine, options: Omit<ToolContext, 'engine'> = {}): (request: Request) => Promise<Response> {
   return async (request) => {
-    const server = createMcpServer(engine);
+    const server = createMcpServer(engine, options);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {

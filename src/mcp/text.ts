@@ -1,6 +1,7 @@
-import type { WireAnswer, WirePaper } from '../contract/schemas.js';
+import type { WireAnswer, WireDigest, WirePaper } from '../contract/schemas.js';
 import type { Confidence } from '../contract/values.js';
 import { shortAuthors } from '../papers/index.js';
+import { sinceLabel } from '../search/index.js';
 
 const CONFIDENCE_LINES: Record<Confidence, string> = {
   high: 'Confidence: high: the library covers this.',
@@ -12,7 +13,7 @@ const CONFIDENCE_LINES: Record<Confidence, string> = {
  * paper its title and year, authors, the passage of its abstract that matched, and its id (for get_paper
  * and find_similar). `subject` completes "N papers ..." (`for "diffusion policy"`, `similar to the given text`).
  */
-export function answerText(answer: WireAnswer, subject: string): string {
+export function answerText(answer: Pick<WireAnswer, 'confidence' | 'results'>, subject: string): string {
   if (answer.results.length === 0) return `No papers found ${subject}.`;
   const lines = [
     CONFIDENCE_LINES[answer.confidence],
@@ -42,6 +43,25 @@ export function paperText(paper: WirePaper): string {
     '',
     paper.abstract || '(no abstract: the library knows this paper by its title alone)',
   ].join('\n');
+}
+
+/**
+ * A digest as text: per watch its query and what it counts from, then its new papers (title and year,
+ * why it is there, id), or plainly that nothing new matched; without watches, how the user adds one.
+ */
+export function digestText(digest: WireDigest): string {
+  if (digest.watches.length === 0)
+    return 'The user has no watches, so nothing is new for them. A watch is a saved query; the user adds one with: npx paper-search watch add "<query>"';
+  const lines: string[] = [];
+  for (const watch of digest.watches) {
+    lines.push(`Watch "${watch.query}" (id ${watch.id}), new since ${sinceLabel(watch.since)}:`);
+    if (watch.papers.length === 0) lines.push('   nothing new matched this watch');
+    watch.papers.forEach((paper, i) => {
+      lines.push(`${i + 1}. ${titleAndYear(paper)}`, `   why: ${paper.why}`, `   id: ${paper.id}`);
+    });
+    lines.push('');
+  }
+  return lines.join('\n').trimEnd();
 }
 
 function titleAndYear(paper: { title: string; year?: number }): string {

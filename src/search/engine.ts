@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { DEFAULT_MODE, RESULT_COUNT, type Confidence, type Mode } from '../contract/values.js';
+import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, type Mode, type RecommendMode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
@@ -8,9 +8,10 @@ import { isConfident } from './confidence.js';
 import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
-import { RANKERS, type ModeContext, type Query } from './modes/index.js';
+import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
+import { RECOMMENDERS } from './recommend/index.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -31,15 +32,28 @@ export interface Hit {
   matchedWords: string[];
 }
 
-export interface Answer {
-  /** The query text, or the paper id for similar-to-paper. */
+export interface Answer<M extends string = Mode> {
+  /** The query text, the paper id for similar-to-paper, the liked (and disliked) ids for recommendations. */
   query: string;
-  mode: Mode;
+  /** The search mode, or the recommendation method. */
+  mode: M;
   confidence: Confidence;
   /** The generation of the index the whole answer came from. */
   generation: number;
   hits: Hit[];
   elapsedMs: number;
+}
+
+/** Papers for a researcher who marked some papers of the index as liked (and maybe some as disliked). */
+export interface RecommendRequest {
+  /** Ids of liked papers: at least one. */
+  liked: readonly string[];
+  /** Ids of papers that are "not for me". */
+  disliked?: readonly string[];
+  k?: number;
+  mode?: RecommendMode;
+  /** Only papers this keeps are recommended. */
+  filter?: PaperFilter;
 }
 
 /** What is being served: enough for /health, the page and a CLI banner. */
@@ -59,6 +73,9 @@ export class PaperNotFoundError extends Error {
     super(`no paper with id "${id}"`);
   }
 }
+
+/** A recommendation request names a paper the index does not have, or none liked, or one both liked and disliked. */
+export class RecommendRequestError extends Error {}
 
 /** One generation of the index as the engine serves it, with what is derived from it. */
 interface Served {
@@ -164,6 +181,36 @@ export class SearchEngine {
   }
 
   /**
+   * Papers for a researcher's taste: like papers similar to each liked paper, and unlike the disliked
+   * ones, by one of the methods in `recommend/`, all from one generation of the index. Marked papers
+   * are never recommended back.
+   */
+  recommend(request: RecommendRequest): Promise<Answer<RecommendMode>> {
+    return this.whileServing(async (served) => {
+      const started = performance.now();
+      const { index, filters, context } = served;
+      const liked = this.markedOrdinals(index, request.liked, 'liked');
+      const disliked = this.markedOrdinals(index, request.disliked ?? [], 'disliked');
+      if (liked.length === 0)
+        throw new RecommendRequestError('no liked paper: like at least one paper of the index to get recommendations');
+      const both = liked.find((ordinal) => disliked.includes(ordinal));
+      if (both !== undefined)
+        throw new RecommendRequestError(`paper "${index.paper(both).id}" is both liked and disliked; keep it in one list`);
+      const mode = request.mode ?? DEFAULT_RECOMMEND_MODE;
+      const allowed = filters.allowed(request.filter);
+      const ranking = await RECOMMENDERS[mode](
+        allowed ? { ...context, allowed } : context,
+        { liked, disliked },
+        request.k ?? RESULT_COUNT.default,
+      );
+      const terms = liked.flatMap((ordinal) => analyze(embeddingText(index.paper(ordinal))));
+      const ids = (ordinals: number[]) => ordinals.map((ordinal) => index.paper(ordinal).id).join(', ');
+      const label = disliked.length ? `${ids(liked)}; not ${ids(disliked)}` : ids(liked);
+      return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+    });
+  }
+
+  /**
    * For each watch, the papers added since its `since` that match it with high confidence, best
    * first (the bar is in `digest.ts`), all from one generation of the index. The query runs over the
    * whole library, so a new paper is judged against every paper, old ones included. A paper clearing
@@ -227,16 +274,28 @@ export class SearchEngine {
     const started = performance.now();
     const mode = request.mode ?? DEFAULT_MODE;
     const { terms, ranking } = await this.rank(served, text, self, { ...request, mode });
+    return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+  }
+
+  /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
+  private present(served: Served, ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'generation' | 'hits'> {
     const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
     const queryTerms = new Set(terms);
     return {
-      query: label,
-      mode,
       confidence: confident ? 'high' : 'low',
       generation: served.index.manifest.generation,
       hits: ranking.hits.map(({ ordinal, score }) => this.hit(served, served.index.paper(ordinal), score, queryTerms)),
-      elapsedMs: performance.now() - started,
     };
+  }
+
+  /** Ordinals of the marked papers' ids, each once; an id the index does not have is refused by name. */
+  private markedOrdinals(index: SearchableIndex, ids: readonly string[], list: 'liked' | 'disliked'): number[] {
+    return [...new Set(ids)].map((id) => {
+      const ordinal = index.ordinalOf(id);
+      if (ordinal === undefined)
+        throw new RecommendRequestError(`the ${list} paper "${id}" is not in the index; use the id a search result shows`);
+      return ordinal;
+    });
   }
 
   /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */

@@ -1,10 +1,12 @@
 export {
   ModelMismatchError,
   PaperNotFoundError,
+  RecommendRequestError,
   SearchEngine,
   type Answer,
   type Description,
   type Hit,
+  type RecommendRequest,
   type SearchRequest,
 } from './engine.js';
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
@@ -19,4 +21,4 @@ export {
   type Since,
   type WatchedQuery,
 } from './digest.js';
-export { answerToWire, digestToWire, filterFromWire, paperToWire, watchedQueries } from './wire.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, sinceLabel, watchedQueries } from './wire.js';

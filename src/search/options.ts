@@ -2,6 +2,7 @@ import { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
 import { DEFAULT_DIGEST, type DigestOptions } from './digest.js';
 import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
 import type { ExpansionOptions } from './modes/expansion.js';
+import { DEFAULT_RECOMMEND, type RecommendOptions } from './recommend/options.js';
 
 export interface LexicalOptions {
   /** BM25 weight of a title match relative to an abstract match. */
@@ -26,6 +27,8 @@ export interface SearchOptions {
   exactFilterLimit: number;
   /** What a new paper needs to be in a watch's digest. */
   digest: DigestOptions;
+  /** Recommendations from liked and disliked papers. */
+  recommend: RecommendOptions;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -37,4 +40,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   feedback: { documents: 3, weight: 1 },
   exactFilterLimit: 1300,
   digest: DEFAULT_DIGEST,
+  recommend: DEFAULT_RECOMMEND,
 };

@@ -4,8 +4,11 @@ import type { Digest, Since, WatchedQuery } from './digest.js';
 import type { Answer } from './engine.js';
 import type { PaperFilter } from './filter.js';
 
-/** The JSON form of an answer, shared by every front end: the API, the CLI's --json and the MCP tools' structured content. */
-export function answerToWire(answer: Answer): WireAnswer {
+/**
+ * The JSON form of an answer (of a search, or with a recommendation method as its mode), shared by every
+ * front end: the API, the CLI's --json and the MCP tools' structured content.
+ */
+export function answerToWire<M extends string>(answer: Answer<M>): Omit<WireAnswer, 'mode'> & { mode: M } {
   return {
     query: answer.query,
     mode: answer.mode,
@@ -50,6 +53,11 @@ export function filterFromWire(wire: WireFilter): PaperFilter {
 /** A `since` as the contract accepts it (checked already): a generation number, else an ISO date or date-time. */
 export function sinceFromWire(since: string): Since {
   return /^\d+$/.test(since) ? { generation: Number(since) } : { at: Date.parse(since) };
+}
+
+/** A `since` as the contract writes it, for people: a generation number says so. */
+export function sinceLabel(since: string): string {
+  return /^\d+$/.test(since) ? `generation ${since}` : since;
 }
 
 /** The watches as the digest takes them: each new since `since`, or since it was added. */

@@ -64,13 +64,20 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.use('/api/*', limitBody(options.bodyLimit ?? LIMITS.bodyBytes));
   // After the cheap checks above, before anything parses a body or touches text: overload is refused here.
   const admitted = admission(new AdmissionQueue({ ...DEFAULT_ADMISSION, ...options.admission }));
-  for (const route of [routes.searchPapers, routes.similarToText, routes.similarToPaper, routes.listPapers, routes.digest])
+  for (const route of [
+    routes.searchPapers,
+    routes.similarToText,
+    routes.similarToPaper,
+    routes.listPapers,
+    routes.digest,
+    routes.recommendPapers,
+  ])
     app.use(route.getRoutingPath(), admitted);
 
   // MCP over Streamable HTTP, behind the API's rules: allowed hosts (above), the token, the body limit and admission.
   if (options.accessToken) app.use(MCP_PATH, accessToken(options.accessToken));
   app.use(MCP_PATH, limitBody(options.bodyLimit ?? LIMITS.bodyBytes), admitted);
-  const answerMcp = mcpOverHttp(engine);
+  const answerMcp = mcpOverHttp(engine, { watches: options.watches });
   app.post(MCP_PATH, (c) => answerMcp(c.req.raw));
 
   // Set by the first IndexUnreadableError: the index cannot be trusted again until a restart.
@@ -108,6 +115,12 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     const query = c.req.valid('query');
     const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) });
     return answerAs(c, answer, query.format);
+  });
+
+  app.openapi(routes.recommendPapers, async (c) => {
+    const { liked, disliked, k, mode, format, ...filter } = c.req.valid('json');
+    const answer = await engine.recommend({ liked, disliked, k, mode, filter: filterFromWire(filter) });
+    return answerAs(c, answer, format);
   });
 
   app.openapi(routes.health, (c) => {
@@ -162,7 +175,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 }
 
 /** An answer as the request asked for it: the JSON the contract describes, or its papers as a bibliography file. */
-function answerAs(c: Context, answer: Answer, format: ExportFormat | undefined) {
+function answerAs<M extends string>(c: Context, answer: Answer<M>, format: ExportFormat | undefined) {
   return format
     ? bibliography(
         c,

@@ -5,7 +5,7 @@ import { ErrorSchema } from '../contract/schemas.js';
 import { LIMITS } from '../contract/values.js';
 import { IndexUnreadableError, WatchesUnreadableError, WatchLimitError, WatchNotFoundError } from '../index/index.js';
 import { BusyError } from '../model/index.js';
-import { PaperNotFoundError } from '../search/index.js';
+import { PaperNotFoundError, RecommendRequestError } from '../search/index.js';
 import { LockHeldError } from '../storage/index.js';
 
 interface ErrorKind {
@@ -120,6 +120,7 @@ const HONO_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = { 400: 'malform
 function asApiError(error: Error): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof PaperNotFoundError) return new ApiError('paper_not_found', error.message);
+  if (error instanceof RecommendRequestError) return new ApiError('invalid_parameter', error.message);
   if (error instanceof BusyError) return new ApiError('busy', error.message, { 'Retry-After': '1' });
   if (error instanceof IndexUnreadableError) return new ApiError('index_unreadable', error.message);
   if (error instanceof WatchNotFoundError) return new ApiError('watch_not_found', error.message);

@@ -9,6 +9,8 @@ import {
   PaperParamsSchema,
   PaperQuerySchema,
   PaperSchema,
+  RecommendAnswerSchema,
+  RecommendBodySchema,
   SearchAnswerSchema,
   SearchQuerySchema,
   SimilarBodySchema,
@@ -167,6 +169,29 @@ export const routes = {
     },
   }),
   ...watchRoutes(),
+  recommendPapers: createRoute({
+    operationId: 'recommendPapers',
+    method: 'post',
+    path: '/api/recommend',
+    summary: 'Papers for a researcher, from papers they liked (and did not)',
+    description:
+      'Papers of the index a researcher who liked `liked` (and not `disliked`) should read next, best first; marked papers are never recommended. An id the index does not have is refused with a 400 naming it.',
+    security: tokenIfConfigured,
+    request: { body: { content: { 'application/json': { schema: RecommendBodySchema } }, required: true } },
+    responses: {
+      200: jsonOrBibliography(RecommendAnswerSchema, 'Recommended papers, best first'),
+      ...errorResponses(
+        'invalid_parameter',
+        'malformed_json',
+        'unauthorized',
+        'forbidden_host',
+        'payload_too_large',
+        'unsupported_media_type',
+        'busy',
+        'index_unreadable',
+      ),
+    },
+  }),
 };
 
 /** Saved queries (watches): user data kept beside the index, under the same token rule as every /api/* route. */

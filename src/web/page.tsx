@@ -201,6 +201,27 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 Show more
               </button>
             </section>
+            {/* Filled by src/web/client/recommendations.ts from the marks kept in this browser. */}
+            <section id="recommendations" class="recommendations" aria-labelledby="recommendations-title" aria-busy="false">
+              <h2 id="recommendations-title">Recommended for you</h2>
+              <p id="recommendations-status" class="status" role="status" aria-live="polite"></p>
+              <details id="marks" class="marks" hidden>
+                <summary>
+                  Your marks (<span id="marks-count">0</span>)
+                </summary>
+                <ul id="marks-list" class="marks-list"></ul>
+              </details>
+              <p class="marks-actions">
+                <button id="export-marks" type="button" class="link">
+                  Export marks
+                </button>{' '}
+                <label class="import-marks">
+                  Import marks
+                  <input id="import-marks" type="file" accept="application/json,.json" />
+                </label>
+              </p>
+              <ol id="recommended" class="results"></ol>
+            </section>
             <noscript>
               <p class="notice error">
                 This page needs JavaScript to show results. The JSON API works without it: <a href="/openapi.json">/openapi.json</a>.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { WireAnswer as SearchAnswer } from '../../src/contract/schemas.js';
+import { DEFAULT_RECOMMEND_MODE } from '../../src/contract/values.js';
 import { readCorpus } from '../../src/papers/index.js';
 import { paperSearch, ROOT, type Run } from '../support/cli.js';
 
@@ -45,6 +46,7 @@ function expectAnswerShape(answer: SearchAnswer): void {
 }
 
 const UNISKILL = 'UniSkill: Imitating Human Videos via Cross-Embodiment Skill Representations';
+const UNISKILL_ID = 'uniskill-imitating-human-videos-fe3bdfeb';
 const QUESTION = 'robot imitation from video';
 
 const scratch = mkdtempSync(join(tmpdir(), 'paper-search-cli-test-'));
@@ -160,15 +162,18 @@ describe('search CLI', () => {
 });
 
 describe('every command', () => {
-  it.each(['serve', 'search', 'build', 'prepare-model'])('answers --help for %s with its flags, defaults and an example', (command) => {
-    const run = paperSearch([command, '--help']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`Usage: paper-search ${command}`));
-    expect(run.stdout).toMatch(/--models <folder>.*\n?.*default models/);
-    if (command !== 'prepare-model') expect(run.stdout).toMatch(/Examples:\n\s+npx paper-search/);
-    if (command === 'serve')
-      for (const flag of ['--threads', '--token', '--cors-origins', '--models', '--precision']) expect(run.stdout).toContain(flag);
-  });
+  it.each(['serve', 'search', 'build', 'prepare-model', 'recommend'])(
+    'answers --help for %s with its flags, defaults and an example',
+    (command) => {
+      const run = paperSearch([command, '--help']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`Usage: paper-search ${command}`));
+      expect(run.stdout).toMatch(/--models <folder>.*\n?.*default models/);
+      if (command !== 'prepare-model') expect(run.stdout).toMatch(/Examples:\n\s+npx paper-search/);
+      if (command === 'serve')
+        for (const flag of ['--threads', '--token', '--cors-origins', '--models', '--precision']) expect(run.stdout).toContain(flag);
+    },
+  );
 
   it('keeps stdout for the JSON alone under npm run -s, so it can be piped', () => {
     const run = spawnSync('npm', ['run', '-s', 'search', '--', 'robot imitation', '-k', '2', '--json'], {
@@ -270,5 +275,53 @@ describe('filters and export on the command line', () => {
     writeFileSync(exported, run.stdout);
     const { papers } = await readCorpus([exported]);
     expect(papers.map((paper) => [paper.title, paper.year, paper.authors])).toEqual([['Tactile transformers', 2024, ['Jose Nunez']]]);
+  });
+});
+
+describe('recommend', () => {
+  const ZEROMIMIC = 'zeromimic-distilling-robotic-manipulatio-99e2e415';
+  const HOI_PRETRAINING = 'hand-object-interaction-pretraining-fbf36db2';
+  const recommend = (args: string[]) => paperSearch(['recommend', ...args], { INDEX_DIR: inject('seedIndexDir') });
+  const recommendJson = (args: string[]): SearchAnswer => {
+    const run = recommend([...args, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as SearchAnswer;
+  };
+
+  it('lists papers for the liked ones as search lists results, never a marked paper', () => {
+    const answer = recommendJson(['--like', ZEROMIMIC, '--like', UNISKILL_ID, '--dislike', HOI_PRETRAINING]);
+    expectAnswerShape(answer);
+    expect(answer.query).toBe(`${ZEROMIMIC}, ${UNISKILL_ID}; not ${HOI_PRETRAINING}`);
+    expect(answer.mode).toBe(DEFAULT_RECOMMEND_MODE);
+    expect(answer.results).toHaveLength(10);
+    expect(answer.results.map((result) => result.id)).not.toEqual(expect.arrayContaining([ZEROMIMIC]));
+    for (const marked of [ZEROMIMIC, UNISKILL_ID, HOI_PRETRAINING]) expect(answer.results.map((result) => result.id)).not.toContain(marked);
+
+    const human = recommend(['--like', ZEROMIMIC, '--like', UNISKILL_ID, '--dislike', HOI_PRETRAINING]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(`10 results for "${answer.query.slice(0, 79)}`);
+    expect(numberedResults(human.stdout).map((result) => result.title)).toEqual(answer.results.map((result) => result.title));
+  });
+
+  it('takes -k, --mode and the filters of search', () => {
+    const answer = recommendJson(['--like', ZEROMIMIC, '-k', '3', '--mode', 'centroid']);
+    expect(answer.mode).toBe('centroid');
+    expect(answer.results).toHaveLength(3);
+    expect(recommendJson(['--like', ZEROMIMIC, '--year-min', '2020']).results, 'the seed papers have no year').toEqual([]);
+  });
+
+  it.each([
+    ['no --like', ['--dislike', ZEROMIMIC], /give --like <id> for at least one paper/],
+    ['an unknown liked id', ['--like', 'no-such-paper'], /the liked paper "no-such-paper" is not in the index/],
+    ['an unknown disliked id', ['--like', ZEROMIMIC, '--dislike', 'gone'], /the disliked paper "gone" is not in the index/],
+    ['an unknown method', ['--like', ZEROMIMIC, '--mode', 'dense'], /^error: --mode must be one of /],
+    ['-k 0', ['--like', ZEROMIMIC, '-k', '0'], /^error: -k must be at least 1/],
+  ])('rejects %s with exit code 1 and one error line', (_, args, message) => {
+    const run = recommend(args);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((line) => line.length > 0);
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
   });
 });

@@ -2,6 +2,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RECOMMEND_MODES } from '../../src/contract/values.js';
 
 const TIMEOUT_MS = 90_000;
 
@@ -54,6 +55,29 @@ describe('npm run eval on a clone without the MED collection', () => {
       expect(run.stdout).not.toMatch(/## MED/);
       expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);
       expect(readdirSync('tests/eval/history')).toEqual(historyBefore);
+      expect(gitStatus('tests/eval')).toBe(statusBefore);
+    },
+    TIMEOUT_MS + 10_000,
+  );
+});
+
+describe('npm run eval -- --recommend', () => {
+  it(
+    'prints nDCG@10 of every recommendation method, without and with a disliked paper, and leaves the tree clean',
+    async () => {
+      const statusBefore = gitStatus('tests/eval');
+
+      const run = await runEval(['--recommend', '--skip-med', '--dev', 'tests/eval/fixtures/seed-tiny.json']);
+
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('| method | seed-tiny (2 q) | seed-tiny + disliked |');
+      const lines = run.stdout.split('\n');
+      for (const method of [...RECOMMEND_MODES, 'similar (1st liked)']) {
+        const row = lines.find((line) => line.startsWith(`| ${method} |`) || line.startsWith(`| **${method}** (default) |`));
+        expect(row, method).toMatch(/ \| [01]\.\d{3} \| [01]\.\d{3} \|$/);
+      }
+      expect(run.stdout).toContain('seed-tiny: 2 queries, 10 cases');
+      expect(run.stdout).toMatch(new RegExp(`written ${resolve('.cache/eval/history')}/.*-recommend\\.json`));
       expect(gitStatus('tests/eval')).toBe(statusBefore);
     },
     TIMEOUT_MS + 10_000,

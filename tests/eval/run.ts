@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { runBuild } from '../../src/cli/build-runner.js';
 import { parseCommandLine, runMain } from '../../src/cli/main.js';
 import { loadSettings, settingFlags, type Settings } from '../../src/config/index.js';
@@ -11,10 +11,21 @@ import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } 
 import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
 import { METRIC_NAMES, type MetricScores } from './metrics.js';
+import {
+  DRAWS,
+  evaluateRecommendations,
+  LIKED,
+  MIN_RELEVANT,
+  RECOMMEND_METHODS,
+  recommendTable,
+  type RecommendReport,
+} from './recommend.js';
 
 const USAGE =
-  'npm run eval -- [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
+  'npm run eval -- [--recommend] [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
   ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
+/** The labelled sets --recommend measures unless --dev names others: every one (no ranking is tuned on them here). */
+const RECOMMEND_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
 const DEFAULT_MED_FOLDER = '../shared/benchdata/med';
 const WORK_DIR = resolve('.cache/eval');
@@ -56,6 +67,7 @@ runMain(async () => {
       'skip-med': { type: 'boolean' },
       dev: { type: 'string', multiple: true },
       record: { type: 'boolean' },
+      recommend: { type: 'boolean' },
     },
     USAGE,
   );
@@ -64,8 +76,9 @@ runMain(async () => {
     'skip-med': skipMed,
     dev,
     record,
+    recommend,
     ...flags
-  } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean };
+  } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean; recommend?: boolean };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
   const measureMed = !skipMed && hasMedCollection(medFolder);
@@ -81,6 +94,35 @@ runMain(async () => {
     threads: settings.threads,
   });
   mkdirSync(WORK_DIR, { recursive: true });
+  const historyDir = historyFolder(record ?? false);
+  mkdirSync(historyDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const writeRecord = (name: string, contents: object) => {
+    const file = join(historyDir, `${stamp}-${embedder.info.precision}${name}.json`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), model: embedder.info, ...contents }, null, 2)}\n`);
+    console.log(`\nwritten ${file}`);
+  };
+
+  if (recommend) {
+    const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
+    const reports: RecommendReport[] = [];
+    for (const path of dev ?? RECOMMEND_SETS) {
+      const collection = loadLabelledSet(path, basename(path, '.json'), seedSubject.index.allPapers());
+      reports.push(await evaluateRecommendations(seedSubject.engine, collection));
+    }
+    if (measureMed)
+      reports.push(
+        await evaluateRecommendations((await medSubject(settings, embedder, medFolder)).engine, await loadMedCollection(medFolder)),
+      );
+    console.log(
+      `\n## Recommendations: nDCG@10 of the other relevant papers after liking ${LIKED} (${DRAWS} draws per query with at least ${MIN_RELEVANT} relevant)\n`,
+    );
+    console.log(recommendTable(reports));
+    for (const report of reports) console.log(`${report.collection}: ${report.queries} queries, ${report.cases} cases`);
+    writeRecord('-recommend', { methods: RECOMMEND_METHODS, reports });
+    return;
+  }
+
   const reports: CollectionReport[] = [];
 
   const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
@@ -91,17 +133,15 @@ runMain(async () => {
   }
 
   if (measureMed) {
-    const jsonl = join(WORK_DIR, 'med.jsonl');
-    writeFileSync(jsonl, medAsJsonLines((await loadMed(medFolder)).documents));
-    const medSubject = await subjectFor(settings, embedder, 'med', [jsonl]);
-    reports.push(await evaluateCollection(medSubject, await loadMedCollection(medFolder)));
+    reports.push(await evaluateCollection(await medSubject(settings, embedder, medFolder), await loadMedCollection(medFolder)));
     print(reports.at(-1)!);
   }
-
-  const historyDir = historyFolder(record ?? false);
-  mkdirSync(historyDir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = join(historyDir, `${stamp}-${embedder.info.precision}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), model: embedder.info, methods: METHODS, reports }, null, 2)}\n`);
-  console.log(`\nwritten ${file}`);
+  writeRecord('', { methods: METHODS, reports });
 });
+
+/** The MED collection as an index of its own, built (or reused) through the product's JSON Lines import. */
+async function medSubject(settings: Settings, embedder: Embedder, folder: string): Promise<EvalSubject> {
+  const jsonl = join(WORK_DIR, 'med.jsonl');
+  writeFileSync(jsonl, medAsJsonLines((await loadMed(folder)).documents));
+  return subjectFor(settings, embedder, 'med', [jsonl]);
+}

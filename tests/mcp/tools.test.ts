@@ -1,15 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaperSchema, SearchAnswerSchema, SearchQuerySchema, type WireAnswer } from '../../src/contract/schemas.js';
-import { buildIndex, loadIndex, type PaperIndex } from '../../src/index/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  DigestSchema,
+  PaperSchema,
+  RecommendAnswerSchema,
+  RecommendBodySchema,
+  SearchAnswerSchema,
+  SearchQuerySchema,
+  type WireAnswer,
+  type WireDigest,
+} from '../../src/contract/schemas.js';
+import { buildIndex, loadIndex, type PaperIndex, WatchStore } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/index.js';
 import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
-import { MODELS_DIR } from '../support/seed-engine.js';
+import { MODELS_DIR, seedEngine } from '../support/seed-engine.js';
 import { connectHttp, connectStdio, textOf, type Connection } from './clients.js';
 
 /**
@@ -30,7 +39,7 @@ beforeAll(async () => {
   await buildIndex({ inputs: [join(dir, 'robotics.jsonl')], outDir: join(dir, 'index'), embedder });
   index = await loadIndex(join(dir, 'index'));
   engine = new SearchEngine(index, embedder);
-  api = createApp(engine);
+  api = createApp(engine, { watches: new WatchStore(join(dir, 'index')) });
 });
 
 afterAll(() => {
@@ -58,10 +67,11 @@ function untimed(answer: unknown): Omit<WireAnswer, 'took_ms'> {
 const LEGGED = 'Legged locomotion with reinforcement learning';
 const DIFFUSION = 'Diffusion policies for dexterous manipulation';
 const TACTILE = 'Tactile sensing for robot grasping';
+const CLONING = 'Behaviour cloning from human videos';
 
 describe.each([
   ['stdio (the real CLI)', () => connectStdio(join(dir, 'index'))],
-  ['Streamable HTTP (the real app at /mcp)', () => connectHttp(engine)],
+  ['Streamable HTTP (the real app at /mcp)', () => connectHttp(engine, { watches: new WatchStore(join(dir, 'index')) })],
 ])('MCP tools over %s', (_, connect: () => Promise<Connection>) => {
   let connection: Connection;
   let call: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
@@ -75,10 +85,10 @@ describe.each([
     await connection?.close();
   });
 
-  it('lists search_papers, find_similar and get_paper with the contract schemas as input and output', async () => {
+  it('lists the five tools with the contract schemas as input and output', async () => {
     const { tools } = await connection.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['search_papers', 'find_similar', 'get_paper']);
-    const [search, similar, paper] = tools;
+    expect(tools.map((tool) => tool.name)).toEqual(['search_papers', 'find_similar', 'get_paper', 'recommend_papers', 'whats_new']);
+    const [search, similar, paper, recommend, whatsNew] = tools;
 
     const searchFields = Object.keys(SearchQuerySchema.shape).filter((field) => field !== 'format');
     expect(Object.keys(search!.inputSchema.properties!)).toEqual(searchFields);
@@ -97,6 +107,14 @@ describe.each([
     for (const tool of [search!, similar!])
       expect(Object.keys(tool.outputSchema!.properties!)).toEqual(Object.keys(SearchAnswerSchema.shape));
     expect(Object.keys(paper!.outputSchema!.properties!)).toEqual(Object.keys(PaperSchema.shape));
+    expect(Object.keys(recommend!.inputSchema.properties!)).toEqual(
+      Object.keys(RecommendBodySchema.shape).filter((field) => field !== 'format'),
+    );
+    expect(recommend!.inputSchema.required).toEqual(['liked']);
+    expect(Object.keys(recommend!.outputSchema!.properties!)).toEqual(Object.keys(RecommendAnswerSchema.shape));
+    expect(Object.keys(whatsNew!.inputSchema.properties!)).toEqual(['since']);
+    expect(whatsNew!.inputSchema.required ?? []).toEqual([]);
+    expect(Object.keys(whatsNew!.outputSchema!.properties!)).toEqual(Object.keys(DigestSchema.shape));
     for (const tool of tools) {
       expect(tool.description).toMatch(/library/);
       expect(tool.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
@@ -178,6 +196,23 @@ describe.each([
     );
   });
 
+  it('recommend_papers answers what POST /api/recommend answers, never a liked paper, and as text like search_papers', async () => {
+    const liked = [idOf(DIFFUSION), idOf(CLONING)];
+    const result = await call('recommend_papers', { liked, k: 3 });
+    expect(result.isError).toBeFalsy();
+    const answer = result.structuredContent as WireAnswer;
+    const body = JSON.stringify({ liked, k: 3 });
+    const viaApi = await apiJson('/api/recommend', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(untimed(answer)).toEqual(untimed(viaApi));
+    expect(answer.results).toHaveLength(3);
+    expect(answer.results.filter((result) => liked.includes(result.id))).toEqual([]);
+
+    const text = textOf(result);
+    expect(text.split('\n')[1]).toBe('3 papers recommended from 2 liked papers, best first:');
+    for (const [rank, paper] of answer.results.entries()) expect(text).toContain(`${rank + 1}. ${paper.title}`);
+    expect(text).toContain(`   id: ${answer.results[0]!.id}`);
+  });
+
   it('answers bad arguments with a tool error of one clear line, and keeps serving', async () => {
     const diffusion = idOf(DIFFUSION);
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -202,6 +237,12 @@ describe.each([
         /^mode lexical does not apply to id: papers similar to a paper are always found with hybrid search$/,
       ],
       ['get_paper', { id: 'no-such-paper' }, /^no paper with id "no-such-paper"/],
+      [
+        'recommend_papers',
+        { liked: [diffusion, 'no-such-paper'] },
+        /^the liked paper "no-such-paper" is not in the index; use the id a search result shows$/,
+      ],
+      ['recommend_papers', { liked: [] }, /liked must name at least one paper/],
       ['get_paper', {}, /id/],
       ['delete_papers', {}, /delete_papers not found/],
     ];
@@ -215,5 +256,89 @@ describe.each([
     const after = await call('get_paper', { id: diffusion });
     expect(after.isError).toBeFalsy();
     expect(connection.transportErrors).toEqual([]);
+  });
+});
+
+/**
+ * whats_new over a copy of the seed index (a library large enough for a new paper to clear the digest's bar)
+ * with one watch kept beside it: the stdio CLI finds it in the folder, the app is given the same store.
+ */
+describe.each([
+  ['stdio (the real CLI)', (folder: string) => connectStdio(folder)],
+  [
+    'Streamable HTTP (the real app at /mcp)',
+    async (folder: string) => connectHttp(await seedEngine(), { watches: new WatchStore(folder) }),
+  ],
+])('whats_new over %s', (_, connect: (folder: string) => Promise<Connection>) => {
+  const WATCHED = 'Unitree G1';
+  let folder: string;
+  let digestApi: ReturnType<typeof createApp>;
+  let connection: Connection;
+  const whatsNew = async (args: Record<string, unknown>) =>
+    (await connection.client.callTool({ name: 'whats_new', arguments: args })) as CallToolResult;
+  const apiDigest = async (query: string) => {
+    const response = await digestApi.request(`/api/digest${query}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as WireDigest;
+  };
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'paper-search-mcp-watches-'));
+    cpSync(inject('seedIndexDir'), folder, { recursive: true });
+    const watches = new WatchStore(folder);
+    await watches.add({ query: WATCHED });
+    digestApi = createApp(await seedEngine(), { watches });
+    connection = await connect(folder);
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('answers what GET /api/digest answers for the kept watch, and as text: per watch its new papers and why', async () => {
+    const result = await whatsNew({ since: '0' });
+    expect(result.isError).toBeFalsy();
+    const digest = result.structuredContent as WireDigest;
+    expect(digest).toEqual(await apiDigest('?since=0'));
+    const [watch] = digest.watches;
+    expect(watch!.query).toBe(WATCHED);
+    expect(watch!.papers.length).toBeGreaterThan(0);
+
+    const text = textOf(result);
+    expect(text.split('\n')[0]).toBe(`Watch "${WATCHED}" (id ${watch!.id}), new since generation 0:`);
+    for (const [rank, paper] of watch!.papers.entries())
+      expect(text).toContain(
+        `${rank + 1}. ${paper.title}${paper.year === undefined ? '' : ` (${paper.year})`}\n   why: ${paper.why}\n   id: ${paper.id}`,
+      );
+  });
+
+  it('says plainly when nothing new matched the watch', async () => {
+    const result = await whatsNew({});
+    const digest = result.structuredContent as WireDigest;
+    expect(digest).toEqual(await apiDigest(''));
+    expect(digest.watches.map((watch) => watch.papers)).toEqual([[]]);
+    const [watch] = digest.watches;
+    expect(textOf(result)).toBe(`Watch "${WATCHED}" (id ${watch!.id}), new since ${watch!.since}:\n   nothing new matched this watch`);
+  });
+
+  it('refuses a since the API refuses, in one line', async () => {
+    const result = await whatsNew({ since: 'yesterday' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/since must be an ISO date \(2026-01-31\)/);
+    expect(textOf(result).split('\n')).toHaveLength(1);
+  });
+});
+
+describe('whats_new where no watches are kept', () => {
+  it('is a tool error of one line (an app given no index folder keeps none)', async () => {
+    const connection = await connectHttp(engine);
+    try {
+      const result = (await connection.client.callTool({ name: 'whats_new', arguments: {} })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe('whats_new is not available here: this server keeps no watches (it serves no index folder)');
+    } finally {
+      await connection.close();
+    }
   });
 });

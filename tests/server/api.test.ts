@@ -388,6 +388,7 @@ describe('GET /openapi.json', () => {
       'health',
       'listPapers',
       'listWatches',
+      'recommendPapers',
       'searchPapers',
       'similarToPaper',
       'similarToText',

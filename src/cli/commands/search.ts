@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { z } from 'zod';
 import { SearchQuerySchema, SimilarBodySchema, SimilarPaperQuerySchema } from '../../contract/schemas.js';
-import { EXPORT_FORMATS, MODES, RESULT_COUNT } from '../../contract/values.js';
+import { EXPORT_FORMATS, MODES, RESULT_COUNT, type ExportFormat } from '../../contract/values.js';
 import { exportPapers } from '../../papers/index.js';
 import { type Answer, answerToWire, filterFromWire } from '../../search/index.js';
 import { openEngine } from '../engine.js';
@@ -65,7 +65,7 @@ export function searchCommand(): Command {
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const options = { ...present({ k: flags.k, mode: flags.mode }), ...wireFilterFlags(flags) };
+    const options = apiFields(flags);
     if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
     const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
     let answer: Answer;
@@ -81,18 +81,28 @@ export function searchCommand(): Command {
       const { q, k, mode, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
       answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
     }
-    if (format) {
-      process.stdout.write(
-        exportPapers(
-          answer.hits.map((hit) => hit.paper),
-          format,
-        ).body,
-      );
-      return;
-    }
-    const wire = answerToWire(answer);
-    process.stdout.write(flags.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
+    printAnswer(answer, { json: flags.json, format });
   });
+}
+
+/** The flags the API also takes (k, mode, the filters) named as its fields, only those given. */
+export function apiFields(flags: Pick<SearchFlags, 'k' | 'mode'> & FilterFlags): Record<string, string> {
+  return { ...present({ k: flags.k, mode: flags.mode }), ...wireFilterFlags(flags) };
+}
+
+/** An answer on stdout: the terminal listing, the API's JSON with --json, or its papers as a bibliography with --format. */
+export function printAnswer<M extends string>(answer: Answer<M>, output: { json?: boolean; format?: ExportFormat }): void {
+  if (output.format) {
+    process.stdout.write(
+      exportPapers(
+        answer.hits.map((hit) => hit.paper),
+        output.format,
+      ).body,
+    );
+    return;
+  }
+  const wire = answerToWire(answer);
+  process.stdout.write(output.json ? `${JSON.stringify(wire, null, 2)}\n` : `${formatAnswer(wire)}\n`);
 }
 
 function readPassage(source: string): string {

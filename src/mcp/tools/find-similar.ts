@@ -17,7 +17,7 @@ export const findSimilar = defineTool({
     .partial({ text: true })
     .extend({ id: PaperParamsSchema.shape.id.optional().meta({ description: 'The id of a paper of the library, from a search result' }) }),
   output: SearchAnswerSchema,
-  run: async (engine, { text, id, k, mode, ...filter }) => {
+  run: async ({ engine }, { text, id, k, mode, ...filter }) => {
     if ((text === undefined) === (id === undefined))
       throw new ToolArgumentError('give exactly one of text (a passage to match) or id (a paper of the library)');
     if (id === undefined) {

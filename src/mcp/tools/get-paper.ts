@@ -11,7 +11,7 @@ export const getPaper = defineTool({
     'The whole record of one paper of the local library by its id (from a search result): title, authors, year, venue, link, tags and the full abstract.',
   input: PaperParamsSchema.strict(),
   output: PaperSchema,
-  run: (engine, { id }) => {
+  run: ({ engine }, { id }) => {
     const paper = engine.paper(id);
     if (!paper) throw new PaperNotFoundError(id);
     const wire = paperToWire(paper);

@@ -13,7 +13,7 @@ export const searchPapers = defineTool({
     'library covers the question at all (confidence high or low). Filters narrow to years, an author, a venue or a tag.',
   input: SearchQuerySchema.omit({ format: true }),
   output: SearchAnswerSchema,
-  run: async (engine, { q, k, mode, ...filter }) => {
+  run: async ({ engine }, { q, k, mode, ...filter }) => {
     const answer = answerToWire(await engine.search(q, { k, mode, filter: filterFromWire(filter) }));
     return { structured: answer, text: answerText(answer, `for "${q}"`) };
   },

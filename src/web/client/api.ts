@@ -1,4 +1,4 @@
-import type { Confidence, Mode } from '../../contract/values.js';
+import type { Confidence, Mode, RecommendMode } from '../../contract/values.js';
 import type { Filter } from '../filters.js';
 import { accessToken } from './token.js';
 
@@ -24,6 +24,9 @@ export interface SearchAnswer {
   confidence: Confidence;
   results: SearchResult[];
 }
+
+/** An answer of POST /api/recommend: a search answer whose mode is the recommendation method. */
+export type RecommendAnswer = Omit<SearchAnswer, 'mode'> & { mode: RecommendMode };
 
 export interface Paper {
   id: string;
@@ -67,6 +70,12 @@ export function paper(id: string, signal: AbortSignal): Promise<Paper> {
 export function similarToPaper(id: string, k: string | undefined, filter: Filter, signal: AbortSignal): Promise<SearchAnswer> {
   const params = new URLSearchParams({ ...filter, ...(k === undefined ? {} : { k }) });
   return call(`/api/papers/${encodeURIComponent(id)}/similar?${params}`, {}, signal);
+}
+
+/** Papers for someone who liked `liked` and not `disliked` (POST /api/recommend, the default method). */
+export function recommend(liked: string[], disliked: string[], signal: AbortSignal): Promise<RecommendAnswer> {
+  const body = JSON.stringify({ liked, ...(disliked.length ? { disliked } : {}) });
+  return call('/api/recommend', { method: 'POST', body, headers: { 'content-type': 'application/json' } }, signal);
 }
 
 /** A paper's BibTeX entry, as the API exports it. */

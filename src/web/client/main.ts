@@ -8,6 +8,7 @@ import { describeFilter, FILTERS, filterFrom, type Filter } from '../filters.js'
 import * as api from './api.js';
 import { cite } from './cite.js';
 import { showDigest } from './digest.js';
+import './recommendations.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
 import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
 import { accessToken, forgetAccessToken, keepAccessToken } from './token.js';

@@ -2,10 +2,11 @@
  * Rendering answers. Text from papers and queries only reaches the page through text nodes and
  * textContent (never innerHTML), so "<script>" in a query or an abstract shows as text.
  */
-import { MODE_HINTS, type Mode } from '../../contract/values.js';
+import { MODE_HINTS, RECOMMEND_SCORE_HINT, type Mode } from '../../contract/values.js';
 import { describeFilter, type Filter } from '../filters.js';
 import { ApiFailure, type SearchAnswer, type SearchResult } from './api.js';
 import { highlighter } from './highlight.js';
+import { markButtons } from './marks.js';
 import { urlOf, type State } from './state.js';
 import { ui } from './ui.js';
 
@@ -90,13 +91,19 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
   ui.results.replaceChildren(...resultItems(results, mode, marked, state.filter));
 }
 
-/** The items of a list of results, their score bars on one scale; `heading` is their titles' level in the page's outline. */
+/** The level of a list's titles in the page's outline. */
+type Heading = 'h2' | 'h3' | 'h4';
+
+/**
+ * The items of a list of results (of a search, a watch or a recommendation), their score bars on one
+ * scale; `heading` is their titles' level in the page's outline.
+ */
 export function resultItems(
   results: SearchResult[],
-  mode: Mode,
+  mode: ScoreKind,
   marked: boolean,
   filter: Filter,
-  heading: 'h2' | 'h4' = 'h2',
+  heading: Heading = 'h2',
 ): HTMLLIElement[] {
   const scale = scoreScale(
     results.map((result) => result.score),
@@ -143,8 +150,11 @@ function retryButton(retry: () => void): HTMLButtonElement {
   return button;
 }
 
+/** What a list's scores mean: those of a search mode, or those of a recommendation. */
+type ScoreKind = Mode | 'recommendation';
+
 /** Maps scores to a bar length in [0, 1]: cosine as it is for dense, relative to the best otherwise. */
-function scoreScale(scores: number[], mode: Mode): (score: number) => number {
+function scoreScale(scores: number[], mode: ScoreKind): (score: number) => number {
   if (mode === 'dense') return (score) => Math.max(0, Math.min(1, score));
   const top = Math.max(...scores);
   const bottom = Math.min(0, ...scores);
@@ -155,10 +165,10 @@ function scoreScale(scores: number[], mode: Mode): (score: number) => number {
 function resultItem(
   result: SearchResult,
   scale: (score: number) => number,
-  mode: Mode,
+  mode: ScoreKind,
   marked: boolean,
   filter: Filter,
-  heading: 'h2' | 'h4',
+  heading: Heading,
 ): HTMLLIElement {
   const mark = highlighter(marked ? result.matched_words : []);
   const item = document.createElement('li');
@@ -170,7 +180,7 @@ function resultItem(
 
   const score = document.createElement('p');
   score.className = 'score';
-  score.title = MODE_HINTS[mode].score;
+  score.title = mode === 'recommendation' ? RECOMMEND_SCORE_HINT : MODE_HINTS[mode].score;
   const bar = document.createElement('span');
   bar.className = 'bar';
   bar.setAttribute('aria-hidden', 'true');
@@ -220,7 +230,7 @@ function resultItem(
   const id = document.createElement('code');
   id.className = 'id';
   id.textContent = result.id;
-  actions.append(similar, cite, citeStatus, id);
+  actions.append(similar, cite, citeStatus, ...markButtons(result), id);
 
   const meta = metaLine(result);
   item.append(...(meta ? [title, meta] : [title]), score, snippet, details, actions);

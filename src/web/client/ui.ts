@@ -1,7 +1,7 @@
 /** The page's elements, rendered by src/web/page.tsx: their ids are the contract between the two. */
 import { FILTERS, type FilterField } from '../filters.js';
 
-function element<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
+export function element<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
   const found = document.getElementById(id);
   if (!(found instanceof type)) throw new Error(`the page has no ${type.name} #${id}; page.tsx and the script disagree`);
   return found;
