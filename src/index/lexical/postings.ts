@@ -40,7 +40,7 @@ export class PostingsFormatError extends Error {}
  * One segment of BM25 postings: the titles and abstracts (stemmed, without stop-words) of the papers
  * with ordinals [base, base + span), as flat typed arrays. At 100k papers MiniSearch's nested maps
  * took gigabytes and seconds to load, while this file is read in one go and used in place. Also keeps
- * each term's document frequency in the segment. A segment is immutable: a build that adds papers
+ * each term's document frequency in the segment, and what bounds its impacts (for pruning queries). A segment is immutable: a build that adds papers
  * writes a new one, and `merge` combines neighbours (Lucene's and tantivy's design). Querying over
  * segments, minus deleted papers, is `bm25.ts`.
  */
@@ -285,30 +285,46 @@ function flatten(
   const flatFrequencies = new Uint16Array(starts[vocabularySize]!);
   const frontierStarts = new Uint32Array(vocabularySize + 1);
   const frontier: number[] = [];
-  // Per occurrence count, the shortest field seen with it in the current list (MAX_COUNT + 1: none).
-  const shortest = new Uint32Array(MAX_COUNT + 1).fill(MAX_COUNT + 1);
+  const shortest = new Uint32Array(MAX_COUNT + 1).fill(NONE);
   for (let t = 0; t < vocabularySize; t++) {
-    const listDocuments = documents[t] ?? [];
-    const listFrequencies = frequencies[t] ?? [];
-    flatDocuments.set(listDocuments, starts[t]!);
-    flatFrequencies.set(listFrequencies, starts[t]!);
-    const counts: number[] = [];
-    for (let i = 0; i < listDocuments.length; i++) {
-      const count = listFrequencies[i]!;
-      if (shortest[count] === MAX_COUNT + 1) counts.push(count);
-      shortest[count] = Math.min(shortest[count]!, lengths[listDocuments[i]! - base]!);
-    }
-    let shortestSoFar = MAX_COUNT + 1;
-    for (const count of counts.sort((a, b) => b - a)) {
-      if (shortest[count]! < shortestSoFar) {
-        shortestSoFar = shortest[count]!;
-        frontier.push(count, shortestSoFar);
-      }
-      shortest[count] = MAX_COUNT + 1;
-    }
+    flatDocuments.set(documents[t] ?? [], starts[t]!);
+    flatFrequencies.set(frequencies[t] ?? [], starts[t]!);
+    appendFrontier(documents[t] ?? [], frequencies[t] ?? [], lengths, base, shortest, frontier);
     frontierStarts[t + 1] = frontier.length / 2;
   }
   return { starts, documents: flatDocuments, frequencies: flatFrequencies, lengths, frontierStarts, frontier: Uint16Array.from(frontier) };
+}
+
+/** No field length: above any stored one. */
+const NONE = MAX_COUNT + 1;
+
+/**
+ * Appends to `frontier` the (occurrences, field length) pairs of one list that `Postings.impactFrontier`
+ * returns, most occurrences first. `shortest` (per occurrence count, the shortest field seen with it)
+ * is all NONE before and after.
+ */
+function appendFrontier(
+  documents: readonly number[],
+  frequencies: readonly number[],
+  lengths: Uint16Array,
+  base: number,
+  shortest: Uint32Array,
+  frontier: number[],
+): void {
+  const counts: number[] = [];
+  documents.forEach((ordinal, i) => {
+    const count = frequencies[i]!;
+    if (shortest[count] === NONE) counts.push(count);
+    shortest[count] = Math.min(shortest[count]!, lengths[ordinal - base]!);
+  });
+  let shortestSoFar = NONE;
+  for (const count of counts.sort((a, b) => b - a)) {
+    if (shortest[count]! < shortestSoFar) {
+      shortestSoFar = shortest[count]!;
+      frontier.push(count, shortestSoFar);
+    }
+    shortest[count] = NONE;
+  }
 }
 
 function listOf(field: FieldPostings, term: number): { documents: Uint32Array; frequencies: Uint16Array } {
