@@ -71,6 +71,18 @@ const tokenIfConfigured = [{ [BEARER_AUTH]: [] }];
 /** What a route that searches can answer besides its result: a bad parameter, a missing token, a foreign host, overload, a damaged index. */
 const SEARCH_ERRORS = errorResponses('invalid_parameter', 'unauthorized', 'forbidden_host', 'busy', 'index_unreadable');
 
+/** What a search that takes a JSON body (a pasted text, liked papers) may answer besides its papers. */
+const SEARCH_BODY_ERRORS = errorResponses(
+  'invalid_parameter',
+  'malformed_json',
+  'unauthorized',
+  'forbidden_host',
+  'payload_too_large',
+  'unsupported_media_type',
+  'busy',
+  'index_unreadable',
+);
+
 export const routes = {
   searchPapers: createRoute({
     operationId: 'searchPapers',
@@ -95,16 +107,7 @@ export const routes = {
     request: { body: { content: { 'application/json': { schema: SimilarBodySchema } }, required: true } },
     responses: {
       200: jsonOrBibliography(SearchAnswerSchema, 'Papers most similar to the text, best first'),
-      ...errorResponses(
-        'invalid_parameter',
-        'malformed_json',
-        'unauthorized',
-        'forbidden_host',
-        'payload_too_large',
-        'unsupported_media_type',
-        'busy',
-        'index_unreadable',
-      ),
+      ...SEARCH_BODY_ERRORS,
     },
   }),
   getPaper: createRoute({
@@ -180,16 +183,7 @@ export const routes = {
     request: { body: { content: { 'application/json': { schema: RecommendBodySchema } }, required: true } },
     responses: {
       200: jsonOrBibliography(RecommendAnswerSchema, 'Recommended papers, best first'),
-      ...errorResponses(
-        'invalid_parameter',
-        'malformed_json',
-        'unauthorized',
-        'forbidden_host',
-        'payload_too_large',
-        'unsupported_media_type',
-        'busy',
-        'index_unreadable',
-      ),
+      ...SEARCH_BODY_ERRORS,
     },
   }),
 };
