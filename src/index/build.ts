@@ -138,6 +138,8 @@ export interface BuildPlan {
   previous: Manifest | undefined;
   /** The committed generation's papers by id (empty without one). */
   stored: Map<string, StoredPaper>;
+  /** Ids of the papers whose record is exactly as the committed generation stores it. */
+  unchanged: ReadonlySet<string>;
 }
 
 /** Reads the library a build of `outDir` would index (remembered inputs plus new ones) and what it would change. */
@@ -157,8 +159,8 @@ export async function planBuild(options: Pick<BuildOptions, 'inputs' | 'replace'
   }
   const corpus = await readCorpus(inputs, options.progress?.onSkip);
   const stored = previous ? readStoredPapers(outDir, previous) : new Map<string, StoredPaper>();
-  const change = libraryChange(stored, corpus.papers);
-  return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous, stored };
+  const { change, unchanged } = libraryChange(stored, corpus.papers);
+  return { inputs, corpus, change, shrinks: change.after === 0 || change.removed * 2 > change.before, previous, stored, unchanged };
 }
 
 /**
@@ -181,7 +183,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 async function buildLocked(options: BuildOptions, started: number): Promise<BuildSummary> {
   const { embedder, outDir, progress = {} } = options;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  const { inputs, corpus, change, shrinks, previous, stored } = await planBuild(options);
+  const { inputs, corpus, change, shrinks, previous, stored, unchanged } = await planBuild(options);
   const hash = corpusHash(corpus.papers);
   const model = embedder.info;
   const summaryOf = (
@@ -236,7 +238,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
   for (const paper of corpus.papers) {
     const before = stored.get(paper.id);
     if (before) kept.add(paper.id);
-    if (!reason && before?.hash === recordHash(JSON.stringify(paper))) continue;
+    if (!reason && unchanged.has(paper.id)) continue;
     if (!reason && before) removed.push(before.ordinal);
     incoming.push({ paper, stored: before });
   }
@@ -320,19 +322,24 @@ function createIndexFolder(outDir: string): void {
   writeFileSync(join(outDir, '.gitignore'), '# made by paper-search: an index is rebuilt, not committed\n*\n');
 }
 
-function libraryChange(before: ReadonlyMap<string, StoredPaper>, papers: readonly Paper[]): LibraryChange {
+/** What reading the library changes in the index, and which papers it leaves exactly as stored. */
+function libraryChange(
+  before: ReadonlyMap<string, StoredPaper>,
+  papers: readonly Paper[],
+): { change: LibraryChange; unchanged: Set<string> } {
   let added = 0;
-  let updated = 0;
   let kept = 0;
+  const unchanged = new Set<string>();
   for (const paper of papers) {
     const stored = before.get(paper.id);
     if (stored === undefined) added++;
     else {
       kept++;
-      if (stored.hash !== recordHash(JSON.stringify(paper))) updated++;
+      if (stored.hash === recordHash(JSON.stringify(paper))) unchanged.add(paper.id);
     }
   }
-  return { added, removed: before.size - kept, updated, before: before.size, after: papers.length };
+  const change = { added, removed: before.size - kept, updated: kept - unchanged.size, before: before.size, after: papers.length };
+  return { change, unchanged };
 }
 
 function sameHnsw(a: HnswParams, b: HnswParams): boolean {

@@ -284,6 +284,11 @@ function damaged(dir: string, entry: FileEntry): IndexError {
   );
 }
 
+/** The deletions of a committed generation, as written (a build reads them to extend them). */
+export function readDeletions(dir: string, manifest: Manifest): Deletions {
+  return Deletions.deserialize(manifest.ordinalLimit, readFileSync(join(dir, manifest.files.deletions.name)));
+}
+
 /** A live paper of a committed generation as a build sees it: where it is, its record's hash, when it was added. */
 export interface StoredPaper {
   ordinal: number;
@@ -299,7 +304,7 @@ export interface StoredPaper {
 export function readStoredPapers(dir: string, manifest: Manifest): Map<string, StoredPaper> {
   const stored = new Map<string, StoredPaper>();
   try {
-    const deletions = Deletions.deserialize(manifest.ordinalLimit, readFileSync(join(dir, manifest.files.deletions.name)));
+    const deletions = readDeletions(dir, manifest);
     for (const segment of manifest.segments) {
       const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
       table.ids.forEach((id, i) => {

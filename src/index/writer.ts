@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
@@ -17,6 +17,7 @@ import {
   type Segment,
 } from './manifest.js';
 import { mergeSegments, segmentsToMerge, writeNewSegment, type PaperAdded } from './segment.js';
+import { readDeletions } from './reader.js';
 
 /** What a generation records about how it was made, besides its papers. */
 export interface GenerationMeta {
@@ -137,11 +138,6 @@ export function updateIndex(dir: string, previous: Manifest, meta: GenerationMet
     deletions: writeDeletions(dir, name, deletions),
     segments,
   });
-}
-
-/** The deletions of a committed generation. */
-export function readDeletions(dir: string, manifest: Manifest): Deletions {
-  return Deletions.deserialize(manifest.ordinalLimit, readFileSync(join(dir, manifest.files.deletions.name)));
 }
 
 /** A name no other generation of this folder has: time, then pid, so two writers never collide. */
