@@ -82,8 +82,12 @@ describe('class-based tf-idf', () => {
     expect(second).toEqual([2, 0]);
   });
 
+  it('leaves out a term said once in the class', () => {
+    expect(classTfIdf([Float64Array.of(5, 1), Float64Array.of(0, 4)], 3)[0]).toEqual([0]);
+  });
+
   it('leaves out terms the caller cannot show', () => {
-    const counts = [Float64Array.of(5, 1), Float64Array.of(0, 1)];
+    const counts = [Float64Array.of(5, 2), Float64Array.of(0, 2)];
     expect(classTfIdf(counts, 3, (t) => t !== 0)[0]).toEqual([1]);
   });
 });
