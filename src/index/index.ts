@@ -28,6 +28,8 @@ export {
 } from './manifest.js';
 export { Deletions } from './deletions.js';
 export {
+  clusterCount,
+  clusterLayout,
   graphNeighbours,
   layOutMap,
   type LibraryMap,

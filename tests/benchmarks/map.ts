@@ -18,6 +18,8 @@ import hnswlib from 'hnswlib-node';
 import { UMAP } from 'umap-js';
 import {
   buildIndex,
+  clusterCount,
+  clusterLayout,
   DEFAULT_HNSW,
   Deletions,
   graphNeighbours,
@@ -67,8 +69,16 @@ interface MapPoint {
   umapJs?: { own: number; given: number };
 }
 
+/** How well regions hold together: on the map (contiguity) and in the embedding (cohesion). */
+interface RegionQuality {
+  /** Share of each paper's 10 nearest on the map that are in its region. */
+  contiguity: number;
+  /** Share of each paper's 10 nearest in 384-d that are in its region. */
+  cohesion: number;
+}
+
 interface Results {
-  seed: Preservation & { n: number };
+  seed: Preservation & { n: number; regions?: { onMap: RegionQuality; onVectors: RegionQuality } };
   points: MapPoint[];
 }
 
@@ -96,6 +106,71 @@ function preservation(inputs: MapInputs, umap: Float32Array, sampleSize: number)
     umap: round(neighbourhoodPreservation(umap, sample, truth), 3),
     pca: round(neighbourhoodPreservation(pcaLayout(inputs.vectors), sample, truth), 3),
   };
+}
+
+/** Cosine k-means on unit vectors (k-means++ start, seeded), the alternative to clustering the map. */
+function vectorKMeans(rows: Float32Array[], k: number): Uint16Array {
+  const next = random(5);
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, d) => sum + value * b[d]!, 0);
+  const centroids = [rows[Math.floor(next() * rows.length)]!];
+  while (centroids.length < k) {
+    const far = rows.map((row) => Math.max(0, 1 - Math.max(...centroids.map((c) => dot(row, c)))) ** 2);
+    let target = next() * far.reduce((a, b) => a + b, 0);
+    let chosen = 0;
+    for (; chosen < rows.length - 1; chosen++) {
+      target -= far[chosen]!;
+      if (target <= 0) break;
+    }
+    centroids.push(rows[chosen]!);
+  }
+  const assignment = new Uint16Array(rows.length);
+  for (let round = 0; round < 30; round++) {
+    rows.forEach((row, i) => {
+      const scores = centroids.map((c) => dot(row, c));
+      assignment[i] = scores.indexOf(Math.max(...scores));
+    });
+    centroids.forEach((_, c) => {
+      const sum = new Float32Array(rows[0]!.length);
+      rows.forEach((row, i) => {
+        if (assignment[i] !== c) return;
+        for (let d = 0; d < row.length; d++) sum[d]! += row[d]!;
+      });
+      const norm = Math.hypot(...sum) || 1;
+      centroids[c] = sum.map((value) => value / norm);
+    });
+  }
+  return assignment;
+}
+
+/** Regions from k-means on the map (what the build does) against k-means on the vectors, same k. */
+function regionsCompared(inputs: MapInputs, layout: Float32Array): { onMap: RegionQuality; onVectors: RegionQuality } {
+  const rows = Array.from({ length: inputs.vectors.count }, (_, i) => inputs.vectors.row(i));
+  const k = clusterCount(rows.length);
+  const all = rows.map((_, i) => i);
+  const inEmbedding = all.map((i) =>
+    exactTopK(rows, rows[i]!, 11)
+      .filter((j) => j !== i)
+      .slice(0, 10),
+  );
+  const onMapNeighbours = all.map((i) =>
+    all
+      .filter((j) => j !== i)
+      .sort(
+        (a, b) =>
+          Math.hypot(layout[2 * a]! - layout[2 * i]!, layout[2 * a + 1]! - layout[2 * i + 1]!) -
+          Math.hypot(layout[2 * b]! - layout[2 * i]!, layout[2 * b + 1]! - layout[2 * i + 1]!),
+      )
+      .slice(0, 10),
+  );
+  const quality = (assignment: Uint16Array): RegionQuality => {
+    const share = (lists: number[][]) =>
+      round(
+        lists.reduce((sum, list, i) => sum + list.filter((j) => assignment[j] === assignment[i]).length / list.length, 0) / lists.length,
+        3,
+      );
+    return { contiguity: share(onMapNeighbours), cohesion: share(inEmbedding) };
+  };
+  return { onMap: quality(clusterLayout(layout, k, 42).assignment), onVectors: quality(vectorKMeans(rows, k)) };
 }
 
 function readGraph(dir: string): { graph: hnswlib.HierarchicalNSW; inputs: MapInputs } {
@@ -183,6 +258,12 @@ function report({ seed, points }: Results): string {
     '# The map of the library at scale (`npm run bench:map`)',
     '',
     `Real seed library (${seed.n} papers): neighbourhood preservation (share of each paper's 10 nearest in 384-d among its 10 nearest on the map) **UMAP ${seed.umap}**, PCA ${seed.pca}.`,
+    ...(seed.regions
+      ? [
+          '',
+          `Its regions, k-means on the map (what the build does) against k-means on the vectors (same k): share of each paper's 10 nearest on the map in its region ${seed.regions.onMap.contiguity} against ${seed.regions.onVectors.contiguity}; of its 10 nearest in 384-d ${seed.regions.onMap.cohesion} against ${seed.regions.onVectors.cohesion}.`,
+        ]
+      : []),
     '',
     `Synthetic libraries as in \`bench:living\` (vectors scattered around the seed papers' real ones, text of real sentences). Map time is the layout alone, from a written generation (the full build includes it), wall-clock with its CPU time and the load average of the two shared cores; preservation over ${SAMPLE} sampled papers against their exact neighbours.`,
     '',
@@ -198,7 +279,8 @@ function report({ seed, points }: Results): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sizes: { type: 'string' }, 'update-report': { type: 'boolean' } } });
-  const sizes = (values.sizes ?? '1000,10000,100000').split(',').map(Number);
+  // --sizes '' measures the seed library alone.
+  const sizes = (values.sizes ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
   const progress = stderrProgress();
   const embedder = await Embedder.load({ modelsDir: resolve('models') });
   const folder = mkdtempSync(join(tmpdir(), 'paper-search-map-seeds-'));
@@ -212,7 +294,8 @@ async function main(): Promise<void> {
       .filter((sentence) => sentence.length > 20);
     const real = Array.from(seeds.liveOrdinals(), (ordinal) => seeds.vectorOf(ordinal));
     const { inputs } = readGraph(folder);
-    const seed = { n: seeds.size, ...preservation(inputs, rowsLayout(inputs, seeds.map.x, seeds.map.y), seeds.size) };
+    const seedLayout = rowsLayout(inputs, seeds.map.x, seeds.map.y);
+    const seed = { n: seeds.size, ...preservation(inputs, seedLayout, seeds.size), regions: regionsCompared(inputs, seedLayout) };
     seeds.close();
     progress(JSON.stringify(seed));
 
