@@ -51,6 +51,11 @@ interface Preservation {
   pca: number;
 }
 
+interface Seconds {
+  wall: number;
+  cpu: number;
+}
+
 interface MapPoint {
   n: number;
   buildSeconds: number;
@@ -65,8 +70,8 @@ interface MapPoint {
   mapPeakRssMegabytes: number;
   regions: number;
   preservation: Preservation;
-  /** umap-js's whole fit, with its own neighbour search and with the graph's neighbours, in seconds. */
-  umapJs?: { own: number; given: number };
+  /** umap-js's whole fit, with its own neighbour search and with the graph's neighbours. */
+  umapJs?: { own: Seconds; given: Seconds };
 }
 
 /** How well regions hold together: on the map (contiguity) and in the embedding (cohesion). */
@@ -181,26 +186,34 @@ function readGraph(dir: string): { graph: hnswlib.HierarchicalNSW; inputs: MapIn
   return { graph, inputs: readMapInputs(dir, manifest.segments, deletions, manifest.model.dimensions) };
 }
 
+/** Wall-clock and CPU seconds of `work`: on shared cores the CPU time is what it would take alone. */
+function timed(work: () => void): Seconds {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  work();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall: round((performance.now() - started) / 1000, 1), cpu: round((cpu.user + cpu.system) / 1e6, 1) };
+}
+
 /**
  * umap-js's whole fit (its default epochs for the size) with its own neighbour search (NN-descent) and
  * with the graph's neighbours given: what the index's graph saves, and what umap-js costs against ours.
  */
-function umapJsSeconds(inputs: MapInputs, graph: hnswlib.HierarchicalNSW): { own: number; given: number } {
+function umapJsSeconds(inputs: MapInputs, graph: hnswlib.HierarchicalNSW): { own: Seconds; given: Seconds } {
   const rows: number[][] = Array.from({ length: inputs.vectors.count }, (_, i) => Array.from(inputs.vectors.row(i)));
   const fitWhole = (umap: UMAP) => {
     const epochs = umap.initializeFit(rows);
     for (let epoch = 0; epoch < epochs; epoch++) umap.step();
   };
-  let started = performance.now();
-  fitWhole(new UMAP({ nNeighbors: 15, random: random(1) }));
-  const own = (performance.now() - started) / 1000;
-  started = performance.now();
-  const umap = new UMAP({ nNeighbors: 15, random: random(1) });
-  const { k, indices, distances } = graphNeighbours(graph, inputs, 15);
-  const rowsOf = <T extends Int32Array | Float32Array>(flat: T) => rows.map((_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
-  umap.setPrecomputedKNN(rowsOf(indices), rowsOf(distances));
-  fitWhole(umap);
-  return { own: round(own, 1), given: round((performance.now() - started) / 1000, 1) };
+  const own = timed(() => fitWhole(new UMAP({ nNeighbors: 15, random: random(1) })));
+  const given = timed(() => {
+    const umap = new UMAP({ nNeighbors: 15, random: random(1) });
+    const { k, indices, distances } = graphNeighbours(graph, inputs, 15);
+    const rowsOf = <T extends Int32Array | Float32Array>(flat: T) => rows.map((_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
+    umap.setPrecomputedKNN(rowsOf(indices), rowsOf(distances));
+    fitWhole(umap);
+  });
+  return { own, given };
 }
 
 async function measurePoint(n: number, sentences: string[], real: Float32Array[], embedder: Embedder, progress: (line: string) => void) {
@@ -272,7 +285,7 @@ function report({ seed, points }: Results): string {
   ];
   for (const p of points)
     lines.push(
-      `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.mapSeconds} (${p.mapCpuSeconds}, ${p.loadAverage}) | ${p.neighboursSeconds} | ${p.layoutSeconds} | ${p.labelSeconds} | ${p.mapPeakRssMegabytes.toLocaleString('en')} | ${p.regions} | ${p.preservation.umap} | ${p.preservation.pca} | ${p.umapJs ? `${p.umapJs.own} / ${p.umapJs.given}` : 'not run'} |`,
+      `| ${p.n.toLocaleString('en')} | ${p.buildSeconds} | ${p.mapSeconds} (${p.mapCpuSeconds}, ${p.loadAverage}) | ${p.neighboursSeconds} | ${p.layoutSeconds} | ${p.labelSeconds} | ${p.mapPeakRssMegabytes.toLocaleString('en')} | ${p.regions} | ${p.preservation.umap} | ${p.preservation.pca} | ${p.umapJs ? `${p.umapJs.own.wall} (CPU ${p.umapJs.own.cpu}) / ${p.umapJs.given.wall} (CPU ${p.umapJs.given.cpu})` : 'not run'} |`,
     );
   return `${lines.join('\n')}\n`;
 }
