@@ -414,3 +414,69 @@ export const RecommendAnswerSchema = z
   .openapi('RecommendAnswer');
 
 export type WireRecommendAnswer = z.infer<typeof RecommendAnswerSchema>;
+
+/** Map coordinates: normalised so the map fills [0, 1] on its longer side (aspect kept), 4 decimals (1/10,000 of the map). */
+const mapCoordinate = (axis: 'x' | 'y') =>
+  z.number().openapi({ description: `${axis} in [0, 1], ${axis === 'y' ? 'growing downwards, ' : ''}rounded to 4 decimals` });
+
+export const MapSchema = z
+  .object({
+    generation: z.number().int().openapi({ description: 'The generation of the index the map belongs to' }),
+    points: z
+      .object({
+        ids: z
+          .array(z.string())
+          .openapi({ description: 'Every paper of the index exactly once; its title etc. from GET /api/papers/{id}' }),
+        x: z
+          .array(z.number())
+          .openapi({ description: 'x of ids[i], in [0, 1] (the longer side of the map spans [0, 1], aspect kept), 4 decimals' }),
+        y: z.array(z.number()).openapi({ description: 'y of ids[i], in [0, 1], growing downwards (screen order), 4 decimals' }),
+        cluster: z.array(z.number().int()).openapi({ description: 'The id of the cluster (region) ids[i] belongs to' }),
+      })
+      .openapi({
+        description:
+          'Parallel arrays, one entry per paper (compact: no repeated keys). Positions come from UMAP over the index’s HNSW neighbours; papers added by an incremental build are placed beside their nearest neighbours without moving the others.',
+      }),
+    clusters: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          label: z
+            .string()
+            .openapi({ description: 'Its most distinctive words, joined with " · "', example: 'robot · grasping · manipulation' }),
+          terms: z
+            .array(z.string())
+            .openapi({ description: 'Its most distinctive words (class-based tf-idf over titles and abstracts), most distinctive first' }),
+          size: z.number().int().openapi({ description: 'Papers in it; the sizes add up to the number of points' }),
+          x: mapCoordinate('x').openapi({ description: 'Where to put its label: x of its papers’ centroid, in [0, 1], 4 decimals' }),
+          y: mapCoordinate('y').openapi({ description: 'Where to put its label: y of its papers’ centroid, in [0, 1], 4 decimals' }),
+        }),
+      )
+      .openapi({ description: 'The regions of the map, largest first' }),
+  })
+  .openapi('Map');
+
+export type WireMap = z.infer<typeof MapSchema>;
+
+export const MapPositionQuerySchema = closedObject(
+  {
+    q: SearchQuerySchema.shape.q,
+  },
+  'parameter',
+);
+
+export const MapPositionSchema = z
+  .object({
+    generation: z.number().int().openapi({ description: 'The generation of the index whose map the position is on' }),
+    query: z.string(),
+    x: mapCoordinate('x'),
+    y: mapCoordinate('y'),
+    cluster: z.number().int().openapi({ description: 'The cluster of the papers nearest to the query' }),
+  })
+  .openapi({
+    description:
+      'Where a query lands on the map: the weighted average of the positions of its nearest papers (the placement an incremental build gives a new paper)',
+  })
+  .openapi('MapPosition');
+
+export type WireMapPosition = z.infer<typeof MapPositionSchema>;

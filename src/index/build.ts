@@ -277,13 +277,17 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
   // A paper keeps the time it first entered the library, also when its record changes.
   const toAdd = incoming.map(({ paper, stored: before }, i) => ({ paper, vector: cache.get(keys[i]!)!, added: before?.added }));
   const manifest = reason
-    ? writeIndex(outDir, {
-        ...meta,
-        papers: toAdd.map((p) => p.paper),
-        vectors: toAdd.map((p) => p.vector),
-        added: toAdd.map((p) => p.added),
-      })
-    : updateIndex(outDir, previous!, meta, { added: toAdd, removed });
+    ? writeIndex(
+        outDir,
+        {
+          ...meta,
+          papers: toAdd.map((p) => p.paper),
+          vectors: toAdd.map((p) => p.vector),
+          added: toAdd.map((p) => p.added),
+        },
+        progress.onNote,
+      )
+    : updateIndex(outDir, previous!, meta, { added: toAdd, removed }, progress.onNote);
   return summaryOf(true, manifest, uncached.length, incoming.length - uncached.length, embedSeconds, reason === undefined);
 }
 

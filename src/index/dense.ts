@@ -10,31 +10,33 @@ export interface Neighbour {
 
 const RANDOM_SEED = 100;
 
-/** Builds the HNSW graph (cosine) over `vectors`, label = ordinal, and writes it to `path`. */
+/** Builds the HNSW graph (cosine) over `vectors`, label = ordinal, writes it to `path` and returns it (the map reads its neighbours). */
 export function writeHnsw(
   path: string,
   vectors: ReadonlyArray<readonly [number, Float32Array]>,
   dimensions: number,
   params: HnswParams,
-): void {
+): hnswlib.HierarchicalNSW {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   // Deleted slots may be reused by later additions, so a library that churns keeps its graph's size.
   graph.initIndex(Math.max(vectors.length, 1), params.m, params.efConstruction, RANDOM_SEED, true);
   for (const [ordinal, vector] of vectors) graph.addPoint(Array.from(vector), ordinal);
   graph.writeIndexSync(path);
+  return graph;
 }
 
 /**
  * Writes the graph of the next generation without rebuilding it: the previous graph is read, the
  * removed papers are marked deleted (their slots reused by additions) and the added ones inserted,
- * so the cost follows the change (plus reading and writing the file), not the library.
+ * so the cost follows the change (plus reading and writing the file), not the library. Returns the
+ * updated graph (the map places added papers with it).
  */
 export function updateHnsw(
   previousPath: string,
   path: string,
   dimensions: number,
   change: { removed: readonly number[]; added: ReadonlyArray<readonly [number, Float32Array]> },
-): void {
+): hnswlib.HierarchicalNSW {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   graph.readIndexSync(previousPath, true);
   for (const ordinal of change.removed) graph.markDelete(ordinal);
@@ -42,6 +44,7 @@ export function updateHnsw(
   if (needed > graph.getMaxElements()) graph.resizeIndex(needed);
   for (const [ordinal, vector] of change.added) graph.addPoint(Array.from(vector), ordinal, true);
   graph.writeIndexSync(path);
+  return graph;
 }
 
 /** Approximate nearest neighbours by cosine similarity over a graph read from disk. */

@@ -27,6 +27,7 @@ export {
   type Manifest,
 } from './manifest.js';
 export { Deletions } from './deletions.js';
+export { type LibraryMap, type MapCluster, PLACEMENT_NEIGHBOURS, placeBeside } from './map/index.js';
 export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export type { PaperAdded } from './segment.js';
 export { type GenerationWatch, type GenerationWatchOptions, watchGenerations } from './watch.js';

@@ -5,7 +5,7 @@ import { PRECISIONS } from '../contract/values.js';
 import type { ModelInfo } from '../model/index.js';
 
 /** Bump when the on-disk layout changes; an index of another version is never reused. */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 export const MANIFEST = 'manifest.json';
 
 const HnswParamsSchema = z.object({
@@ -19,7 +19,7 @@ export type HnswParams = z.infer<typeof HnswParamsSchema>;
 export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction: 200, efSearch: 128 };
 
 /** The only names a data file has: a plain name inside the index folder, never a path out of it. */
-export const DATA_FILE = /^(hnsw|deletions|papers|vectors|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
+export const DATA_FILE = /^(hnsw|deletions|map|papers|vectors|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
 
 /** Data files of earlier formats, removed by the next build. */
 export const FORMER_DATA_FILE = /^ids-[a-z0-9-]+\.json$/;
@@ -79,6 +79,8 @@ export const ManifestSchema = z.object({
     hnsw: FileEntrySchema,
     /** The ordinals of papers removed or replaced since the last full build (u32, ascending). */
     deletions: FileEntrySchema,
+    /** The map of the library: every paper's 2-D position and region, and the regions' names. */
+    map: FileEntrySchema,
   }),
   /** In ordinal order, ranges disjoint (a segment whose papers are all deleted is dropped). */
   segments: z.array(SegmentSchema),

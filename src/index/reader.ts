@@ -7,6 +7,7 @@ import { Deletions } from './deletions.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
 import { IndexError, MANIFEST, readManifest, type FileEntry, type Manifest } from './manifest.js';
 import { parseTable, type PaperAdded } from './segment.js';
+import { deserializeMap, type LibraryMap, MapFormatError } from './map/index.js';
 
 /**
  * A data file changed under a running server (truncated, say): its bytes no longer match what the
@@ -55,6 +56,8 @@ export class PaperIndex {
     readonly lexical: LexicalIndex,
     private readonly segments: readonly LoadedSegment[],
     private readonly deletions: Deletions,
+    /** Every paper's place on the map of the library and the map's regions. */
+    readonly map: LibraryMap,
   ) {
     for (const segment of segments)
       segment.ids.forEach((id, i) => {
@@ -85,6 +88,12 @@ export class PaperIndex {
       for (let i = 0; i < segment.count; i++)
         if (!this.deletions.has(segment.base + i) && segment.ids[i] !== '') ordinals[n++] = segment.base + i;
     return ordinals;
+  }
+
+  /** The id of the paper at `ordinal`, from the table in memory (no record read). */
+  idOf(ordinal: number): string {
+    const segment = this.segmentOf(ordinal);
+    return segment.ids[ordinal - segment.base]!;
   }
 
   paper(ordinal: number): Paper {
@@ -232,7 +241,20 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
   }
   const lexical = new LexicalIndex(postings, deletions);
   if (lexical.documentCount !== paperCount) throw inconsistent(`its lexical index covers ${lexical.documentCount}`);
-  return new PaperIndex(manifest, graph, lexical, segments, deletions);
+  let map: LibraryMap;
+  try {
+    map = deserializeMap(verifiedBytes(dir, files.map));
+  } catch (error) {
+    for (const fd of opened) closeSync(fd);
+    if (error instanceof MapFormatError)
+      throw new IndexError(`index in ${dir} is damaged: ${files.map.name} is ${error.message}; rebuild it`);
+    throw error;
+  }
+  if (map.x.length !== ordinalLimit) {
+    for (const fd of opened) closeSync(fd);
+    throw inconsistent(`${files.map.name} places ${map.x.length} ordinals, not ${ordinalLimit}`);
+  }
+  return new PaperIndex(manifest, graph, lexical, segments, deletions, map);
 }
 
 /**

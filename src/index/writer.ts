@@ -2,7 +2,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
-import { hashFile, replaceFileAtomically, writeFileDurably } from '../storage/index.js';
+import { readFileSync } from 'node:fs';
+import { hashFile, replaceFileAtomically, sha256, writeFileDurably } from '../storage/index.js';
 import { updateHnsw, writeHnsw } from './dense.js';
 import { Deletions } from './deletions.js';
 import {
@@ -18,6 +19,7 @@ import {
 } from './manifest.js';
 import { mergeSegments, segmentsToMerge, writeNewSegment, type PaperAdded } from './segment.js';
 import { readDeletions } from './reader.js';
+import { deserializeMap, extendMap, layOutMap, type LibraryMap, readMapInputs, RELAYOUT_SHARE, serializeMap } from './map/index.js';
 
 /** What a generation records about how it was made, besides its papers. */
 export interface GenerationMeta {
@@ -57,7 +59,7 @@ export interface GenerationChange {
  * moment leaves the previous generation loadable: data files get fresh names and are flushed, and
  * the manifest, replaced atomically and last, is the single commit point.
  */
-export function writeIndex(dir: string, contents: IndexContents): Manifest {
+export function writeIndex(dir: string, contents: IndexContents, onNote?: (line: string) => void): Manifest {
   const { papers, vectors, added, ...meta } = contents;
   const previous = readManifestIfAny(dir);
   const generation = (previous?.generation ?? 0) + 1;
@@ -68,19 +70,22 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
   );
   const segments = papers.length === 0 ? [] : [writeNewSegment(dir, name, 0, papers, vectors, when, meta.model.dimensions)];
   const hnswName = `hnsw-${name}.bin`;
-  writeHnsw(
+  const graph = writeHnsw(
     join(dir, hnswName),
     vectors.map((vector, ordinal) => [ordinal, vector] as const),
     meta.model.dimensions,
     meta.hnsw,
   );
+  const deletions = Deletions.of(papers.length, []);
+  const map = layOutWhole(dir, segments, deletions, meta.model.dimensions, graph, onNote);
   return commit(dir, previous, {
     meta: { ...meta, papersPerSource: meta.papersPerSource ?? countBySource(papers) },
     generation,
     paperCount: papers.length,
     ordinalLimit: papers.length,
     hnsw: hnswName,
-    deletions: writeDeletions(dir, name, Deletions.of(papers.length, [])),
+    deletions: writeDeletions(dir, name, deletions),
+    map: writeMap(dir, name, map),
     segments,
   });
 }
@@ -91,7 +96,13 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
  * are inserted into the previous graph, removed ones are marked deleted in the graph and in the
  * deletions file. The cost follows the change, plus reading and writing the graph once.
  */
-export function updateIndex(dir: string, previous: Manifest, meta: GenerationMeta, change: GenerationChange): Manifest {
+export function updateIndex(
+  dir: string,
+  previous: Manifest,
+  meta: GenerationMeta,
+  change: GenerationChange,
+  onNote?: (line: string) => void,
+): Manifest {
   const generation = previous.generation + 1;
   const name = fileGeneration();
   const base = previous.ordinalLimit;
@@ -125,17 +136,32 @@ export function updateIndex(dir: string, previous: Manifest, meta: GenerationMet
     );
 
   const hnswName = `hnsw-${name}.bin`;
-  updateHnsw(join(dir, previous.files.hnsw.name), join(dir, hnswName), meta.model.dimensions, {
+  const added = change.added.map((p, i) => [base + i, p.vector] as const);
+  const graph = updateHnsw(join(dir, previous.files.hnsw.name), join(dir, hnswName), meta.model.dimensions, {
     removed: change.removed,
-    added: change.added.map((p, i) => [base + i, p.vector] as const),
+    added,
   });
+  const paperCount = previous.paperCount + change.added.length - change.removed.length;
+  const before = readPreviousMap(dir, previous);
+  let map: LibraryMap;
+  if (before && before.placed + added.length <= RELAYOUT_SHARE * paperCount)
+    map = extendMap(before, ordinalLimit, change.removed, added, graph);
+  else {
+    onNote?.(
+      before
+        ? `Laying the map out afresh: ${before.placed + added.length} of its ${paperCount} papers were placed beside neighbours since the last layout (more than ${RELAYOUT_SHARE * 100}%).`
+        : 'Laying the map out afresh: the previous generation has no readable map.',
+    );
+    map = layOutWhole(dir, segments, deletions, meta.model.dimensions, graph, onNote);
+  }
   return commit(dir, previous, {
     meta,
     generation,
-    paperCount: previous.paperCount + change.added.length - change.removed.length,
+    paperCount,
     ordinalLimit,
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
+    map: writeMap(dir, name, map),
     segments,
   });
 }
@@ -163,6 +189,42 @@ function writeDeletions(dir: string, name: string, deletions: Deletions): { name
   return { name: file };
 }
 
+/** The map of every live paper of the segments, laid out afresh; the build says how long it took. */
+function layOutWhole(
+  dir: string,
+  segments: readonly Segment[],
+  deletions: Deletions,
+  dimensions: number,
+  graph: Parameters<typeof layOutMap>[1],
+  onNote?: (line: string) => void,
+): LibraryMap {
+  const inputs = readMapInputs(dir, segments, deletions, dimensions);
+  const { map, timings } = layOutMap(inputs, graph);
+  const seconds = timings.neighboursSeconds + timings.layoutSeconds + timings.labelSeconds;
+  onNote?.(
+    `Map: ${inputs.ordinals.length} papers laid out by ${map.method.toUpperCase()} in ${seconds.toFixed(1)} s, ${map.clusters.length} regions.`,
+  );
+  return map;
+}
+
+/** The committed generation's map when it is whole (checked against its manifest), else undefined: the next one is laid out afresh. */
+function readPreviousMap(dir: string, previous: Manifest): LibraryMap | undefined {
+  try {
+    const bytes = readFileSync(join(dir, previous.files.map.name));
+    if (sha256(bytes) !== previous.files.map.sha256) return undefined;
+    const map = deserializeMap(bytes);
+    return map.x.length === previous.ordinalLimit ? map : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeMap(dir: string, name: string, map: LibraryMap): { name: string } {
+  const file = `map-${name}.bin`;
+  writeFileDurably(join(dir, file), serializeMap(map));
+  return { name: file };
+}
+
 interface Generation {
   meta: GenerationMeta;
   generation: number;
@@ -170,6 +232,7 @@ interface Generation {
   ordinalLimit: number;
   hnsw: string;
   deletions: { name: string };
+  map: { name: string };
   segments: Segment[];
 }
 
@@ -194,7 +257,7 @@ function commit(dir: string, previous: Manifest | undefined, next: Generation): 
     sources: meta.sources,
     papersPerSource: meta.papersPerSource,
     hnsw: meta.hnsw,
-    files: { hnsw: entry(next.hnsw), deletions: entry(next.deletions.name) },
+    files: { hnsw: entry(next.hnsw), deletions: entry(next.deletions.name), map: entry(next.map.name) },
     segments: next.segments,
   };
   replaceFileAtomically(join(dir, MANIFEST), [`${JSON.stringify(manifest, null, 2)}\n`]);

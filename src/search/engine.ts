@@ -11,6 +11,8 @@ import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
+import { mapToWire, queryPosition } from './map.js';
+import type { WireMap, WireMapPosition } from '../contract/schemas.js';
 import { RECOMMENDERS } from './recommend/index.js';
 import { Snippets } from './snippet.js';
 
@@ -239,6 +241,16 @@ export class SearchEngine {
       }
       return { generation: index.manifest.generation, entries };
     });
+  }
+
+  /** The map of the served generation as the contract sends it. */
+  map(): WireMap {
+    return mapToWire(this.index);
+  }
+
+  /** Where a query lands on the served generation's map (the page shows where a search landed). */
+  mapPosition(text: string): Promise<WireMapPosition> {
+    return this.whileServing(async ({ index }) => queryPosition(index, await this.queryVector(index, { text, termCount: 0 }), text));
   }
 
   /** Runs `work` on the current generation, which stays open until every such run has finished. */

@@ -1,4 +1,4 @@
-import type { LexicalHit, Manifest, Neighbour, PaperAdded } from '../index/index.js';
+import type { LexicalHit, LibraryMap, Manifest, Neighbour, PaperAdded } from '../index/index.js';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 
@@ -22,6 +22,8 @@ export interface PaperStore {
   readonly size: number;
   liveOrdinals(): Uint32Array;
   ordinalOf(id: string): number | undefined;
+  /** The id of the paper at `ordinal`, without reading its record. */
+  idOf(ordinal: number): string;
   paper(ordinal: number): Paper;
   /** When the paper first entered the library (time and build generation), kept across rebuilds. */
   added(ordinal: number): PaperAdded;
@@ -42,6 +44,8 @@ export interface LexicalRetriever {
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
 export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
+  /** Every paper's place on the map of the library (by ordinal) and the map's named regions. */
+  readonly map: LibraryMap;
   /** Releases the index's files once nothing reads it any more. */
   close(): void;
   readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource' | 'generation'>;

@@ -150,6 +150,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     return c.json(digestToWire(await engine.digest(watchedQueries(watched, since)), watched, since), 200);
   });
 
+  app.openapi(routes.getMap, (c) => c.json(engine.map(), 200));
+  app.use(routes.getMapPosition.getRoutingPath(), admitted);
+  app.openapi(routes.getMapPosition, async (c) => c.json(await engine.mapPosition(c.req.valid('query').q), 200));
+
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   app.doc31('/openapi.json', DOCUMENT);
 

@@ -4,6 +4,9 @@ import {
   DigestSchema,
   ErrorSchema,
   HealthSchema,
+  MapPositionQuerySchema,
+  MapPositionSchema,
+  MapSchema,
   PaperListQuerySchema,
   PaperListSchema,
   PaperParamsSchema,
@@ -186,7 +189,41 @@ export const routes = {
       ...SEARCH_BODY_ERRORS,
     },
   }),
+  ...mapRoutes(),
 };
+
+/** The map of the library: every paper's place and region, and where a query lands on it. */
+function mapRoutes() {
+  return {
+    getMap: createRoute({
+      operationId: 'getMap',
+      method: 'get',
+      path: '/api/map',
+      summary: 'The map of the library',
+      description:
+        'Every paper of the index as a point on a 2-D map (parallel arrays: ids, x, y, cluster) and the named regions (clusters) of the map; titles and the rest come from GET /api/papers/{id} on demand.',
+      security: tokenIfConfigured,
+      responses: {
+        200: json(MapSchema, 'The map of the served generation'),
+        ...errorResponses('unauthorized', 'forbidden_host', 'index_unreadable'),
+      },
+    }),
+    getMapPosition: createRoute({
+      operationId: 'getMapPosition',
+      method: 'get',
+      path: '/api/map/position',
+      summary: 'Where a query lands on the map',
+      description:
+        'The position on the map of a question or keywords, as GET /api/search takes them: beside the papers nearest to it, placed as a build places a new paper.',
+      security: tokenIfConfigured,
+      request: { query: MapPositionQuerySchema },
+      responses: {
+        200: json(MapPositionSchema, 'Where the query lands'),
+        ...SEARCH_ERRORS,
+      },
+    }),
+  };
+}
 
 /** Saved queries (watches): user data kept beside the index, under the same token rule as every /api/* route. */
 function watchRoutes() {

@@ -1,0 +1,16 @@
+export {
+  extendMap,
+  graphNeighbours,
+  layOutMap,
+  type LayoutTimings,
+  type MapInputs,
+  PLACEMENT_NEIGHBOURS,
+  readMapInputs,
+  RELAYOUT_SHARE,
+} from './build.js';
+export { clusterCount, clusterLayout } from './clusters.js';
+export { deserializeMap, type LibraryMap, type MapCluster, MapFormatError, serializeMap } from './file.js';
+export { classTfIdf } from './labels.js';
+export { normaliseLayout, pcaLayout, seededRandom, umapLayout, type NeighbourLists } from './layout.js';
+export { placeBeside, type PlacedNeighbour } from './place.js';
+export { neighbourhoodPreservation } from './preservation.js';
