@@ -86,8 +86,9 @@ function stamp(diameter: number, rowLength: number): Stamp {
   const start = -Math.floor(radius);
   for (let dy = start; dy < start + diameter; dy++)
     for (let dx = start; dx < start + diameter; dx++) {
-      const cx = dx + 0.5;
-      const cy = dy + 0.5;
+      // Distances from the stamp's middle, measured between pixel centres.
+      const cx = dx - start - (diameter - 1) / 2;
+      const cy = dy - start - (diameter - 1) / 2;
       if (diameter < 4 || cx * cx + cy * cy <= radius * radius) {
         dxs.push(dx);
         dys.push(dy);

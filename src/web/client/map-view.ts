@@ -306,14 +306,16 @@ function drawFrame(): void {
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.putImageData(image, 0, 0);
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  drawMarks(context, layout, view, diameter, palette);
+  // Labels under the marks: what the user is looking at (results, the picked paper) stays on top.
   const labels = drawLabels(context, layout.clusters, view, zoom, palette);
+  drawMarks(context, layout, view, diameter, palette);
   drawGesture(context, view, palette);
 
   const { dataset } = ui.canvas;
   dataset.drawn = String(drawn);
   dataset.zoom = zoom.toFixed(3);
-  dataset.center = `${view.centerX.toFixed(4)},${view.centerY.toFixed(4)}`;
+  // Where the map is, for tests and tools: the world point at the centre and CSS pixels per world unit.
+  dataset.view = `${view.centerX},${view.centerY},${view.scale}`;
   dataset.highlighted = String(results.length);
   dataset.liked = String(liked.length);
   dataset.labels = String(labels);
