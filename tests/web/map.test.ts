@@ -57,10 +57,8 @@ async function openMap(path = '/?view=map', viewport = { width: 1280, height: 80
   return page;
 }
 
-/** Where a paper of the map is drawn, in page coordinates, from the view the canvas reports. */
-async function whereIs(page: Page, id: string): Promise<{ x: number; y: number }> {
-  const point = map.points.ids.indexOf(id);
-  if (point < 0) throw new Error(`${id} is not on the map`);
+/** Where the map is drawn: the canvas's drawing area in page coordinates and the view the canvas reports. */
+async function frameOf(page: Page) {
   const [centerX, centerY, scale] = ((await canvas(page).getAttribute('data-view')) ?? '').split(',').map(Number) as [
     number,
     number,
@@ -69,11 +67,16 @@ async function whereIs(page: Page, id: string): Promise<{ x: number; y: number }
   const box = await canvas(page).boundingBox();
   if (!box) throw new Error('the canvas is not laid out');
   // The canvas has a 1 px border; its drawing area is inside it.
-  const width = box.width - 2;
-  const height = box.height - 2;
+  return { left: box.x + 1, top: box.y + 1, width: box.width - 2, height: box.height - 2, centerX, centerY, scale };
+}
+
+/** Where a paper of the map is drawn, in page coordinates. */
+function screenOf(frame: Awaited<ReturnType<typeof frameOf>>, id: string): { x: number; y: number } {
+  const point = map.points.ids.indexOf(id);
+  if (point < 0) throw new Error(`${id} is not on the map`);
   return {
-    x: box.x + 1 + (map.points.x[point]! - centerX) * scale + width / 2,
-    y: box.y + 1 + (map.points.y[point]! - centerY) * scale + height / 2,
+    x: frame.left + (map.points.x[point]! - frame.centerX) * frame.scale + frame.width / 2,
+    y: frame.top + (map.points.y[point]! - frame.centerY) * frame.scale + frame.height / 2,
   };
 }
 
@@ -143,7 +146,7 @@ describe('the map view', () => {
   it('shows a paper’s title on hover and opens it with its similar papers on click', async () => {
     const page = await openMap();
     const id = loneliestPaper();
-    const at = await whereIs(page, id);
+    const at = screenOf(await frameOf(page), id);
     await page.mouse.move(at.x, at.y);
     const expected = await title(id);
     await page.waitForFunction((text) => document.getElementById('map-tooltip')?.textContent?.startsWith(text), expected);
@@ -179,6 +182,8 @@ describe('the map view', () => {
     ).json()) as WireMapPosition;
     expect(position.x).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: screenshotPath('map-search') });
+    // The README's picture (docs/map.png is a copy of it): the map with a search on it.
+    await page.locator('#map-view').screenshot({ path: screenshotPath('map-readme') });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
     await page.screenshot({ path: screenshotPath('map-narrow'), fullPage: true });
@@ -226,6 +231,37 @@ describe('the map view', () => {
     await page.locator('#map-selection-list button').first().click();
     await page.waitForFunction(() => document.getElementById('map-paper')?.getAttribute('aria-busy') === 'false');
     expect(await page.locator('#map-paper h3').textContent()).toBe(await title(firstId));
+  });
+
+  it('lists the papers inside a lasso drawn with Alt+drag, as the API’s coordinates put them inside', async () => {
+    const page = await openMap();
+    const box = (await canvas(page).boundingBox())!;
+    // A triangle over the left half of the map: top-left corner, bottom-left corner, middle of the top edge.
+    const corners = [
+      { x: box.x + 4, y: box.y + 4 },
+      { x: box.x + 4, y: box.y + box.height - 4 },
+      { x: box.x + box.width / 2, y: box.y + 4 },
+    ];
+    await page.keyboard.down('Alt');
+    await page.mouse.move(corners[0]!.x, corners[0]!.y);
+    await page.mouse.down();
+    for (const corner of [...corners.slice(1), corners[0]!]) await page.mouse.move(corner.x, corner.y, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+    await page.waitForFunction(() => !document.getElementById('map-selection')?.hidden);
+    // Which papers lie inside, from where the page says each one is drawn.
+    let inside = 0;
+    for (const id of map.points.ids) {
+      const at = screenOf(await frameOf(page), id);
+      const [a, b, c] = corners as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+      const side = (p: { x: number; y: number }, q: { x: number; y: number }) => (q.x - p.x) * (at.y - p.y) - (q.y - p.y) * (at.x - p.x);
+      const [s1, s2, s3] = [side(a, b), side(b, c), side(c, a)];
+      if ((s1 >= 0 && s2 >= 0 && s3 >= 0) || (s1 <= 0 && s2 <= 0 && s3 <= 0)) inside++;
+    }
+    expect(inside).toBeGreaterThan(0);
+    const said = Number((await page.locator('#map-selection-title').textContent())?.match(/^(\d+) papers? in the lasso/)?.[1]);
+    // The lasso is a polyline through the mouse's steps: a point within a pixel of an edge may fall either way.
+    expect(Math.abs(said - inside)).toBeLessThanOrEqual(2);
   });
 
   it('works with the keyboard: arrows pan, + and − zoom, Tab and Enter step through the results', async () => {

@@ -81,6 +81,8 @@ interface Gesture {
   startY: number;
   lastX: number;
   lastY: number;
+  /** The farthest the pointer went from where it was pressed (a closed lasso ends where it began). */
+  reach: number;
   /** The lasso's path, in world coordinates. */
   path: Array<{ x: number; y: number }>;
   pinchDistance: number;
@@ -508,6 +510,7 @@ ui.canvas.addEventListener('pointerdown', (event) => {
       startY: (a.y + b.y) / 2,
       lastX: (a.x + b.x) / 2,
       lastY: (a.y + b.y) / 2,
+      reach: 0,
       path: [],
       pinchDistance: Math.hypot(a.x - b.x, a.y - b.y),
     };
@@ -515,7 +518,7 @@ ui.canvas.addEventListener('pointerdown', (event) => {
   }
   const kind: Tool = event.shiftKey ? 'box' : event.altKey ? 'lasso' : currentTool();
   const world = view ? toWorld(view, p.x, p.y) : { x: 0, y: 0 };
-  gesture = { kind, startX: p.x, startY: p.y, lastX: p.x, lastY: p.y, path: [world], pinchDistance: 0 };
+  gesture = { kind, startX: p.x, startY: p.y, lastX: p.x, lastY: p.y, reach: 0, path: [world], pinchDistance: 0 };
 });
 
 ui.canvas.addEventListener('pointermove', (event) => {
@@ -539,6 +542,7 @@ ui.canvas.addEventListener('pointermove', (event) => {
   }
   gesture.lastX = p.x;
   gesture.lastY = p.y;
+  gesture.reach = Math.max(gesture.reach, Math.hypot(p.x - gesture.startX, p.y - gesture.startY));
   if (gesture.kind === 'pan') panView(p.x - previous.x, p.y - previous.y);
   else {
     if (gesture.kind === 'lasso' && view) gesture.path.push(toWorld(view, p.x, p.y));
@@ -551,12 +555,11 @@ function endGesture(event: PointerEvent): void {
   const ended = gesture;
   gesture = null;
   if (!ended || !layout || !view) return;
-  const moved = Math.hypot(ended.lastX - ended.startX, ended.lastY - ended.startY);
   if (event.type === 'pointercancel' || ended.kind === 'pinch') {
     requestFrame();
     return;
   }
-  if (moved < CLICK_SLOP) {
+  if (ended.reach < CLICK_SLOP) {
     const point = pointAt(ended.lastX, ended.lastY);
     if (point >= 0) void openPaper(point);
     return;
