@@ -360,7 +360,10 @@ function drawMarks(context: CanvasRenderingContext2D, layout: Layout, view: View
     context.font = '600 12px system-ui, sans-serif';
     queryMark(context, toScreenX(view, queryPoint.x), toScreenY(view, queryPoint.y), 'your query', palette);
   }
-  if (picked >= 0) ring(context, ...at(picked), radius + 5, palette.accent, 3);
+  if (picked >= 0) {
+    dot(context, ...at(picked), radius + 1, clusterCss(clusters[picked] as number), palette.fg);
+    ring(context, ...at(picked), radius + 5, palette.accent, 3);
+  }
   const focused = results[focusedResult];
   if (focused !== undefined) ring(context, ...at(focused), radius + 6, palette.accent, 3);
   if (hovered >= 0) ring(context, ...at(hovered), radius + 3, palette.fg, 2);
