@@ -1,4 +1,4 @@
-import type { WireAnswer, WireDigest } from '../contract/schemas.js';
+import type { WireAnswer, WireDigest, WireMap } from '../contract/schemas.js';
 import { shortAuthors } from '../papers/index.js';
 import { sinceLabel } from '../search/index.js';
 
@@ -70,4 +70,22 @@ function wrap(text: string, width: number): string[] {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The map's regions as a table of contents: papers in each, its label, then its other distinctive words. */
+export function formatMapContents(map: WireMap): string {
+  const papers = map.points.ids.length;
+  const lines = [
+    `${papers} ${papers === 1 ? 'paper' : 'papers'} in ${map.clusters.length} ${map.clusters.length === 1 ? 'region' : 'regions'} (generation ${map.generation}), largest first:`,
+    '',
+  ];
+  const sizeWidth = String(map.clusters[0]?.size ?? 0).length;
+  const labelWidth = Math.max(0, ...map.clusters.map((cluster) => cluster.label.length));
+  for (const cluster of map.clusters) {
+    const more = cluster.terms.filter((term) => !cluster.label.split(' · ').includes(term));
+    lines.push(
+      `  ${String(cluster.size).padStart(sizeWidth)}  ${cluster.label.padEnd(labelWidth)}${more.length ? `  (${more.join(', ')})` : ''}`,
+    );
+  }
+  return lines.join('\n');
 }

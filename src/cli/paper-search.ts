@@ -8,6 +8,7 @@ import { recommendCommand } from './commands/recommend.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
+import { mapCommand } from './commands/map.js';
 import { runMain } from './main.js';
 import { withExamples } from './options.js';
 
@@ -21,7 +22,8 @@ const program = new Command('paper-search')
   .addCommand(watchCommand())
   .addCommand(digestCommand())
   .addCommand(mcpCommand())
-  .addCommand(recommendCommand());
+  .addCommand(recommendCommand())
+  .addCommand(mapCommand());
 // Commander's usage errors, like ours, are one line (what is wrong and where to look).
 for (const command of [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)])
   command.configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });

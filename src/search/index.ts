@@ -22,3 +22,4 @@ export {
   type WatchedQuery,
 } from './digest.js';
 export { answerToWire, digestToWire, filterFromWire, paperToWire, sinceLabel, watchedQueries } from './wire.js';
+export { mapToWire } from './map.js';

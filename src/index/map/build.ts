@@ -137,7 +137,7 @@ export function graphNeighbours(
 function nameClusters(inputs: MapInputs, centroids: Float64Array, clusterOf: (ordinal: number) => number): MapCluster[] {
   const count = centroids.length / 2;
   const { terms, counts } = clusterTermCounts(inputs.postings, count, clusterOf);
-  const best = classTfIdf(counts, TERMS_PER_CLUSTER, (t) => displayable(terms[t]!));
+  const best = classTfIdf(counts, TERMS_PER_CLUSTER, (t) => displayable(terms[t]!) && inputs.surfaceForms.has(terms[t]!));
   return best.map((numbers, c) => {
     const words = numbers.map((t) => inputs.surfaceForms.of(terms[t]!));
     return { label: words.slice(0, TERMS_IN_LABEL).join(' · '), terms: words, x: centroids[2 * c]!, y: centroids[2 * c + 1]! };

@@ -9,22 +9,30 @@ export const TERMS_IN_LABEL = 3;
 /** A title word counts this many times an abstract word: titles say what a paper is about. */
 const TITLE_WEIGHT = 3;
 
+/** A term said less often than this in a class (a title counting TITLE_WEIGHT) is not one of its themes. */
+const MIN_COUNT = 2;
+
 /**
- * Each class's most distinctive terms by class-based tf-idf (BERTopic's c-TF-IDF): a term's share of
- * the class's words times log(1 + A / f), A the average number of words per class and f the term's
- * count over all classes. Common words everywhere score low; a word frequent in one class only, high.
- * `counts[c][t]` is term t's count in class c; answers term numbers, best first.
+ * Each class's most distinctive terms by class-based tf-idf: a term's share of the class's words (tf)
+ * times the log of how much more often the class uses it than the whole library does (idf as lift,
+ * log(p(t | c) / p(t)), the term's part of the class's KL divergence from the library). A word common
+ * everywhere scores about 0, one frequent in this class only scores high. On the seed map this read
+ * better than BERTopic's idf, log(1 + A / f), which put "models" and "learning" first in several
+ * regions. `counts[c][t]` is term t's count in class c; answers term numbers, best first.
  */
 export function classTfIdf(counts: readonly Float64Array[], top: number, usable: (term: number) => boolean = () => true): number[][] {
   const vocabulary = counts[0]?.length ?? 0;
   const totals = counts.map((row) => row.reduce((sum, value) => sum + value, 0));
-  const average = totals.reduce((sum, value) => sum + value, 0) / Math.max(1, counts.length);
+  const total = totals.reduce((sum, value) => sum + value, 0);
   const overall = new Float64Array(vocabulary);
   for (const row of counts) for (let t = 0; t < vocabulary; t++) overall[t]! += row[t]!;
   return counts.map((row, c) => {
     const scored: Array<[number, number]> = [];
-    for (let t = 0; t < vocabulary; t++)
-      if (row[t]! > 0 && usable(t)) scored.push([t, (row[t]! / totals[c]!) * Math.log(1 + average / overall[t]!)]);
+    for (let t = 0; t < vocabulary; t++) {
+      if (row[t]! < MIN_COUNT || !usable(t)) continue;
+      const share = row[t]! / totals[c]!;
+      scored.push([t, share * Math.log(share / (overall[t]! / total))]);
+    }
     return scored
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, top)
@@ -73,6 +81,11 @@ export class SurfaceForms {
       const form = token.toLowerCase();
       forms.set(form, (forms.get(form) ?? 0) + 1);
     }
+  }
+
+  /** Whether some title writes the stem: a word no title uses makes a poor name for a region. */
+  has(stem: string): boolean {
+    return this.forms.has(stem);
   }
 
   /** The stem's most frequent written form in titles (the shorter on a tie), or the stem itself. */
