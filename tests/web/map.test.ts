@@ -120,6 +120,10 @@ describe('the map view', () => {
     });
     expect(colours).toBeGreaterThan(3);
     await page.screenshot({ path: screenshotPath('map-desktop') });
+    // In dark colours the map redraws with the page's dark palette.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: screenshotPath('map-desktop-dark') });
   });
 
   it('is reached from the List | Map toggle, which the URL follows both ways, keeping the question', async () => {
