@@ -268,6 +268,25 @@ describe('the map view', () => {
     expect(Math.abs(said - inside)).toBeLessThanOrEqual(2);
   });
 
+  it('zooms with a two-finger pinch', async () => {
+    const page = await openMap();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 2 });
+    const box = (await canvas(page).boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const fingers = (apart: number) => [
+      { x: x - apart, y, id: 0 },
+      { x: x + apart, y, id: 1 },
+    ];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(40) });
+    for (const apart of [50, 60, 70, 80]) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(apart) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    // Fingers twice as far apart: twice the zoom, about the point between them.
+    await page.waitForFunction(() => Math.abs(Number(document.getElementById('map-canvas')?.dataset.zoom) - 2) < 0.05);
+    await cdp.detach();
+  });
+
   it('works with the keyboard: arrows pan, + and − zoom, Tab and Enter step through the results', async () => {
     const page = await openMap(`/?view=map&${new URLSearchParams({ q: QUESTION })}`);
     await page.waitForFunction(() => Number(document.getElementById('map-canvas')?.dataset.highlighted) > 0);
