@@ -116,14 +116,17 @@ let selectionRequest: AbortController | null = null;
 let gesture: Gesture | null = null;
 const pointers = new Map<number, { x: number; y: number }>();
 
-/** Papers fetched for their titles (hover, lists), kept for the page's life. */
+/** Papers fetched for their titles (hover, lists), the most recent PAPERS_KEPT of them. */
 const papers = new Map<string, Promise<api.Paper>>();
+const PAPERS_KEPT = 2000;
 
 function paperOf(id: string): Promise<api.Paper> {
   let paper = papers.get(id);
   if (!paper) {
     paper = api.paper(id, new AbortController().signal);
     papers.set(id, paper);
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (papers.size > PAPERS_KEPT) papers.delete(papers.keys().next().value as string);
     // A failure is not kept: the next hover asks again.
     paper.catch(() => papers.delete(id));
   }
