@@ -191,6 +191,8 @@ async function ensureLayout(generation?: number): Promise<Layout | null> {
       .mapLayout(new AbortController().signal)
       .then((answer) => {
         layout = toLayout(answer);
+        // Points are indices into the layout: what was picked on an older one means nothing on this one.
+        clearPicks();
         listClusters(layout);
         liked = likedPoints();
         view = null;
