@@ -1,10 +1,13 @@
 import { raw } from 'hono/html';
 import { DEFAULT_MODE, MODE_HINTS, MODES } from '../contract/values.js';
 import { FILTERS, filterFrom, type Filter } from './filters.js';
+import { MapSection, MapToggle } from './map.js';
 
 /** What the URL asks for; the script reads the same URL, this only pre-fills the controls. */
 export interface PageState {
   view: 'search' | 'paste' | 'similar';
+  /** `/?view=map`: the search's answer shown on the map of the library instead of as a list. */
+  map: boolean;
   q: string;
   mode: string;
   filter: Filter;
@@ -21,7 +24,13 @@ export interface PageInfo {
 
 export function pageState(query: (name: string) => string | undefined): PageState {
   const view = query('similar') !== undefined ? 'similar' : query('view') === 'paste' ? 'paste' : 'search';
-  return { view, q: query('q') ?? '', mode: query('mode') ?? DEFAULT_MODE, filter: filterFrom(query) };
+  return {
+    view,
+    map: view === 'search' && query('view') === 'map',
+    q: query('q') ?? '',
+    mode: query('mode') ?? DEFAULT_MODE,
+    filter: filterFrom(query),
+  };
 }
 
 /**
@@ -44,7 +53,7 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
           <link rel="stylesheet" href="/assets/style.css" />
           <script type="module" src="/assets/app.js"></script>
         </head>
-        <body>
+        <body class={state.map ? 'showing-map' : undefined}>
           <header class="site">
             <h1>
               <a href="/">paper-search</a>
@@ -161,6 +170,8 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
               hidden
             ></section>
 
+            <MapToggle map={state.map} />
+
             <section id="answer" class="answer" aria-label="Results" aria-busy={loading ? 'true' : 'false'}>
               <div id="context" class="context" hidden></div>
               <p id="status" class="status" role="status" aria-live="polite">
@@ -201,6 +212,7 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 Show more
               </button>
             </section>
+            <MapSection map={state.map} papers={info.papers} />
             {/* Filled by src/web/client/recommendations.ts from the marks kept in this browser. */}
             <section id="recommendations" class="recommendations" aria-labelledby="recommendations-title" aria-busy="false">
               <h2 id="recommendations-title">Recommended for you</h2>

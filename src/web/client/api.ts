@@ -22,6 +22,8 @@ export interface SearchAnswer {
   mode: Mode;
   took_ms: number;
   confidence: Confidence;
+  /** The index generation that answered. */
+  generation: number;
   results: SearchResult[];
 }
 
@@ -32,6 +34,10 @@ export interface Paper {
   id: string;
   title: string;
   abstract: string;
+  authors?: string[];
+  year?: number;
+  venue?: string;
+  url?: string;
 }
 
 /** A request the API refused or could not answer; `status` is 0 when the server could not be reached. */
@@ -99,6 +105,37 @@ export interface Digest {
 /** For each watch, the new papers that match it well, since each watch was added. */
 export function digest(signal: AbortSignal): Promise<Digest> {
   return call('/api/digest', {}, signal);
+}
+
+/** A cluster of the map: a region of related papers, named by its most distinctive terms. */
+export interface MapCluster {
+  id: number;
+  label: string;
+  terms: string[];
+  size: number;
+  x: number;
+  y: number;
+}
+
+/** GET /api/map: every paper's place on the 2-D map of the library, as parallel arrays, and the clusters. */
+export interface MapLayout {
+  generation: number;
+  points: { ids: string[]; x: number[]; y: number[]; cluster: number[] };
+  clusters: MapCluster[];
+}
+
+export function mapLayout(signal: AbortSignal): Promise<MapLayout> {
+  return call('/api/map', {}, signal);
+}
+
+/** Where a query would sit on the map. */
+export interface MapPosition {
+  x: number;
+  y: number;
+}
+
+export function mapPosition(q: string, signal: AbortSignal): Promise<MapPosition> {
+  return call(`/api/map/position?${new URLSearchParams({ q })}`, {}, signal);
 }
 
 /** One JSON API call; see `send`. */

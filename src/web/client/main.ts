@@ -9,8 +9,9 @@ import * as api from './api.js';
 import { cite } from './cite.js';
 import { showDigest } from './digest.js';
 import './recommendations.js';
+import { onMapToggle, showAnswerOnMap, syncMap } from './map-view.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
-import { askedText, isState, stateFromUrl, urlOf, withMore, type State } from './state.js';
+import { askedText, isState, type SearchState, stateFromUrl, urlOf, withMore, type State } from './state.js';
 import { accessToken, forgetAccessToken, keepAccessToken } from './token.js';
 import { filterInputs, modeRadios, ui } from './ui.js';
 
@@ -34,6 +35,7 @@ function navigate(state: State): void {
 async function show(state: State): Promise<boolean> {
   current = state;
   syncControls(state);
+  syncMap(state);
   if (state.view !== 'similar') lastIn[state.view] = state;
   inFlight?.abort();
   const controller = new AbortController();
@@ -54,6 +56,7 @@ async function show(state: State): Promise<boolean> {
     const answer = await answerTo(state, signal);
     if (signal.aborted) return false;
     renderAnswer(answer, state);
+    void showAnswerOnMap(answer);
     ui.more.hidden = withMore(state, answer.results.length) === null;
     return true;
   } catch (error) {
@@ -201,7 +204,7 @@ function onSubmitText(
 }
 
 onSubmitText(ui.searchForm, ui.q, 'Type a question or a few keywords, then press Enter.', (q) =>
-  navigate({ view: 'search', q, mode: currentMode(), ...currentK(), filter: currentFilter() }),
+  navigate({ view: 'search', q, mode: currentMode(), ...currentK(), filter: currentFilter(), ...onMap() }),
 );
 onSubmitText(ui.pasteForm, ui.text, 'Paste an abstract or a passage first.', (text) =>
   navigate({ view: 'paste', text, mode: currentMode(), ...currentK(), filter: currentFilter() }),
@@ -218,7 +221,7 @@ ui.modes.addEventListener('change', () => {
   const mode = currentMode();
   if (ui.pasteForm.hidden) {
     const q = ui.q.value.trim();
-    const next: State = { view: 'search', q, mode, ...currentK(), filter: current.filter };
+    const next: State = { view: 'search', q, mode, ...currentK(), filter: current.filter, ...onMap() };
     if (q) navigate(next);
     else history.replaceState(next, '', urlOf(next));
   } else {
@@ -302,6 +305,20 @@ function onResultClick(event: MouseEvent): void {
 }
 ui.results.addEventListener('click', onResultClick);
 ui.digest.addEventListener('click', onResultClick);
+ui.mapView.addEventListener('click', onResultClick);
+
+/** Whether the search is shown on the map, to keep it there for the next question. */
+function onMap(): { map?: true } {
+  return current.view === 'search' && current.map ? { map: true } : {};
+}
+
+// "List | Map": the same question, shown the other way (from the paste or similar view, the last search).
+onMapToggle((map) => {
+  const last = current.view === 'search' ? current : lastIn.search;
+  const search: SearchState = last?.view === 'search' ? last : { view: 'search', q: '', mode: currentMode(), filter: {} };
+  const { map: _, ...asList } = search;
+  navigate(map ? { ...asList, filter: current.filter, map: true } : { ...asList, filter: current.filter });
+});
 
 // A filter applies when its field is left changed, on Enter, or with "Apply".
 ui.filtersForm.addEventListener('change', () => applyFilter(currentFilter()));

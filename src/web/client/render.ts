@@ -92,7 +92,7 @@ export function renderAnswer(answer: SearchAnswer, state: State): void {
 }
 
 /** The level of a list's titles in the page's outline. */
-type Heading = 'h2' | 'h3' | 'h4';
+type Heading = 'h2' | 'h3' | 'h4' | 'h5';
 
 /**
  * The items of a list of results (of a search, a watch or a recommendation), their score bars on one
@@ -238,7 +238,7 @@ function resultItem(
 }
 
 /** "A, B, C et al. · NeurIPS · 2024 · paper ↗" from whichever of authors, venue, year and url the paper has; null when none. */
-function metaLine(result: SearchResult): HTMLParagraphElement | null {
+export function metaLine(result: Pick<SearchResult, 'authors' | 'venue' | 'year' | 'url'>): HTMLParagraphElement | null {
   const parts: (string | Node)[] = [];
   const authors = result.authors?.filter((author) => author.trim() !== '') ?? [];
   if (authors.length > 0) {

@@ -2,15 +2,18 @@ import { DEFAULT_MODE, RESULT_COUNT } from '../../contract/values.js';
 import { FILTERS, filterFrom, type Filter } from '../filters.js';
 
 /**
- * What the page shows. The URL carries it (`/?q=&mode=&k=&year_min=...`, `/?similar=<id>`, `/?view=paste`)
+ * What the page shows. The URL carries it (`/?q=&mode=&k=&year_min=...`, `/?similar=<id>`, `/?view=paste`,
+ * `/?view=map&q=...`: a search shown on the map)
  * so it can be shared and reloaded; history.state carries it whole, including a pasted text too long for a
  * URL, so reload and back/forward bring that back as well. `mode`, `k` and the filters are kept as the URL
  * gave them: the API judges them and says what is wrong.
  */
 export type State =
-  | { view: 'search'; q: string; mode: string; k?: string; filter: Filter }
+  | { view: 'search'; q: string; mode: string; k?: string; filter: Filter; map?: true }
   | { view: 'paste'; text: string; mode: string; k?: string; filter: Filter }
   | { view: 'similar'; id: string; title?: string; k?: string; filter: Filter };
+
+export type SearchState = Extract<State, { view: 'search' }>;
 
 /** How many more results "Show more" asks for. */
 const MORE_STEP = 10;
@@ -24,7 +27,8 @@ export function stateFromUrl(href: string): State {
   const similar = params.get('similar');
   if (similar !== null) return { view: 'similar', id: similar, ...count, filter };
   if (params.get('view') === 'paste') return { view: 'paste', text: '', mode, ...count, filter };
-  return { view: 'search', q: params.get('q') ?? '', mode, ...count, filter };
+  const map = params.get('view') === 'map' ? { map: true as const } : {};
+  return { view: 'search', q: params.get('q') ?? '', mode, ...count, filter, ...map };
 }
 
 export function urlOf(state: State): string {
@@ -33,10 +37,13 @@ export function urlOf(state: State): string {
   else if (state.view === 'paste') {
     params.set('view', 'paste');
     params.set('mode', state.mode);
-  } else if (state.q) {
-    params.set('q', state.q);
-    params.set('mode', state.mode);
-  } else if (state.mode !== DEFAULT_MODE) params.set('mode', state.mode);
+  } else {
+    if (state.map) params.set('view', 'map');
+    if (state.q) {
+      params.set('q', state.q);
+      params.set('mode', state.mode);
+    } else if (state.mode !== DEFAULT_MODE) params.set('mode', state.mode);
+  }
   for (const { field } of FILTERS) {
     const value = state.filter[field];
     if (value !== undefined) params.set(field, value);

@@ -35,6 +35,7 @@ export const ui = {
   intro: element('intro', HTMLElement),
   digest: element('digest', HTMLElement),
   results: element('results', HTMLOListElement),
+  mapView: element('map-view', HTMLElement),
   more: element('more', HTMLButtonElement),
   citeDialog: element('cite-dialog', HTMLDialogElement),
   citeText: element('cite-text', HTMLTextAreaElement),
