@@ -27,7 +27,20 @@ export {
   type Manifest,
 } from './manifest.js';
 export { Deletions } from './deletions.js';
-export { type LibraryMap, type MapCluster, PLACEMENT_NEIGHBOURS, placeBeside } from './map/index.js';
+export {
+  clusterCount,
+  clusterLayout,
+  graphNeighbours,
+  layOutMap,
+  type LibraryMap,
+  type MapCluster,
+  type MapInputs,
+  neighbourhoodPreservation,
+  pcaLayout,
+  PLACEMENT_NEIGHBOURS,
+  placeBeside,
+  readMapInputs,
+} from './map/index.js';
 export { IndexUnreadableError, loadIndex, PaperIndex } from './reader.js';
 export type { PaperAdded } from './segment.js';
 export { type GenerationWatch, type GenerationWatchOptions, watchGenerations } from './watch.js';

@@ -9,7 +9,8 @@ import { parseTable } from '../segment.js';
 import { clusterCount, clusterLayout, nearestCentroid } from './clusters.js';
 import type { LibraryMap, MapCluster } from './file.js';
 import { classTfIdf, clusterTermCounts, displayable, SurfaceForms, TERMS_IN_LABEL, TERMS_PER_CLUSTER } from './labels.js';
-import { LAYOUT_SEED, normaliseLayout, pcaLayout, UMAP_NEIGHBOURS, umapLayout, type NeighbourLists, type Rows } from './layout.js';
+import { LAYOUT_SEED, normaliseLayout, pcaLayout, type Rows, UMAP_NEIGHBOURS, umapEpochs } from './layout.js';
+import { type NeighbourLists, umapLayout } from './umap.js';
 import { placeBeside } from './place.js';
 
 /** Past this share of papers placed beside neighbours since the last full layout, the next build lays the map out afresh. */
@@ -75,7 +76,7 @@ export function layOutMap(inputs: MapInputs, graph: hnswlib.HierarchicalNSW): { 
   const useUmap = n > UMAP_NEIGHBOURS + 1;
   const neighbours = useUmap ? graphNeighbours(graph, inputs, UMAP_NEIGHBOURS) : undefined;
   const neighboursDone = performance.now();
-  const layout = normaliseLayout(neighbours ? umapLayout(neighbours, start) : start);
+  const layout = normaliseLayout(neighbours ? umapLayout(neighbours, start, LAYOUT_SEED, umapEpochs(n)) : start);
   const layoutDone = performance.now();
 
   const { assignment, centroids } = clusterLayout(layout, clusterCount(n), LAYOUT_SEED);
@@ -105,8 +106,8 @@ export function layOutMap(inputs: MapInputs, graph: hnswlib.HierarchicalNSW): { 
 }
 
 /**
- * Each point's `k` nearest live neighbours (itself first) from the index's graph, as umap-js takes
- * them: row positions, cosine distances ascending.
+ * Each point's `k` nearest live neighbours (itself first) from the index's graph, as row positions and
+ * cosine distances ascending: the graph the index already has stands in for UMAP's own neighbour search.
  */
 export function graphNeighbours(
   graph: hnswlib.HierarchicalNSW,
@@ -115,22 +116,21 @@ export function graphNeighbours(
 ): NeighbourLists {
   const rowOf = new Map(Array.from(inputs.ordinals, (ordinal, i) => [ordinal, i]));
   graph.setEf(Math.max(LAYOUT_EF, k));
-  const indices: number[][] = [];
-  const distances: number[][] = [];
-  for (let i = 0; i < inputs.ordinals.length; i++) {
-    const found = graph.searchKnn(Array.from(inputs.vectors.row(i)), k + 1);
-    const row = [i];
-    const distance = [0];
+  const n = inputs.ordinals.length;
+  const indices = new Int32Array(n * k).fill(-1);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const found = graph.searchKnn(Array.from(inputs.vectors.row(i)), Math.min(k + 1, n));
+    indices[i * k] = i;
+    let filled = 1;
     found.neighbors.forEach((ordinal, j) => {
       const other = rowOf.get(ordinal);
-      if (other === undefined || other === i || row.length === k) return;
-      row.push(other);
-      distance.push(Math.max(0, found.distances[j]!));
+      if (other === undefined || other === i || filled === k) return;
+      indices[i * k + filled] = other;
+      distances[i * k + filled++] = Math.max(0, found.distances[j]!);
     });
-    indices.push(row);
-    distances.push(distance);
   }
-  return { indices, distances };
+  return { k, indices, distances };
 }
 
 /** The clusters' names (c-TF-IDF over the BM25 postings, in their written form) and label positions. */

@@ -11,6 +11,7 @@ export {
 export { clusterCount, clusterLayout } from './clusters.js';
 export { deserializeMap, type LibraryMap, type MapCluster, MapFormatError, serializeMap } from './file.js';
 export { classTfIdf } from './labels.js';
-export { normaliseLayout, pcaLayout, seededRandom, umapLayout, type NeighbourLists } from './layout.js';
+export { normaliseLayout, pcaLayout, seededRandom, umapEpochs } from './layout.js';
+export { fuzzyGraph, type NeighbourLists, umapLayout } from './umap.js';
 export { placeBeside, type PlacedNeighbour } from './place.js';
 export { neighbourhoodPreservation } from './preservation.js';

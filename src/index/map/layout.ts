@@ -1,16 +1,5 @@
-import { UMAP } from 'umap-js';
-
 /** A 2-D layout: x of point i at 2i, y at 2i + 1. */
 export type Layout = Float32Array;
-
-/**
- * Each point's nearest neighbours, itself first (UMAP's convention), as cosine distances ascending:
- * `indices[i]` and `distances[i]` have the same length.
- */
-export interface NeighbourLists {
-  indices: number[][];
-  distances: number[][];
-}
 
 export const LAYOUT_SEED = 42;
 /** UMAP's usual neighbourhood size: local enough for clusters, wide enough to join them. */
@@ -29,39 +18,15 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * UMAP over neighbour lists the caller already has (the index's HNSW neighbours), so umap-js skips its
- * own neighbour search; started from `start` (a PCA layout) rather than umap-js's random start, which
- * keeps far-apart topics far apart. Epochs shrink with size as umap-learn's do, halved past 10k points
- * to hold the 100k-paper layout within a minute.
+ * UMAP's epochs for `n` points: umap-learn's 500 for small sets and 200 for large ones, then fewer past
+ * 20,000 papers, so the work (epochs × edges) stops growing and 100,000 papers lay out within a minute
+ * (`npm run bench:map` measures what this costs in neighbourhood preservation). The PCA start is what
+ * lets fewer epochs suffice: the global arrangement is there from the first epoch.
  */
-export function umapLayout(neighbours: NeighbourLists, start: Layout, seed = LAYOUT_SEED): Layout {
-  const n = neighbours.indices.length;
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: neighbours.indices[0]?.length ?? UMAP_NEIGHBOURS,
-    nEpochs: n <= 2500 ? 500 : n <= 10_000 ? 200 : 100,
-    minDist: 0.1,
-    random: seededRandom(seed),
-  });
-  umap.setPrecomputedKNN(neighbours.indices, neighbours.distances);
-  // umap-js reads only the number of rows once the neighbours are given.
-  const epochs = umap.initializeFit(Array.from({ length: n }, () => []));
-  const embedding = umap.getEmbedding();
-  let extent = 1e-9;
-  for (const value of start) extent = Math.max(extent, Math.abs(value));
-  const scale = 10 / extent;
-  // In place: the optimiser holds these very rows.
-  for (let i = 0; i < n; i++) {
-    embedding[i]![0] = start[2 * i]! * scale;
-    embedding[i]![1] = start[2 * i + 1]! * scale;
-  }
-  for (let epoch = 0; epoch < epochs; epoch++) umap.step();
-  const layout = new Float32Array(2 * n);
-  umap.getEmbedding().forEach(([x, y], i) => {
-    layout[2 * i] = x!;
-    layout[2 * i + 1] = y!;
-  });
-  return layout;
+export function umapEpochs(n: number): number {
+  if (n <= 2_500) return 500;
+  if (n <= 20_000) return 200;
+  return Math.max(50, Math.round(4_000_000 / n));
 }
 
 /** Rows of vectors (all of one dimension) as a reader: `row(i)` is point i. */
