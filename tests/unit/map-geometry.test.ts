@@ -137,6 +137,11 @@ describe('cluster labels', () => {
     expect(kept.map((l) => l.id)).toEqual([2, 3]);
   });
 
+  it('leaves the obstacles free (the query’s star and caption)', () => {
+    const kept = placeLabels([label(1, 50, 100, 100), label(2, 10, 400, 300)], 1, 800, 600, [{ x: 120, y: 104, width: 60, height: 20 }]);
+    expect(kept.map((l) => l.id)).toEqual([2]);
+  });
+
   it('shows only the largest clusters zoomed out, and the small ones once zoomed in', () => {
     const labels = [...Array(40).keys()].map((id) => label(id, id < 5 ? 1000 : 10, 60 + (id % 6) * 120, 30 + Math.floor(id / 6) * 40));
     expect(placeLabels(labels, 1, 800, 600).map((l) => l.id)).toEqual([0, 1, 2, 3, 4]);

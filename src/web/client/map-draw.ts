@@ -4,7 +4,7 @@
  * more in a software-rendered canvas); the few marks on top (results, the query, liked papers, the
  * selection, labels) are drawn with the 2-D API. Coordinates are CSS pixels scaled by devicePixelRatio.
  */
-import { type LabelBox, placeLabels, toScreenX, toScreenY, type Viewport } from './map-geometry.js';
+import { type LabelBox, type Obstacle, placeLabels, toScreenX, toScreenY, type Viewport } from './map-geometry.js';
 
 /** The points of the map, as loaded: parallel typed arrays indexed by point. */
 export interface MapPoints {
@@ -194,8 +194,20 @@ export function diamond(context: CanvasRenderingContext2D, x: number, y: number,
   context.stroke();
 }
 
+const QUERY_CAPTION = 'your query';
+const QUERY_FONT = '600 12px system-ui, sans-serif';
+
+/** The room the query's star and caption take, centred where it is drawn: no cluster label goes there. */
+export function queryMarkBox(context: CanvasRenderingContext2D, x: number, y: number): Obstacle {
+  context.font = QUERY_FONT;
+  const width = 13 + context.measureText(QUERY_CAPTION).width + 20;
+  return { x: x - 10 + width / 2, y, width, height: 22 };
+}
+
 /** A star with a caption: where the query sits. */
-export function queryMark(context: CanvasRenderingContext2D, x: number, y: number, caption: string, palette: Palette): void {
+export function queryMark(context: CanvasRenderingContext2D, x: number, y: number, palette: Palette): void {
+  const caption = QUERY_CAPTION;
+  context.font = QUERY_FONT;
   context.beginPath();
   for (let k = 0; k < 10; k++) {
     const radius = k % 2 === 0 ? 10 : 4.5;
@@ -239,6 +251,7 @@ export function drawLabels(
   view: Viewport,
   zoom: number,
   palette: Palette,
+  obstacles: Obstacle[],
 ): number {
   context.font = LABEL_FONT;
   context.textBaseline = 'middle';
@@ -251,7 +264,7 @@ export function drawLabels(
     width: context.measureText(cluster.label).width + 8,
     height: LABEL_HEIGHT,
   }));
-  const kept = placeLabels(boxes, zoom, view.width, view.height);
+  const kept = placeLabels(boxes, zoom, view.width, view.height, obstacles);
   for (const box of kept) haloText(context, text.get(box.id) ?? '', box.x, box.y, palette, 'center');
   context.textBaseline = 'alphabetic';
   return kept.length;

@@ -216,12 +216,15 @@ const ALWAYS_LABELLED = 5;
 /** A smaller cluster is labelled once it holds this share of the map's papers, times 1/zoom². */
 const LABELLED_SHARE = 1 / 30;
 
+/** A box on the canvas that labels must leave free (the query's star and caption), centred on (x, y). */
+export type Obstacle = Pick<LabelBox, 'x' | 'y' | 'width' | 'height'>;
+
 /**
  * The labels to draw at `zoom` (1 = the whole map fits): the largest clusters always, a smaller one once
- * zoomed in enough for its size, largest first, each only if it lies on the canvas and overlaps no label
- * already kept.
+ * zoomed in enough for its size, largest first, each only if it lies on the canvas and overlaps neither a
+ * label already kept nor an obstacle.
  */
-export function placeLabels(labels: LabelBox[], zoom: number, width: number, height: number): LabelBox[] {
+export function placeLabels(labels: LabelBox[], zoom: number, width: number, height: number, obstacles: Obstacle[] = []): LabelBox[] {
   const total = labels.reduce((sum, label) => sum + label.size, 0);
   const bySize = [...labels].sort((a, b) => b.size - a.size || a.id - b.id);
   const kept: LabelBox[] = [];
@@ -230,12 +233,12 @@ export function placeLabels(labels: LabelBox[], zoom: number, width: number, hei
     const left = label.x - label.width / 2;
     const top = label.y - label.height / 2;
     if (left < 0 || top < 0 || left + label.width > width || top + label.height > height) return;
-    if (kept.some((other) => overlaps(label, other))) return;
+    if (kept.some((other) => overlaps(label, other)) || obstacles.some((other) => overlaps(label, other))) return;
     kept.push(label);
   });
   return kept;
 }
 
-function overlaps(a: LabelBox, b: LabelBox): boolean {
+function overlaps(a: Obstacle, b: Obstacle): boolean {
   return Math.abs(a.x - b.x) * 2 < a.width + b.width && Math.abs(a.y - b.y) * 2 < a.height + b.height;
 }

@@ -21,6 +21,7 @@ import {
   paletteOf,
   pointDiameter,
   queryMark,
+  queryMarkBox,
   ring,
 } from './map-draw.js';
 import { boundsOf, type Bounds, fitView, PointGrid, panBy, toScreenX, toScreenY, toWorld, type Viewport, zoomAt } from './map-geometry.js';
@@ -314,7 +315,8 @@ function drawFrame(): void {
   context.putImageData(image, 0, 0);
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   // Labels under the marks: what the user is looking at (results, the picked paper) stays on top.
-  const labels = drawLabels(context, layout.clusters, view, zoom, palette);
+  const query = queryPoint ? queryMarkBox(context, toScreenX(view, queryPoint.x), toScreenY(view, queryPoint.y)) : null;
+  const labels = drawLabels(context, layout.clusters, view, zoom, palette, query ? [query] : []);
   drawMarks(context, layout, view, diameter, palette);
   drawGesture(context, view, palette);
 
@@ -361,10 +363,7 @@ function drawMarks(context: CanvasRenderingContext2D, layout: Layout, view: View
     }
   });
   for (const point of liked) diamond(context, ...at(point), radius + 2, palette.liked, palette.bg);
-  if (queryPoint) {
-    context.font = '600 12px system-ui, sans-serif';
-    queryMark(context, toScreenX(view, queryPoint.x), toScreenY(view, queryPoint.y), 'your query', palette);
-  }
+  if (queryPoint) queryMark(context, toScreenX(view, queryPoint.x), toScreenY(view, queryPoint.y), palette);
   if (picked >= 0) {
     dot(context, ...at(picked), radius + 1, clusterCss(clusters[picked] as number), palette.fg);
     ring(context, ...at(picked), radius + 5, palette.accent, 3);
