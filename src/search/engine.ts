@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, type Mode, type RecommendMode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
+import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
@@ -12,6 +13,8 @@ import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/ind
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
 import { RECOMMENDERS } from './recommend/index.js';
+import { distinctiveTermsQuery, paperPassages } from './similar/query.js';
+import { rankSimilarPaper } from './similar/rank.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -104,6 +107,8 @@ export class ModelMismatchError extends Error {}
 export class SearchEngine {
   readonly options: SearchOptions;
   private readonly queryVectors: LRUCache<string, Float32Array>;
+  /** Mean passage vectors of papers asked for similar papers, by their passages' text (so an edited paper is embedded anew). */
+  private readonly paperVectors: LRUCache<string, Float32Array>;
   private served: Served;
 
   constructor(
@@ -113,6 +118,7 @@ export class SearchEngine {
   ) {
     this.options = { ...DEFAULT_SEARCH, ...options };
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
+    this.paperVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.served = this.serve(index);
   }
 
@@ -168,15 +174,35 @@ export class SearchEngine {
    * whole, passage by passage). The mix of signals adapts to the text's length, so one method serves all.
    */
   search(text: string, request: SearchRequest = {}): Promise<Answer> {
-    return this.whileServing((served) => this.answer(served, text, undefined, request, text));
+    return this.whileServing((served) => this.answer(served, text, request));
   }
 
-  /** Papers similar to one in the index, never including itself (always hybrid). */
+  /**
+   * Papers similar to one in the index, never including itself: meaning (the mean vector of the
+   * paper's passages) and words (its most distinctive terms) fused, as `similar/` describes. The
+   * answer's mode is hybrid: it mixes both signals, whatever mode the front end searches with.
+   */
   similarToPaper(id: string, request: Omit<SearchRequest, 'mode'> = {}): Promise<Answer> {
-    return this.whileServing((served) => {
-      const ordinal = served.index.ordinalOf(id);
+    return this.whileServing(async (served) => {
+      const started = performance.now();
+      const { index, filters, context } = served;
+      const ordinal = index.ordinalOf(id);
       if (ordinal === undefined) throw new PaperNotFoundError(id);
-      return this.answer(served, embeddingText(served.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
+      const paper = index.paper(ordinal);
+      const { similar } = this.options;
+      const terms = analyze(embeddingText(paper));
+      const text =
+        similar.distinctiveTerms > 0
+          ? distinctiveTermsQuery(embeddingText(paper), (term) => index.lexical.idf(term), similar.distinctiveTerms)
+          : embeddingText(paper);
+      const vector = similar.vector === 'stored' ? index.vectorOf(ordinal) : await this.passagesVector(paper);
+      const allowed = filters.allowed(request.filter);
+      const ranking = rankSimilarPaper(
+        allowed ? { ...context, allowed } : context,
+        { ordinal, vector, text, termCount: terms.length },
+        request.k ?? RESULT_COUNT.default,
+      );
+      return { query: id, mode: 'hybrid', ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
     });
   }
 
@@ -223,8 +249,8 @@ export class SearchEngine {
       const entries: DigestEntry[] = [];
       for (const watch of watches) {
         const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-        const { terms, ranking } = await this.rank(served, watch.query, undefined, request);
-        const vector = await this.queryVector(index, { text: watch.query, termCount: terms.length });
+        const { terms, ranking } = await this.rank(served, watch.query, request);
+        const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
         const queryTerms = new Set(terms);
         const hits: DigestHit[] = [];
         for (const { ordinal, score } of ranking.hits) {
@@ -259,7 +285,7 @@ export class SearchEngine {
         `the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(this.encoder.info)}; search it with that model, or rebuild the index`,
       );
     }
-    const context: ModeContext = { index, options: this.options, queryVector: (query) => this.queryVector(index, query) };
+    const context: ModeContext = { index, options: this.options, queryVector: (query) => this.queryVector(query) };
     return {
       index,
       context,
@@ -270,11 +296,11 @@ export class SearchEngine {
     };
   }
 
-  private async answer(served: Served, text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
+  private async answer(served: Served, text: string, request: SearchRequest): Promise<Answer> {
     const started = performance.now();
     const mode = request.mode ?? DEFAULT_MODE;
-    const { terms, ranking } = await this.rank(served, text, self, { ...request, mode });
-    return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+    const { terms, ranking } = await this.rank(served, text, { ...request, mode });
+    return { query: text, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
   }
 
   /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
@@ -299,10 +325,10 @@ export class SearchEngine {
   }
 
   /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
-  private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
+  private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
     const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length, self };
+    const query: Query = { text, termCount: terms.length };
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
     return { terms, ranking };
@@ -318,8 +344,21 @@ export class SearchEngine {
     };
   }
 
-  private async queryVector(index: SearchableIndex, query: Query): Promise<Float32Array> {
-    if (query.self !== undefined) return index.vectorOf(query.self);
+  /** The mean vector of a paper's passages (`paperPassages`): each embedded like a query, through the bounded queue. */
+  private async passagesVector(paper: Paper): Promise<Float32Array> {
+    const passages = paperPassages(paper, this.options.similar.windowSentences);
+    const key = passages.join('\n');
+    const cached = this.paperVectors.get(key);
+    if (cached) return cached;
+    const vectors = await Promise.all(passages.map((passage) => this.encoder.embedLong(passage)));
+    const mean = new Float32Array(vectors[0]!.length);
+    for (const vector of vectors) for (let d = 0; d < mean.length; d++) mean[d]! += vector[d]!;
+    const vector = normalize(mean);
+    this.paperVectors.set(key, vector);
+    return vector;
+  }
+
+  private async queryVector(query: Query): Promise<Float32Array> {
     const cached = this.queryVectors.get(query.text);
     if (cached) return cached;
     const vector = await this.encoder.embedLong(query.text);
