@@ -107,7 +107,7 @@ export class ModelMismatchError extends Error {}
 export class SearchEngine {
   readonly options: SearchOptions;
   private readonly queryVectors: LRUCache<string, Float32Array>;
-  /** Mean passage vectors of papers asked for similar papers, by their passages' text (so an edited paper is embedded anew). */
+  /** Papers' vectors for similar papers (`similarVector`), by their title and abstract (so an edited paper is embedded anew). */
   private readonly paperVectors: LRUCache<string, Float32Array>;
   private served: Served;
 
@@ -178,8 +178,8 @@ export class SearchEngine {
   }
 
   /**
-   * Papers similar to one in the index, never including itself: meaning (the mean vector of the
-   * paper's passages) and words (its most distinctive terms) fused, as `similar/` describes. The
+   * Papers similar to one in the index, never including itself: meaning (the paper's vector as
+   * `SimilarOptions.vector` says) and words (its most distinctive terms) fused, as `similar/` describes. The
    * answer's mode is hybrid: it mixes both signals, whatever mode the front end searches with.
    */
   similarToPaper(id: string, request: Omit<SearchRequest, 'mode'> = {}): Promise<Answer> {
@@ -195,7 +195,7 @@ export class SearchEngine {
         similar.distinctiveTerms > 0
           ? distinctiveTermsQuery(embeddingText(paper), (term) => index.lexical.idf(term), similar.distinctiveTerms)
           : embeddingText(paper);
-      const vector = similar.vector === 'stored' ? index.vectorOf(ordinal) : await this.passagesVector(paper);
+      const vector = await this.similarVector(index, ordinal);
       const allowed = filters.allowed(request.filter);
       const ranking = rankSimilarPaper(
         allowed ? { ...context, allowed } : context,
@@ -344,18 +344,26 @@ export class SearchEngine {
     };
   }
 
-  /** The mean vector of a paper's passages (`paperPassages`): each embedded like a query, through the bounded queue. */
-  private async passagesVector(paper: Paper): Promise<Float32Array> {
-    const passages = paperPassages(paper, this.options.similar.windowSentences);
-    const key = passages.join('\n');
+  /**
+   * The paper's vector for the dense side, as `SimilarOptions.vector` says: the mean of its stored vector
+   * and its title's, or of its passages' (`paperPassages`), each text embedded like a query, through the
+   * bounded queue.
+   */
+  private async similarVector(index: SearchableIndex, ordinal: number): Promise<Float32Array> {
+    const { vector, windowSentences } = this.options.similar;
+    if (vector === 'stored') return index.vectorOf(ordinal);
+    const paper = index.paper(ordinal);
+    const key = embeddingText(paper);
     const cached = this.paperVectors.get(key);
     if (cached) return cached;
-    const vectors = await Promise.all(passages.map((passage) => this.encoder.embedLong(passage)));
+    const texts = vector === 'passages' ? paperPassages(paper, windowSentences) : [paper.title];
+    const vectors = await Promise.all(texts.map((text) => this.encoder.embedLong(text)));
+    if (vector === 'title') vectors.push(index.vectorOf(ordinal));
     const mean = new Float32Array(vectors[0]!.length);
-    for (const vector of vectors) for (let d = 0; d < mean.length; d++) mean[d]! += vector[d]!;
-    const vector = normalize(mean);
-    this.paperVectors.set(key, vector);
-    return vector;
+    for (const v of vectors) for (let d = 0; d < mean.length; d++) mean[d]! += v[d]!;
+    const unit = normalize(mean);
+    this.paperVectors.set(key, unit);
+    return unit;
   }
 
   private async queryVector(query: Query): Promise<Float32Array> {

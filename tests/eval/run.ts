@@ -148,7 +148,7 @@ runMain(async () => {
     const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
     const report = await measureSimilar(seedSubject);
     const sweep = await sweepSimilar(seedSubject.index, embedder, loadSimilarSet(similarSet ?? SIMILAR_SET, seedSubject.index.allPapers()));
-    console.log('\n### Similar papers, passages + distinctive terms: lexical weight × terms\n');
+    console.log('\n### Similar papers: paper vector × lexical weight × distinctive terms\n');
     console.log(sweepTable(sweep));
     writeRecord('-similar', { report, sweep });
     return;
