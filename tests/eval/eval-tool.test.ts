@@ -99,7 +99,7 @@ describe('npm run eval -- --similar', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('| method | dev (2) | holdout (1) | all (3) | ms per paper |');
       const lines = run.stdout.split('\n');
-      for (const method of ['dense', 'lexical', 'hybrid (before)', 'default']) {
+      for (const method of ['dense', 'lexical', 'hybrid (before)', 'stored + title vectors + terms (default)']) {
         expect(
           lines.find((line) => line.startsWith(`| ${method} |`)),
           method,
