@@ -188,13 +188,10 @@ export class SearchEngine {
       const { index, filters, context } = served;
       const ordinal = index.ordinalOf(id);
       if (ordinal === undefined) throw new PaperNotFoundError(id);
-      const paper = index.paper(ordinal);
-      const { similar } = this.options;
-      const terms = analyze(embeddingText(paper));
-      const text =
-        similar.distinctiveTerms > 0
-          ? distinctiveTermsQuery(embeddingText(paper), (term) => index.lexical.idf(term), similar.distinctiveTerms)
-          : embeddingText(paper);
+      const whole = embeddingText(index.paper(ordinal));
+      const { distinctiveTerms } = this.options.similar;
+      const terms = analyze(whole);
+      const text = distinctiveTerms > 0 ? distinctiveTermsQuery(whole, (term) => index.lexical.idf(term), distinctiveTerms) : whole;
       const vector = await this.similarVector(index, ordinal);
       const allowed = filters.allowed(request.filter);
       const ranking = rankSimilarPaper(
