@@ -2,9 +2,9 @@
  * The tunables of similar-to-paper. `DEFAULT_SIMILAR` is the best point of `npm run eval -- --similar`'s
  * sweep on the dev half of `tests/eval/seed-similar.json` (README, "Similar papers"; the holdout half
  * was not tuned on): the paper's 50 most distinctive terms beat its whole text as a BM25 query (30 and
- * 70 lose), a lexical weight of 0.3 beats 0.1–0.5 but 0.4, which ties, and the stored vector averaged with
- * the title's ranks as well as the passages' mean vector (dev 0.616 vs 0.611) for one short text
- * embedded instead of ten.
+ * 70 lose), a lexical weight of 0.3 is best (0.4 and 0.5 within 0.005, 0.1 and 0.2 lower), and the stored
+ * vector averaged with the title's ranks as well as the passages' mean vector (dev 0.616 vs 0.611) for
+ * one short text embedded instead of about ten.
  */
 export interface SimilarOptions {
   /**
