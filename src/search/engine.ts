@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, type Mode, type RecommendMode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
+import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
@@ -14,6 +15,8 @@ import type { Encoder, SearchableIndex } from './ports.js';
 import { mapToWire, queryPosition } from './map.js';
 import type { WireMap, WireMapPosition } from '../contract/schemas.js';
 import { RECOMMENDERS } from './recommend/index.js';
+import { distinctiveTermsQuery, paperPassages } from './similar/query.js';
+import { rankSimilarPaper } from './similar/rank.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -106,6 +109,8 @@ export class ModelMismatchError extends Error {}
 export class SearchEngine {
   readonly options: SearchOptions;
   private readonly queryVectors: LRUCache<string, Float32Array>;
+  /** Papers' vectors for similar papers (`similarVector`), by their title and abstract (so an edited paper is embedded anew). */
+  private readonly paperVectors: LRUCache<string, Float32Array>;
   private served: Served;
 
   constructor(
@@ -115,6 +120,7 @@ export class SearchEngine {
   ) {
     this.options = { ...DEFAULT_SEARCH, ...options };
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
+    this.paperVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.served = this.serve(index);
   }
 
@@ -170,15 +176,32 @@ export class SearchEngine {
    * whole, passage by passage). The mix of signals adapts to the text's length, so one method serves all.
    */
   search(text: string, request: SearchRequest = {}): Promise<Answer> {
-    return this.whileServing((served) => this.answer(served, text, undefined, request, text));
+    return this.whileServing((served) => this.answer(served, text, request));
   }
 
-  /** Papers similar to one in the index, never including itself (always hybrid). */
+  /**
+   * Papers similar to one in the index, never including itself: meaning (the paper's vector as
+   * `SimilarOptions.vector` says) and words (its most distinctive terms) fused, as `similar/` describes. The
+   * answer's mode is hybrid: it mixes both signals, whatever mode the front end searches with.
+   */
   similarToPaper(id: string, request: Omit<SearchRequest, 'mode'> = {}): Promise<Answer> {
-    return this.whileServing((served) => {
-      const ordinal = served.index.ordinalOf(id);
+    return this.whileServing(async (served) => {
+      const started = performance.now();
+      const { index, filters, context } = served;
+      const ordinal = index.ordinalOf(id);
       if (ordinal === undefined) throw new PaperNotFoundError(id);
-      return this.answer(served, embeddingText(served.index.paper(ordinal)), ordinal, { ...request, mode: 'hybrid' }, id);
+      const whole = embeddingText(index.paper(ordinal));
+      const { distinctiveTerms } = this.options.similar;
+      const terms = analyze(whole);
+      const text = distinctiveTerms > 0 ? distinctiveTermsQuery(whole, (term) => index.lexical.idf(term), distinctiveTerms) : whole;
+      const vector = await this.similarVector(index, ordinal);
+      const allowed = filters.allowed(request.filter);
+      const ranking = rankSimilarPaper(
+        allowed ? { ...context, allowed } : context,
+        { ordinal, vector, text, termCount: terms.length },
+        request.k ?? RESULT_COUNT.default,
+      );
+      return { query: id, mode: 'hybrid', ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
     });
   }
 
@@ -225,8 +248,8 @@ export class SearchEngine {
       const entries: DigestEntry[] = [];
       for (const watch of watches) {
         const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-        const { terms, ranking } = await this.rank(served, watch.query, undefined, request);
-        const vector = await this.queryVector(index, { text: watch.query, termCount: terms.length });
+        const { terms, ranking } = await this.rank(served, watch.query, request);
+        const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
         const queryTerms = new Set(terms);
         const hits: DigestHit[] = [];
         for (const { ordinal, score } of ranking.hits) {
@@ -271,7 +294,7 @@ export class SearchEngine {
         `the index was built with ${describeModel(index.manifest.model)} but the loaded model is ${describeModel(this.encoder.info)}; search it with that model, or rebuild the index`,
       );
     }
-    const context: ModeContext = { index, options: this.options, queryVector: (query) => this.queryVector(index, query) };
+    const context: ModeContext = { index, options: this.options, queryVector: (query) => this.queryVector(query) };
     return {
       index,
       context,
@@ -282,11 +305,11 @@ export class SearchEngine {
     };
   }
 
-  private async answer(served: Served, text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
+  private async answer(served: Served, text: string, request: SearchRequest): Promise<Answer> {
     const started = performance.now();
     const mode = request.mode ?? DEFAULT_MODE;
-    const { terms, ranking } = await this.rank(served, text, self, { ...request, mode });
-    return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+    const { terms, ranking } = await this.rank(served, text, { ...request, mode });
+    return { query: text, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
   }
 
   /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
@@ -311,10 +334,10 @@ export class SearchEngine {
   }
 
   /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
-  private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
+  private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
     const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length, self };
+    const query: Query = { text, termCount: terms.length };
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
     return { terms, ranking };
@@ -330,8 +353,29 @@ export class SearchEngine {
     };
   }
 
-  private async queryVector(index: SearchableIndex, query: Query): Promise<Float32Array> {
-    if (query.self !== undefined) return index.vectorOf(query.self);
+  /**
+   * The paper's vector for the dense side, as `SimilarOptions.vector` says: the mean of its stored vector
+   * and its title's, or of its passages' (`paperPassages`), each text embedded like a query, through the
+   * bounded queue.
+   */
+  private async similarVector(index: SearchableIndex, ordinal: number): Promise<Float32Array> {
+    const { vector, windowSentences } = this.options.similar;
+    if (vector === 'stored') return index.vectorOf(ordinal);
+    const paper = index.paper(ordinal);
+    const key = embeddingText(paper);
+    const cached = this.paperVectors.get(key);
+    if (cached) return cached;
+    const texts = vector === 'passages' ? paperPassages(paper, windowSentences) : [paper.title];
+    const vectors = await Promise.all(texts.map((text) => this.encoder.embedLong(text)));
+    if (vector === 'title') vectors.push(index.vectorOf(ordinal));
+    const mean = new Float32Array(vectors[0]!.length);
+    for (const v of vectors) for (let d = 0; d < mean.length; d++) mean[d]! += v[d]!;
+    const unit = normalize(mean);
+    this.paperVectors.set(key, unit);
+    return unit;
+  }
+
+  private async queryVector(query: Query): Promise<Float32Array> {
     const cached = this.queryVectors.get(query.text);
     if (cached) return cached;
     const vector = await this.encoder.embedLong(query.text);

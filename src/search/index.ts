@@ -10,6 +10,7 @@ export {
   type SearchRequest,
 } from './engine.js';
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
+export type { SimilarOptions } from './similar/options.js';
 export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';
 export { foldForMatch, type PaperFilter } from './filter.js';
 export {

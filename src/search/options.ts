@@ -3,6 +3,7 @@ import { DEFAULT_DIGEST, type DigestOptions } from './digest.js';
 import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
 import type { ExpansionOptions } from './modes/expansion.js';
 import { DEFAULT_RECOMMEND, type RecommendOptions } from './recommend/options.js';
+import { DEFAULT_SIMILAR, type SimilarOptions } from './similar/options.js';
 
 export interface LexicalOptions {
   /** BM25 weight of a title match relative to an abstract match. */
@@ -16,7 +17,7 @@ export interface SearchOptions {
   /** Papers taken from each retriever before fusion. */
   candidatePool: number;
   confidence: ConfidenceOptions;
-  /** Query embeddings kept for repeated queries. */
+  /** Query embeddings kept for repeated queries (and as many papers' passage vectors, for similar papers). */
   queryCacheSize: number;
   /** Query expansion for lookups and questions (not passages). */
   feedback: ExpansionOptions;
@@ -29,6 +30,8 @@ export interface SearchOptions {
   digest: DigestOptions;
   /** Recommendations from liked and disliked papers. */
   recommend: RecommendOptions;
+  /** Papers similar to one of the index. */
+  similar: SimilarOptions;
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -41,4 +44,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   exactFilterLimit: 1300,
   digest: DEFAULT_DIGEST,
   recommend: DEFAULT_RECOMMEND,
+  similar: DEFAULT_SIMILAR,
 };

@@ -32,6 +32,9 @@ function runEval(args: string[]): Promise<Run> {
   });
 }
 
+/** Three sources of the similar-papers judgments: the default run measures them beside the labelled set. */
+const SIMILAR_TINY = 'tests/eval/fixtures/seed-similar-tiny.json';
+
 const gitStatus = (path: string) =>
   execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', path], { encoding: 'utf8' });
 
@@ -43,7 +46,7 @@ describe('npm run eval on a clone without the MED collection', () => {
       const historyBefore = readdirSync('tests/eval/history');
       const statusBefore = gitStatus('tests/eval');
 
-      const run = await runEval(['--med', missing, '--dev', 'tests/eval/fixtures/seed-tiny.json']);
+      const run = await runEval(['--med', missing, '--dev', 'tests/eval/fixtures/seed-tiny.json', '--similar-set', SIMILAR_TINY]);
 
       expect(run.code, run.stderr).toBe(0);
       const skipped = run.stderr.split('\n').filter((line) => line.includes('MED'));
@@ -53,6 +56,7 @@ describe('npm run eval on a clone without the MED collection', () => {
       expect(run.stdout).toContain('## seeds: tests/eval/fixtures/seed-tiny.json (3 queries)');
       expect(run.stdout).toContain('| hybrid |');
       expect(run.stdout).not.toMatch(/## MED/);
+      expect(run.stdout).toContain(`## Similar papers: nDCG@10 by method, ${SIMILAR_TINY}`);
       expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);
       expect(readdirSync('tests/eval/history')).toEqual(historyBefore);
       expect(gitStatus('tests/eval')).toBe(statusBefore);
@@ -78,6 +82,31 @@ describe('npm run eval -- --recommend', () => {
       }
       expect(run.stdout).toContain('seed-tiny: 2 queries, 10 cases');
       expect(run.stdout).toMatch(new RegExp(`written ${resolve('.cache/eval/history')}/.*-recommend\\.json`));
+      expect(gitStatus('tests/eval')).toBe(statusBefore);
+    },
+    TIMEOUT_MS + 10_000,
+  );
+});
+
+describe('npm run eval -- --similar', () => {
+  it(
+    'prints nDCG@10 of every similar-to-paper method on each half, the sweep with its cross-validated figure, and leaves the tree clean',
+    async () => {
+      const statusBefore = gitStatus('tests/eval');
+
+      const run = await runEval(['--similar', '--skip-med', '--similar-set', SIMILAR_TINY]);
+
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('| method | dev (2) | holdout (1) | all (3) | ms per paper |');
+      const lines = run.stdout.split('\n');
+      for (const method of ['dense', 'lexical', 'hybrid (before)', 'stored + title vectors + terms (default)']) {
+        expect(
+          lines.find((line) => line.startsWith(`| ${method} |`)),
+          method,
+        ).toMatch(/^\| [^|]+ \| [01]\.\d{3} \| [01]\.\d{3} \| [01]\.\d{3} \| \d* \|$/);
+      }
+      expect(run.stdout).toMatch(/two-fold cross-validated [01]\.\d{3}/);
+      expect(run.stdout).toMatch(new RegExp(`written ${resolve('.cache/eval/history')}/.*-similar\\.json`));
       expect(gitStatus('tests/eval')).toBe(statusBefore);
     },
     TIMEOUT_MS + 10_000,

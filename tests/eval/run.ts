@@ -20,12 +20,15 @@ import {
   recommendTable,
   type RecommendReport,
 } from './recommend.js';
+import { evaluateSimilar, loadSimilarSet, similarTable, sweepSimilar, sweepTable, type SimilarReport } from './similar.js';
 
 const USAGE =
-  'npm run eval -- [--recommend] [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
+  'npm run eval -- [--recommend | --similar] [--dev <labelled.json>]... [--similar-set <judged.json>] [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
   ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
 /** The labelled sets --recommend measures unless --dev names others: every one (no ranking is tuned on them here). */
 const RECOMMEND_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
+/** Paper → related-papers judgments over the seed corpus, split into a dev half (tuned on) and a holdout half. */
+const SIMILAR_SET = 'tests/eval/seed-similar.json';
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
 const DEFAULT_MED_FOLDER = '../shared/benchdata/med';
 const WORK_DIR = resolve('.cache/eval');
@@ -68,6 +71,8 @@ runMain(async () => {
       dev: { type: 'string', multiple: true },
       record: { type: 'boolean' },
       recommend: { type: 'boolean' },
+      similar: { type: 'boolean' },
+      'similar-set': { type: 'string' },
     },
     USAGE,
   );
@@ -77,8 +82,16 @@ runMain(async () => {
     dev,
     record,
     recommend,
+    similar,
+    'similar-set': similarSet,
     ...flags
-  } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean; recommend?: boolean };
+  } = values as Record<string, string> & {
+    'skip-med'?: boolean;
+    dev?: string[];
+    record?: boolean;
+    recommend?: boolean;
+    similar?: boolean;
+  };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
   const measureMed = !skipMed && hasMedCollection(medFolder);
@@ -123,6 +136,24 @@ runMain(async () => {
     return;
   }
 
+  const measureSimilar = async (subject: EvalSubject): Promise<SimilarReport> => {
+    const path = similarSet ?? SIMILAR_SET;
+    const report = await evaluateSimilar(subject.index, subject.embedder, loadSimilarSet(path, subject.index.allPapers()));
+    console.log(`\n## Similar papers: nDCG@10 by method, ${path}\n`);
+    console.log(similarTable(report));
+    return report;
+  };
+
+  if (similar) {
+    const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
+    const report = await measureSimilar(seedSubject);
+    const sweep = await sweepSimilar(seedSubject.index, embedder, loadSimilarSet(similarSet ?? SIMILAR_SET, seedSubject.index.allPapers()));
+    console.log('\n### Similar papers: paper vector × lexical weight × distinctive terms\n');
+    console.log(sweepTable(sweep));
+    writeRecord('-similar', { report, sweep });
+    return;
+  }
+
   const reports: CollectionReport[] = [];
 
   const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
@@ -136,7 +167,8 @@ runMain(async () => {
     reports.push(await evaluateCollection(await medSubject(settings, embedder, medFolder), await loadMedCollection(medFolder)));
     print(reports.at(-1)!);
   }
-  writeRecord('', { methods: METHODS, reports });
+  const similarReport = await measureSimilar(seedSubject);
+  writeRecord('', { methods: METHODS, reports, similar: similarReport });
 });
 
 /** The MED collection as an index of its own, built (or reused) through the product's JSON Lines import. */

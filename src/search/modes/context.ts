@@ -9,7 +9,7 @@ export interface Query {
   text: string;
   /** Analyzed terms in the query: its length as the fusion and confidence rules count it. */
   termCount: number;
-  /** Present when the query is a paper of the index: its stored vector is reused and it is left out of the results. */
+  /** Present when the query is a paper of the index: it is left out of the results. */
   self?: number;
 }
 
