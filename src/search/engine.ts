@@ -273,7 +273,7 @@ export class SearchEngine {
 
   /** Where a query lands on the served generation's map (the page shows where a search landed). */
   mapPosition(text: string): Promise<WireMapPosition> {
-    return this.whileServing(async ({ index }) => queryPosition(index, await this.queryVector(index, { text, termCount: 0 }), text));
+    return this.whileServing(async ({ index }) => queryPosition(index, await this.queryVector({ text, termCount: 0 }), text));
   }
 
   /** Runs `work` on the current generation, which stays open until every such run has finished. */
