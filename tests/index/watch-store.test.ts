@@ -141,7 +141,9 @@ describe('WatchStore', () => {
     expect(queries).toHaveLength(2 * perProcess);
     for (const name of ['a', 'b']) {
       // Each writer's own watches stay in the order it added them.
-      expect(queries.filter((query) => query.startsWith(name))).toEqual(Array.from({ length: perProcess }, (_, i) => `${name} topic ${i}`));
+      expect(queries.filter((query) => query?.startsWith(name))).toEqual(
+        Array.from({ length: perProcess }, (_, i) => `${name} topic ${i}`),
+      );
     }
   });
 
