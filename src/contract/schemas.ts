@@ -303,13 +303,15 @@ const likedSet = {
 
 /** A watch is a saved query or a liked set: exactly one of query and liked, and disliked and name only with liked. */
 function oneKindOfWatch(watch: { query?: string; liked?: string[]; disliked?: string[]; name?: string }, context: z.RefinementCtx): void {
-  const refuse = (message: string) => context.addIssue({ code: 'custom', message });
+  // Each message starts with the field it is about, which the API's error line then needs no prefix for.
+  const refuse = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message });
   if (watch.query !== undefined && watch.liked !== undefined)
-    refuse('give query or liked, not both: a watch is a saved query or a set of liked papers');
+    refuse('query', 'query and liked cannot both be given: a watch is a saved query or a set of liked papers');
   else if (watch.query === undefined && watch.liked === undefined)
-    refuse('query or liked is required: a query to watch ("query": "...") or the ids of papers you like ("liked": ["id", ...])');
-  else if (watch.liked === undefined && watch.disliked !== undefined) refuse('disliked needs liked: it refines a set of liked papers');
-  else if (watch.liked === undefined && watch.name !== undefined) refuse('name is for a set of liked papers; a query names itself');
+    refuse('query', 'query or liked is required: a query to watch ("query": "...") or the ids of papers you like ("liked": ["id", ...])');
+  else if (watch.liked === undefined && watch.disliked !== undefined)
+    refuse('disliked', 'disliked needs liked: it refines a set of liked papers');
+  else if (watch.liked === undefined && watch.name !== undefined) refuse('name', 'name is for a set of liked papers; a query names itself');
 }
 
 /** A watch as it is asked for: a saved query, or a liked set (liked and disliked paper ids), and the filters it keeps. */
