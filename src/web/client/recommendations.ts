@@ -137,7 +137,7 @@ ui.watchLikes.addEventListener('click', async () => {
     say(
       created
         ? `Watching: new papers like your ${papers} will show under “New for you” on the start page.`
-        : `Already watching these ${papers}.`,
+        : `Already watching papers like your ${papers}.`,
     );
     watchesChanged();
   } catch (error) {
