@@ -47,7 +47,8 @@ export function formatDigest(digest: WireDigest, width = 100): string {
     const label = watch.query === undefined ? truncate(watchLabel(watch), 100) : `"${truncate(watch.query, 80)}"`;
     lines.push('', `${watch.id}  ${label}: ${news}`);
     watch.papers.forEach((paper, i) => {
-      const words = paper.matched_words.length ? `; words: ${paper.matched_words.join(', ')}` : '';
+      // A query's matched words say why; a liked set's are every word its papers share, and its why names the closest paper instead.
+      const words = paper.matched_words.length && watch.query !== undefined ? `; words: ${paper.matched_words.join(', ')}` : '';
       lines.push('', ...resultLines(paper, i + 1, width, [`why: ${paper.why}${words}`, `added: ${paper.added_at}`]));
     });
   }
