@@ -1,6 +1,6 @@
 import type { WireAnswer, WireDigest, WireMap } from '../contract/schemas.js';
 import { shortAuthors } from '../papers/index.js';
-import { sinceLabel } from '../search/index.js';
+import { sinceLabel, watchLabel } from '../search/index.js';
 
 /**
  * Terminal rendering: rank, score and title; authors · year · link; then the snippet wrapped and
@@ -44,9 +44,11 @@ export function formatDigest(digest: WireDigest, width = 100): string {
   ];
   for (const watch of digest.watches) {
     const news = `${watch.papers.length === 0 ? 'nothing' : watch.papers.length} new since ${sinceLabel(watch.since)}`;
-    lines.push('', `${watch.id}  "${truncate(watch.query, 80)}": ${news}`);
+    const label = watch.query === undefined ? truncate(watchLabel(watch), 100) : `"${truncate(watch.query, 80)}"`;
+    lines.push('', `${watch.id}  ${label}: ${news}`);
     watch.papers.forEach((paper, i) => {
-      const words = paper.matched_words.length ? `; words: ${paper.matched_words.join(', ')}` : '';
+      // A query's matched words say why; a liked set's are every word its papers share, and its why names the closest paper instead.
+      const words = paper.matched_words.length && watch.query !== undefined ? `; words: ${paper.matched_words.join(', ')}` : '';
       lines.push('', ...resultLines(paper, i + 1, width, [`why: ${paper.why}${words}`, `added: ${paper.added_at}`]));
     });
   }

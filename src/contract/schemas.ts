@@ -270,22 +270,68 @@ export type WirePaper = z.infer<typeof PaperSchema>;
 export type WirePaperList = z.infer<typeof PaperListSchema>;
 export type Health = z.infer<typeof HealthSchema>;
 
-/** A watch as it is asked for: a saved query and the filters it keeps. */
+/** Ids of marked papers, as each search result gives them. */
+const paperIds = (field: string) =>
+  z
+    .array(
+      z
+        .string({ error: `${field} must be a list of paper ids (strings)` })
+        .trim()
+        .min(1, `${field} must not hold an empty id`),
+      { error: `${field} must be a list of paper ids, such as ["id-1", "id-2"]` },
+    )
+    .max(MARKED_PAPERS.max, `${field} may name at most ${MARKED_PAPERS.max} papers`);
+
+/** The fields of a liked-set watch: papers like the liked ones (and unlike the disliked ones), as POST /api/recommend ranks them. */
+const likedSet = {
+  liked: paperIds('liked')
+    .min(1, 'liked must name at least one paper')
+    .optional()
+    .openapi({
+      description: 'Ids of papers the researcher likes: watch for new papers like them (instead of a query)',
+      example: ['diffclone-enhanced-behaviour-cloning-0b1c2d3e'],
+    }),
+  disliked: paperIds('disliked').optional().openapi({ description: 'With liked: ids of papers that are "not for me"' }),
+  name: z
+    .string({ error: 'name must be a string' })
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(200, 'name must be at most 200 characters')
+    .optional()
+    .openapi({ description: 'With liked: what to call the liked set in lists and digests', example: 'my humanoid set' }),
+};
+
+/** A watch is a saved query or a liked set: exactly one of query and liked, and disliked and name only with liked. */
+function oneKindOfWatch(watch: { query?: string; liked?: string[]; disliked?: string[]; name?: string }, context: z.RefinementCtx): void {
+  // Each message starts with the field it is about, which the API's error line then needs no prefix for.
+  const refuse = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message });
+  if (watch.query !== undefined && watch.liked !== undefined)
+    refuse('query', 'query and liked cannot both be given: a watch is a saved query or a set of liked papers');
+  else if (watch.query === undefined && watch.liked === undefined)
+    refuse('query', 'query or liked is required: a query to watch ("query": "...") or the ids of papers you like ("liked": ["id", ...])');
+  else if (watch.liked === undefined && watch.disliked !== undefined)
+    refuse('disliked', 'disliked needs liked: it refines a set of liked papers');
+  else if (watch.liked === undefined && watch.name !== undefined) refuse('name', 'name is for a set of liked papers; a query names itself');
+}
+
+/** A watch as it is asked for: a saved query, or a liked set (liked and disliked paper ids), and the filters it keeps. */
 export const WatchBodySchema = closedObject(
   {
     query: z
-      .string({ error: 'query is required and must be a string' })
+      .string({ error: 'query must be a string' })
       .trim()
       .min(1, 'query must not be empty')
       .max(LIMITS.passageChars, `query must be at most ${LIMITS.passageChars} characters`)
+      .optional()
       .openapi({
-        description: 'A question or keywords to watch for, or an abstract to watch for papers like it',
+        description: 'A question or keywords to watch for, or an abstract to watch for papers like it (or give liked instead)',
         example: 'diffusion policies for manipulation',
       }),
+    ...likedSet,
     ...filters,
   },
   'field',
-);
+).superRefine(oneKindOfWatch);
 
 /** A saved watch; the same object is one entry of the watches.json file beside the index. */
 export const WatchSchema = z
@@ -293,11 +339,13 @@ export const WatchSchema = z
     id: z
       .string()
       .regex(/^[0-9a-f]{8,64}$/, 'a watch id is 8 or more lower-case hex digits')
-      .openapi({ description: 'Short and stable: the same query and filters always get the same id', example: '3f9a1c2e' }),
+      .openapi({ description: 'Short and stable: the same query (or liked set) and filters always get the same id', example: '3f9a1c2e' }),
     query: WatchBodySchema.shape.query,
+    ...likedSet,
     created_at: z.iso.datetime({ error: 'created_at must be an ISO date-time' }).openapi({ description: 'ISO time the watch was added' }),
     ...filters,
   })
+  .superRefine(oneKindOfWatch)
   .openapi('Watch');
 
 export const WatchListSchema = z.object({ watches: z.array(WatchSchema).openapi({ description: 'Oldest first' }) }).openapi('WatchList');
@@ -353,7 +401,10 @@ export const DigestSchema = z
       .array(
         z.object({
           id: z.string(),
-          query: z.string(),
+          query: z.string().optional().openapi({ description: 'The query watched (a saved query)' }),
+          liked: z.array(z.string()).optional().openapi({ description: 'The liked paper ids watched (a liked set)' }),
+          disliked: z.array(z.string()).optional(),
+          name: z.string().optional().openapi({ description: "The liked set's name, when it was given one" }),
           since: z
             .string()
             .openapi({ description: "What this watch's papers are new since: the since asked for, or when the watch was added" }),
@@ -367,18 +418,6 @@ export const DigestSchema = z
   .openapi('Digest');
 
 export type WireDigest = z.infer<typeof DigestSchema>;
-
-/** Ids of marked papers, as each search result gives them. */
-const paperIds = (field: string) =>
-  z
-    .array(
-      z
-        .string({ error: `${field} must be a list of paper ids (strings)` })
-        .trim()
-        .min(1, `${field} must not hold an empty id`),
-      { error: `${field} must be a list of paper ids, such as ["id-1", "id-2"]` },
-    )
-    .max(MARKED_PAPERS.max, `${field} may name at most ${MARKED_PAPERS.max} papers`);
 
 export const RecommendBodySchema = closedObject(
   {

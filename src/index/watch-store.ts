@@ -7,7 +7,7 @@ import { LIMITS } from '../contract/values.js';
 import { acquireLock, LockHeldError, replaceFileAtomically, sha256 } from '../storage/index.js';
 
 /**
- * Watches are the user's saved queries, kept beside the index in `watches.json`. They are user data,
+ * Watches are the user's saved queries and liked sets, kept beside the index in `watches.json`. They are user data,
  * not index data: a build never writes or removes them (its writer deletes only data files and its
  * own manifest staging files), and every change is a read-modify-write under a lock of their own, so
  * the CLI and a running server can both add watches while a build holds the index lock.
@@ -16,6 +16,10 @@ export const WATCHES_FILE = 'watches.json';
 const WATCHES_LOCK = '.watches.lock';
 /** How long a change waits for another writer (a change holds the lock for milliseconds). */
 const LOCK_WAIT_MS = 5_000;
+/**
+ * Still 1 with liked sets: a liked set is a new kind of entry (liked ids instead of a query), and a
+ * file of query watches reads and writes exactly as before.
+ */
 const FORMAT_VERSION = 1;
 /** Hex digits of an id: 8 are plenty for a hundred watches; a (rare) clash with another watch takes more. */
 const ID_DIGITS = 8;
@@ -70,8 +74,9 @@ export class WatchStore {
   }
 
   /**
-   * Adds a watch, or finds the one already kept for the same query and filters (`created` false):
-   * watching a query twice is watching it once.
+   * Adds a watch, or finds the one already kept for the same query (or liked set) and filters
+   * (`created` false): watching a query twice is watching it once. Liked ids are kept as given: that
+   * the index has them is the caller's to check (the store reads no index).
    */
   add(request: WatchRequest, now = new Date()): Promise<{ watch: Watch; created: boolean }> {
     return this.change<{ watch: Watch; created: boolean }>((watches) => {
@@ -83,7 +88,7 @@ export class WatchStore {
       const hash = sha256(identity);
       let digits = ID_DIGITS;
       while (watches.some((watch) => watch.id === hash.slice(0, digits))) digits += 4;
-      const watch = valid({ id: hash.slice(0, digits), query: request.query, created_at: now.toISOString(), ...filtersOf(request) });
+      const watch = valid({ id: hash.slice(0, digits), ...definedFields(request), created_at: now.toISOString() });
       return { watches: [...watches, watch], result: { watch, created: true } };
     });
   }
@@ -137,19 +142,21 @@ function valid(watch: Watch): Watch {
   return parsed.data;
 }
 
-type WatchFilters = Omit<WatchRequest, 'query'>;
-
-/** The filters a request gives, without the ones left out (so the file holds no nulls or undefineds). */
-function filtersOf(request: WatchRequest): WatchFilters {
-  const { query: _, ...filters } = request;
-  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as WatchFilters;
+/** The fields a request gives, without the ones left out (so the file holds no nulls or undefineds). */
+function definedFields(request: WatchRequest): WatchRequest {
+  return Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as WatchRequest;
 }
 
 /**
- * What makes two watches the same: the query and the filters as the search compares them (case and
- * runs of spaces do not matter to the analyzer, the model or the filters).
+ * What makes two watches the same: the query, or the liked and disliked ids in any order, and the
+ * filters as the search compares them (case and runs of spaces do not matter to the analyzer, the
+ * model or the filters). A liked set's name does not: saving the same set under another name finds it.
  */
 function identityOf(watch: WatchRequest): string {
   const fold = (text: string | undefined) => text?.toLowerCase().replace(/\s+/g, ' ').trim();
-  return JSON.stringify([fold(watch.query), watch.year_min, watch.year_max, fold(watch.author), fold(watch.venue), fold(watch.tag)]);
+  const filters = [watch.year_min, watch.year_max, fold(watch.author), fold(watch.venue), fold(watch.tag)];
+  // A query watch's identity is as it always was, so its id stays the same.
+  if (!watch.liked) return JSON.stringify([fold(watch.query), ...filters]);
+  const ids = (list: readonly string[] | undefined) => [...new Set(list ?? [])].sort();
+  return JSON.stringify([{ liked: ids(watch.liked), disliked: ids(watch.disliked) }, ...filters]);
 }

@@ -1,7 +1,7 @@
 import type { WireAnswer, WireDigest, WirePaper } from '../contract/schemas.js';
 import type { Confidence } from '../contract/values.js';
 import { shortAuthors } from '../papers/index.js';
-import { sinceLabel } from '../search/index.js';
+import { sinceLabel, watchLabel } from '../search/index.js';
 
 const CONFIDENCE_LINES: Record<Confidence, string> = {
   high: 'Confidence: high: the library covers this.',
@@ -51,10 +51,10 @@ export function paperText(paper: WirePaper): string {
  */
 export function digestText(digest: WireDigest): string {
   if (digest.watches.length === 0)
-    return 'The user has no watches, so nothing is new for them. A watch is a saved query; the user adds one with: npx paper-search watch add "<query>"';
+    return 'The user has no watches, so nothing is new for them. A watch is a saved query or a set of liked papers; the user adds one with: npx paper-search watch add "<query>" (or --like <paper id>)';
   const lines: string[] = [];
   for (const watch of digest.watches) {
-    lines.push(`Watch "${watch.query}" (id ${watch.id}), new since ${sinceLabel(watch.since)}:`);
+    lines.push(`Watch ${watchLabel(watch)} (id ${watch.id}), new since ${sinceLabel(watch.since)}:`);
     if (watch.papers.length === 0) lines.push('   nothing new matched this watch');
     watch.papers.forEach((paper, i) => {
       lines.push(`${i + 1}. ${titleAndYear(paper)}`, `   why: ${paper.why}`, `   id: ${paper.id}`);

@@ -22,19 +22,33 @@ export interface WatchedQuery {
   since: Since;
 }
 
+/** A liked set as the digest takes it: papers like the liked ones (and unlike the disliked ones), within which filters, new since when. */
+export interface WatchedLikes {
+  id: string;
+  liked: readonly string[];
+  disliked: readonly string[];
+  name?: string;
+  filter?: PaperFilter;
+  since: Since;
+}
+
+export type Watched = WatchedQuery | WatchedLikes;
+
 /** A new paper that matches a watch well, with the evidence it was kept on. */
 export interface DigestHit extends Hit {
   added: PaperAdded;
-  /** Cosine similarity between the query and the paper. */
+  /** Cosine similarity between the query and the paper, or between the paper and its closest liked paper. */
   similarity: number;
-  /** Share of the query's distinct terms the paper's title and abstract contain. */
-  coverage: number;
+  /** Of a query's watch: the share of the query's distinct terms the paper's title and abstract contain. */
+  coverage?: number;
+  /** Of a liked set's watch: the liked paper this one is closest to in meaning. */
+  closestLiked?: Paper;
   /** Why it cleared the bar, in one line for people. */
   reason: string;
 }
 
 export interface DigestEntry {
-  watch: WatchedQuery;
+  watch: Watched;
   /** Best first; empty when nothing new matched well. */
   hits: DigestHit[];
 }
@@ -52,9 +66,19 @@ export interface DigestOptions {
    * the query's other candidates. Chosen with `npm run eval:digest` (see the README, "What's new for you").
    */
   minScore: number;
+  /**
+   * The same for a liked set: the recommendation score (the default method's fused z-score over its
+   * candidates from the whole library) a new paper needs. Chosen with `npm run eval:digest`.
+   */
+  likedMinScore: number;
+  /**
+   * A liked set's new paper must also be as close to one liked paper as that paper's nearest
+   * `likedNeighbours` papers of the library are (it would be among them). Chosen with `npm run eval:digest`.
+   */
+  likedNeighbours: number;
 }
 
-export const DEFAULT_DIGEST: DigestOptions = { minScore: 2.5 };
+export const DEFAULT_DIGEST: DigestOptions = { minScore: 2.5, likedMinScore: 3, likedNeighbours: 5 };
 
 /** What the bar judges a paper of a watch's whole-library hybrid ranking by. */
 export interface Candidate {
@@ -98,4 +122,38 @@ function termCoverage(paper: Paper, queryTerms: readonly string[]): number {
   let found = 0;
   for (const term of distinct) if (paperTerms.has(term)) found++;
   return found / distinct.size;
+}
+
+/** What the liked-set bar judges a paper of the liked set's whole-library recommendations by. */
+export interface LikedCandidate {
+  /** Its recommendation score. */
+  score: number;
+  /**
+   * The liked paper it is closest to, their cosine similarity, and the similarity of that liked
+   * paper's `likedNeighbours`-th nearest paper (marked papers aside, the watch's filters applied).
+   */
+  closest: { paper: Paper; similarity: number; neighbourSimilarity: number };
+}
+
+/**
+ * The bar for a liked set, the counterpart of `clearsBar`, measured on the labelled seed sets (README,
+ * "What's new for you"): the paper stands out among the recommendations for the set (score ≥
+ * `likedMinScore`), and it is one of the nearest papers of a liked paper (as close to it as its
+ * `likedNeighbours`-th nearest paper). The second part is relative because papers of one field are all
+ * close: the search confidence's cosine bar for a pasted abstract (0.57) kept nearly every robotics
+ * paper for any robotics paper (a share of 0.04 judged relevant), while a liked paper's own nearest
+ * papers say how close "close" is in its part of the library.
+ */
+export function clearsLikedBar(
+  candidate: LikedCandidate,
+  options: SearchOptions,
+): Pick<DigestHit, 'similarity' | 'closestLiked' | 'reason'> | undefined {
+  const { score, closest } = candidate;
+  const { likedMinScore, likedNeighbours } = options.digest;
+  if (score < likedMinScore || closest.similarity < closest.neighbourSimilarity) return undefined;
+  const reason =
+    `closest to the liked paper "${closest.paper.title}", as close as its ${likedNeighbours} nearest papers ` +
+    `(similarity ${closest.similarity.toFixed(2)}, bar ${closest.neighbourSimilarity.toFixed(2)}); ` +
+    `stands out among the recommendations for the liked set (score ${score.toFixed(2)}, bar ${likedMinScore})`;
+  return { similarity: closest.similarity, closestLiked: closest.paper, reason };
 }

@@ -6,7 +6,16 @@ import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
-import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
+import {
+  clearsBar,
+  clearsLikedBar,
+  type Digest,
+  type DigestEntry,
+  type DigestHit,
+  isAddedAfter,
+  type WatchedLikes,
+  type WatchedQuery,
+} from './digest.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
@@ -17,6 +26,7 @@ import type { WireMap, WireMapPosition } from '../contract/schemas.js';
 import { RECOMMENDERS } from './recommend/index.js';
 import { distinctiveTermsQuery, paperPassages } from './similar/query.js';
 import { rankSimilarPaper } from './similar/rank.js';
+import { marked, neighboursOutside } from './recommend/taste.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -214,13 +224,7 @@ export class SearchEngine {
     return this.whileServing(async (served) => {
       const started = performance.now();
       const { index, filters, context } = served;
-      const liked = this.markedOrdinals(index, request.liked, 'liked');
-      const disliked = this.markedOrdinals(index, request.disliked ?? [], 'disliked');
-      if (liked.length === 0)
-        throw new RecommendRequestError('no liked paper: like at least one paper of the index to get recommendations');
-      const both = liked.find((ordinal) => disliked.includes(ordinal));
-      if (both !== undefined)
-        throw new RecommendRequestError(`paper "${index.paper(both).id}" is both liked and disliked; keep it in one list`);
+      const { liked, disliked } = resolveMarks(index, request.liked, request.disliked ?? []);
       const mode = request.mode ?? DEFAULT_RECOMMEND_MODE;
       const allowed = filters.allowed(request.filter);
       const ranking = await RECOMMENDERS[mode](
@@ -237,33 +241,76 @@ export class SearchEngine {
 
   /**
    * For each watch, the papers added since its `since` that match it with high confidence, best
-   * first (the bar is in `digest.ts`), all from one generation of the index. The query runs over the
-   * whole library, so a new paper is judged against every paper, old ones included. A paper clearing
-   * the bar is always in the answer's top `candidatePool`: at most 1/(1 + 2.5²) of the fused
-   * candidates score 2.5 or more (Cantelli's inequality).
+   * first (the bars are in `digest.ts`), all from one generation of the index. A query, or a liked
+   * set's recommendations, run over the whole library, so a new paper is judged against every paper,
+   * old ones included.
    */
-  digest(watches: readonly WatchedQuery[]): Promise<Digest> {
+  digest(watches: ReadonlyArray<WatchedQuery | WatchedLikes>): Promise<Digest> {
     return this.whileServing(async (served) => {
-      const { index } = served;
       const entries: DigestEntry[] = [];
-      for (const watch of watches) {
-        const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-        const { terms, ranking } = await this.rank(served, watch.query, request);
-        const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
-        const queryTerms = new Set(terms);
-        const hits: DigestHit[] = [];
-        for (const { ordinal, score } of ranking.hits) {
-          const added = index.added(ordinal);
-          if (!isAddedAfter(added, watch.since)) continue;
-          const paper = index.paper(ordinal);
-          const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
-          // Snippets only for what is kept: most of the pool is neither new nor good enough.
-          if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
-        }
-        entries.push({ watch, hits });
-      }
-      return { generation: index.manifest.generation, entries };
+      for (const watch of watches)
+        entries.push({ watch, hits: 'query' in watch ? await this.queryNews(served, watch) : await this.likedSetNews(served, watch) });
+      return { generation: served.index.manifest.generation, entries };
     });
+  }
+
+  /**
+   * The new papers of a query's watch that clear the bar. A paper clearing it is always in the answer's
+   * top `candidatePool`: at most 1/(1 + 2.5²) of the fused candidates score 2.5 or more (Cantelli's inequality).
+   */
+  private async queryNews(served: Served, watch: WatchedQuery): Promise<DigestHit[]> {
+    const { index } = served;
+    const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
+    const { terms, ranking } = await this.rank(served, watch.query, request);
+    const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
+    const queryTerms = new Set(terms);
+    const hits: DigestHit[] = [];
+    for (const { ordinal, score } of ranking.hits) {
+      const added = index.added(ordinal);
+      if (!isAddedAfter(added, watch.since)) continue;
+      const paper = index.paper(ordinal);
+      const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+      // Snippets only for what is kept: most of the pool is neither new nor good enough.
+      if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+    }
+    return hits;
+  }
+
+  /**
+   * The new papers of a liked set's watch that clear the liked-set bar, from the default method's
+   * ranking of every candidate it scores (its scores are z-scores over those candidates, so the bar
+   * means the same however many there are). Liked and disliked papers are never among them; ids a
+   * rebuild removed are left out of the set, and a set with no liked paper left lists nothing.
+   */
+  private async likedSetNews(served: Served, watch: WatchedLikes): Promise<DigestHit[]> {
+    const { index, filters, context } = served;
+    const present = (ids: readonly string[]) => ids.filter((id) => index.ordinalOf(id) !== undefined);
+    const liked = present(watch.liked);
+    if (liked.length === 0) return [];
+    const taste = resolveMarks(index, liked, present(watch.disliked));
+    const allowed = filters.allowed(watch.filter);
+    const filtered = allowed ? { ...context, allowed } : context;
+    const ranking = await RECOMMENDERS[DEFAULT_RECOMMEND_MODE](filtered, taste, index.size);
+    const likedPapers = taste.liked.map((ordinal) => {
+      const paper = index.paper(ordinal);
+      const vector = index.vectorOf(ordinal);
+      const nearest = neighboursOutside(filtered, vector, this.options.digest.likedNeighbours, marked(taste));
+      return { ordinal, paper, vector, neighbourSimilarity: nearest.at(-1)?.similarity ?? Number.NEGATIVE_INFINITY };
+    });
+    const queryTerms = new Set(likedPapers.flatMap(({ paper }) => analyze(embeddingText(paper))));
+    const hits: DigestHit[] = [];
+    for (const { ordinal, score } of ranking.hits) {
+      const added = index.added(ordinal);
+      if (!isAddedAfter(added, watch.since)) continue;
+      const vector = index.vectorOf(ordinal);
+      const closest = likedPapers
+        .map((likedPaper) => ({ ...likedPaper, similarity: dot(vector, likedPaper.vector) }))
+        .reduce((best, next) => (next.similarity > best.similarity ? next : best));
+      const paper = index.paper(ordinal);
+      const evidence = clearsLikedBar({ score, closest }, this.options);
+      if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+    }
+    return hits;
   }
 
   /** The map of the served generation as the contract sends it. */
@@ -323,16 +370,6 @@ export class SearchEngine {
     };
   }
 
-  /** Ordinals of the marked papers' ids, each once; an id the index does not have is refused by name. */
-  private markedOrdinals(index: SearchableIndex, ids: readonly string[], list: 'liked' | 'disliked'): number[] {
-    return [...new Set(ids)].map((id) => {
-      const ordinal = index.ordinalOf(id);
-      if (ordinal === undefined)
-        throw new RecommendRequestError(`the ${list} paper "${id}" is not in the index; use the id a search result shows`);
-      return ordinal;
-    });
-  }
-
   /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
   private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
@@ -382,4 +419,30 @@ export class SearchEngine {
     this.queryVectors.set(query.text, vector);
     return vector;
   }
+}
+
+/**
+ * The ordinals of a researcher's marks, each once; refused (RecommendRequestError) when an id is not in
+ * the index (named), none is liked, or one is both liked and disliked. Recommendations and the digest
+ * resolve marks with it, and the front ends check a liked set with it before saving it as a watch.
+ */
+export function resolveMarks(
+  index: SearchableIndex,
+  likedIds: readonly string[],
+  dislikedIds: readonly string[],
+): { liked: number[]; disliked: number[] } {
+  const ordinals = (ids: readonly string[], list: 'liked' | 'disliked') =>
+    [...new Set(ids)].map((id) => {
+      const ordinal = index.ordinalOf(id);
+      if (ordinal === undefined)
+        throw new RecommendRequestError(`the ${list} paper "${id}" is not in the index; use the id a search result shows`);
+      return ordinal;
+    });
+  const liked = ordinals(likedIds, 'liked');
+  const disliked = ordinals(dislikedIds, 'disliked');
+  if (liked.length === 0) throw new RecommendRequestError('no liked paper: like at least one paper of the index to get recommendations');
+  const both = liked.find((ordinal) => disliked.includes(ordinal));
+  if (both !== undefined)
+    throw new RecommendRequestError(`paper "${index.paper(both).id}" is both liked and disliked; keep it in one list`);
+  return { liked, disliked };
 }

@@ -2,6 +2,7 @@ export {
   ModelMismatchError,
   PaperNotFoundError,
   RecommendRequestError,
+  resolveMarks,
   SearchEngine,
   type Answer,
   type Description,
@@ -20,7 +21,9 @@ export {
   type DigestHit,
   type DigestOptions,
   type Since,
+  type Watched,
+  type WatchedLikes,
   type WatchedQuery,
 } from './digest.js';
-export { answerToWire, digestToWire, filterFromWire, paperToWire, sinceLabel, watchedQueries } from './wire.js';
+export { answerToWire, digestToWire, filterFromWire, paperToWire, sinceLabel, digestWatches, watchLabel } from './wire.js';
 export { mapToWire } from './map.js';

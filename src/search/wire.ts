@@ -1,6 +1,6 @@
 import type { Watch, WireAnswer, WireDigest, WireFilter, WirePaper } from '../contract/schemas.js';
 import { paperLink, type Paper } from '../papers/index.js';
-import type { Digest, Since, WatchedQuery } from './digest.js';
+import type { Digest, Since, Watched } from './digest.js';
 import type { Answer } from './engine.js';
 import type { PaperFilter } from './filter.js';
 
@@ -60,14 +60,14 @@ export function sinceLabel(since: string): string {
   return /^\d+$/.test(since) ? `generation ${since}` : since;
 }
 
-/** The watches as the digest takes them: each new since `since`, or since it was added. */
-export function watchedQueries(watches: readonly Watch[], since: string | undefined): WatchedQuery[] {
-  return watches.map((watch) => ({
-    id: watch.id,
-    query: watch.query,
-    filter: filterFromWire(watch),
-    since: sinceFromWire(since ?? watch.created_at),
-  }));
+/** The watches (saved queries and liked sets) as the digest takes them: each new since `since`, or since it was added. */
+export function digestWatches(watches: readonly Watch[], since: string | undefined): Watched[] {
+  return watches.map((watch) => {
+    const common = { id: watch.id, filter: filterFromWire(watch), since: sinceFromWire(since ?? watch.created_at) };
+    return watch.liked
+      ? { ...common, liked: watch.liked, disliked: watch.disliked ?? [], ...(watch.name ? { name: watch.name } : {}) }
+      : { ...common, query: watch.query ?? '' };
+  });
 }
 
 /**
@@ -80,9 +80,29 @@ export function digestToWire(digest: Digest, watches: readonly Watch[], since: s
     generation: digest.generation,
     watches: digest.entries.map((entry, i) => ({
       id: entry.watch.id,
-      query: entry.watch.query,
+      ...watchedToWire(entry.watch),
       since: since ?? watches[i]!.created_at,
       papers: entry.hits.map((hit) => ({ ...hitToWire(hit), added_at: new Date(hit.added.at).toISOString(), why: hit.reason })),
     })),
   };
+}
+
+/** What a watch of a digest watches: its query, or its liked set (disliked ids and name when it has them). */
+function watchedToWire(watch: Watched): Pick<WireDigest['watches'][number], 'query' | 'liked' | 'disliked' | 'name'> {
+  if ('query' in watch) return { query: watch.query };
+  return {
+    liked: [...watch.liked],
+    ...(watch.disliked.length ? { disliked: [...watch.disliked] } : {}),
+    ...(watch.name ? { name: watch.name } : {}),
+  };
+}
+
+/**
+ * A watch in one line for people: its query in quotes, or its liked set as the ids it likes (and,
+ * after "; not", dislikes), after its name when it has one.
+ */
+export function watchLabel(watch: { query?: string; liked?: readonly string[]; disliked?: readonly string[]; name?: string }): string {
+  if (!watch.liked) return `"${watch.query}"`;
+  const unlike = watch.disliked?.length ? `; not ${watch.disliked.join(', ')}` : '';
+  return `${watch.name ? `"${watch.name}": ` : ''}papers like ${watch.liked.join(', ')}${unlike}`;
 }

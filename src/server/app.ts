@@ -11,8 +11,9 @@ import {
   filterFromWire,
   PaperNotFoundError,
   paperToWire,
+  resolveMarks,
   type SearchEngine,
-  watchedQueries,
+  digestWatches,
 } from '../search/index.js';
 import { mountWeb } from '../web/index.js';
 import { ApiError, answerError, answerInvalidRequest, answerNotFound } from './errors.js';
@@ -136,7 +137,10 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
     return options.watches;
   };
   app.openapi(routes.createWatch, async (c) => {
-    const { watch, created } = await watches().add(c.req.valid('json'));
+    const body = c.req.valid('json');
+    // A liked set is refused as /api/recommend refuses it: an id the index does not have is a 400 naming it.
+    if (body.liked) resolveMarks(engine.index, body.liked, body.disliked ?? []);
+    const { watch, created } = await watches().add(body);
     return created ? c.json(watch, 201) : c.json(watch, 200);
   });
   app.openapi(routes.listWatches, (c) => c.json({ watches: watches().list() }, 200));
@@ -147,7 +151,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.openapi(routes.digest, async (c) => {
     const { since } = c.req.valid('query');
     const watched = watches().list();
-    return c.json(digestToWire(await engine.digest(watchedQueries(watched, since)), watched, since), 200);
+    return c.json(digestToWire(await engine.digest(digestWatches(watched, since)), watched, since), 200);
   });
 
   app.openapi(routes.getMap, (c) => c.json(engine.map(), 200));

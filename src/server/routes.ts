@@ -232,14 +232,14 @@ function watchRoutes() {
       operationId: 'createWatch',
       method: 'post',
       path: '/api/watches',
-      summary: 'Watch a query',
+      summary: 'Watch a query or a liked set',
       description:
-        'Saves a query (and filters) whose new matches the digest reports. The same query and filters (case and spacing aside) are one watch: adding it again answers the existing watch with 200.',
+        'Saves a query, or a set of liked (and disliked) papers, with filters, whose new matches the digest reports. The same query (case and spacing aside) or the same liked set (in any order) with the same filters is one watch: adding it again answers the existing watch with 200. A liked id the index does not have is a 400 naming it.',
       security: tokenIfConfigured,
       request: { body: { content: { 'application/json': { schema: WatchBodySchema } }, required: true } },
       responses: {
         201: json(WatchSchema, 'The new watch'),
-        200: json(WatchSchema, 'The watch already kept for this query and filters'),
+        200: json(WatchSchema, 'The watch already kept for this query (or liked set) and filters'),
         ...errorResponses(
           'invalid_parameter',
           'malformed_json',
@@ -283,7 +283,7 @@ function watchRoutes() {
       path: '/api/digest',
       summary: 'New papers for each watch',
       description:
-        "For each watch, the papers added since `since` (by default, since the watch was added) that match it with high confidence, best first: each stands out among the watch's matches in the whole library and is close in meaning to it (or contains every term of it). A watch with nothing new has no papers.",
+        "For each watch, the papers added since `since` (by default, since the watch was added) that match it with high confidence, best first: each stands out among the watch's matches in the whole library and is close in meaning to it (or contains every term of it); for a liked set, it stands out among the set's recommendations and is as close to one liked paper as a confident search for that paper's text asks. A watch with nothing new has no papers.",
       security: tokenIfConfigured,
       request: { query: DigestQuerySchema },
       responses: {

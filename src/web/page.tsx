@@ -230,7 +230,10 @@ export function Page({ state, info }: { state: PageState; info: PageInfo }) {
                 <label class="import-marks">
                   Import marks
                   <input id="import-marks" type="file" accept="application/json,.json" />
-                </label>
+                </label>{' '}
+                <button id="watch-likes" type="button" class="link" hidden>
+                  Watch for new papers like these
+                </button>
               </p>
               <ol id="recommended" class="results"></ol>
             </section>

@@ -113,4 +113,33 @@ describe('paper-search watch', () => {
       writeFileSync(path, good);
     }
   });
+
+  it('watches a liked set (--like, --dislike, --name), lists it, and names a liked id the index does not have', () => {
+    const added = watch('add', '--like', 'paper-1', '--like', 'paper-0', '--dislike', 'paper-2', '--name', 'my numbered set');
+    expect(added.code, added.stderr).toBe(0);
+    const id = added.stderr.match(
+      /^Watching ([0-9a-f]{8}) {2}"my numbered set": papers like paper-1, paper-0; not paper-2, added \d{4}-\d\d-\d\d\n$/,
+    )?.[1];
+    expect(id, added.stderr).toBeDefined();
+    // The same set in another order is the same watch.
+    const again = watch('add', '--like', 'paper-0', '--like', 'paper-1', '--dislike', 'paper-2', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(WatchSchema.parse(JSON.parse(again.stdout))).toEqual({
+      id,
+      liked: ['paper-1', 'paper-0'],
+      disliked: ['paper-2'],
+      name: 'my numbered set',
+      created_at: expect.any(String),
+    });
+    expect(watch('list').stdout).toContain(`${id}  "my numbered set": papers like paper-1, paper-0; not paper-2, added `);
+
+    expectOneLineError(
+      watch('add', '--like', 'paper-0', '--like', 'nope'),
+      /^error: the liked paper "nope" is not in the index; use the id a search result shows\n$/,
+    );
+    expectOneLineError(watch('add', '--like', 'paper-0', '--dislike', 'paper-0'), /^error: paper "paper-0" is both liked and disliked/);
+    expectOneLineError(watch('add', 'robots', '--like', 'paper-0'), /^error: give a query or --like, not both/);
+    expectOneLineError(watch('add'), /^error: nothing to watch: give a query, or --like <id> for each paper you like/);
+    expectOneLineError(watch('add', 'robots', '--name', 'mine'), /^error: --dislike and --name go with --like/);
+  });
 });

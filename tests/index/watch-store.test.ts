@@ -75,6 +75,47 @@ describe('WatchStore', () => {
     expect(store.list()).toHaveLength(2);
   });
 
+  it('keeps liked sets beside saved queries: the same liked and disliked ids in any order (name aside) are one watch', async () => {
+    const query = (await store.add({ query: 'legged locomotion' })).watch;
+    const { watch, created } = await store.add({ liked: ['b', 'a'], disliked: ['c'], name: 'my set', year_min: 2020 });
+    expect(created).toBe(true);
+    expect(watch).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}$/),
+      liked: ['b', 'a'],
+      disliked: ['c'],
+      name: 'my set',
+      created_at: expect.any(String),
+      year_min: 2020,
+    });
+    expect(await store.add({ liked: ['a', 'b', 'a'], disliked: ['c'], name: 'another name', year_min: 2020 })).toEqual({
+      watch,
+      created: false,
+    });
+    for (const other of [
+      { liked: ['a', 'b'], disliked: ['c'] },
+      { liked: ['a', 'b'], year_min: 2020 },
+      { liked: ['a'], disliked: ['c'], year_min: 2020 },
+    ])
+      expect((await store.add(other)).created, JSON.stringify(other)).toBe(true);
+    expect(store.list()).toHaveLength(5);
+    expect(store.list().slice(0, 2)).toEqual([query, watch]);
+    expect(JSON.parse(readFileSync(join(dir, WATCHES_FILE), 'utf8')).version).toBe(1);
+  });
+
+  it('reads a watches file written before liked sets unchanged, finds its watches, and writes them back as they were', async () => {
+    const path = join(dir, WATCHES_FILE);
+    const old = { id: '3f9a1c2e', query: 'Tactile sensing', created_at: '2026-11-30T23:14:09.208Z', year_min: 2024 };
+    writeFileSync(path, `${JSON.stringify({ version: 1, watches: [old] }, null, 2)}\n`);
+    expect(store.list()).toEqual([old]);
+    expect(await store.add({ query: 'tactile  sensing', year_min: 2024 })).toEqual({ watch: old, created: false });
+    await store.add({ liked: ['a'] });
+    const written = JSON.parse(readFileSync(path, 'utf8'));
+    expect(written.version).toBe(1);
+    expect(JSON.stringify(written.watches[0])).toBe(JSON.stringify(old));
+    // A query watch's id is what it was before liked sets: the same query and filters hash as they did.
+    expect((await store.add({ query: 'diffusion policies for manipulation' })).watch.id).toBe('d10727ba');
+  });
+
   it(`keeps at most ${LIMITS.watches} watches and says so`, async () => {
     for (let i = 0; i < LIMITS.watches; i++) await store.add({ query: `topic ${i}` });
     await expect(store.add({ query: 'one more' })).rejects.toThrow(WatchLimitError);
@@ -92,6 +133,14 @@ describe('WatchStore', () => {
         'watches.0.id: a watch id is 8 or more',
       ],
       ['{"version": 2, "watches": []}', 'version'],
+      [
+        '{"version": 1, "watches": [{"id": "0000000a", "query": "q", "liked": ["x"], "created_at": "2025-01-01T00:00:00Z"}]}',
+        'watches.0.query: query and liked cannot both be given',
+      ],
+      [
+        '{"version": 1, "watches": [{"id": "0000000a", "created_at": "2025-01-01T00:00:00Z"}]}',
+        'watches.0.query: query or liked is required',
+      ],
       ['[]', 'root'],
     ]) {
       writeFileSync(path, content!);
@@ -141,7 +190,9 @@ describe('WatchStore', () => {
     expect(queries).toHaveLength(2 * perProcess);
     for (const name of ['a', 'b']) {
       // Each writer's own watches stay in the order it added them.
-      expect(queries.filter((query) => query.startsWith(name))).toEqual(Array.from({ length: perProcess }, (_, i) => `${name} topic ${i}`));
+      expect(queries.filter((query) => query?.startsWith(name))).toEqual(
+        Array.from({ length: perProcess }, (_, i) => `${name} topic ${i}`),
+      );
     }
   });
 

@@ -18,7 +18,8 @@ import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { createApp } from '../../src/server/index.js';
 import { ROBOTICS_LIBRARY } from '../support/robotics-library.js';
-import { MODELS_DIR, seedEngine } from '../support/seed-engine.js';
+import { loadLabelledSet } from '../eval/collections.js';
+import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';
 import { connectHttp, connectStdio, textOf, type Connection } from './clients.js';
 
 /**
@@ -271,6 +272,13 @@ describe.each([
   ],
 ])('whats_new over %s', (_, connect: (folder: string) => Promise<Connection>) => {
   const WATCHED = 'Unitree G1';
+  /** Two core papers of the labelled query "diffusion policy": a liked set whose digest of every paper lists some. */
+  const LIKED = [
+    ...loadLabelledSet('tests/eval/seed-dev.json', 'seed-dev', seedIndex().allPapers()).queries.find((q) => q.id === 'q26')!.judgments,
+  ]
+    .filter(([, grade]) => grade === 3)
+    .map(([id]) => id)
+    .slice(0, 2);
   let folder: string;
   let digestApi: ReturnType<typeof createApp>;
   let connection: Connection;
@@ -287,6 +295,7 @@ describe.each([
     cpSync(inject('seedIndexDir'), folder, { recursive: true });
     const watches = new WatchStore(folder);
     await watches.add({ query: WATCHED });
+    await watches.add({ liked: LIKED, name: 'diffusion set' });
     digestApi = createApp(await seedEngine(), { watches });
     connection = await connect(folder);
   });
@@ -305,21 +314,33 @@ describe.each([
     expect(watch!.query).toBe(WATCHED);
     expect(watch!.papers.length).toBeGreaterThan(0);
 
+    const likedSet = digest.watches[1]!;
+    expect(likedSet).toMatchObject({ liked: LIKED, name: 'diffusion set' });
+    expect(likedSet.papers.length).toBeGreaterThan(0);
+
     const text = textOf(result);
     expect(text.split('\n')[0]).toBe(`Watch "${WATCHED}" (id ${watch!.id}), new since generation 0:`);
-    for (const [rank, paper] of watch!.papers.entries())
-      expect(text).toContain(
-        `${rank + 1}. ${paper.title}${paper.year === undefined ? '' : ` (${paper.year})`}\n   why: ${paper.why}\n   id: ${paper.id}`,
-      );
+    expect(text).toContain(
+      `Watch "diffusion set": papers like ${LIKED.join(', ')} (id ${likedSet.id}), new since generation 0:\n1. ${likedSet.papers[0]!.title}`,
+    );
+    for (const { papers } of digest.watches)
+      for (const [rank, paper] of papers.entries())
+        expect(text).toContain(
+          `${rank + 1}. ${paper.title}${paper.year === undefined ? '' : ` (${paper.year})`}\n   why: ${paper.why}\n   id: ${paper.id}`,
+        );
+    expect(text).toMatch(/why: closest to the liked paper ".+", as close as its 5 nearest papers/);
   });
 
   it('says plainly when nothing new matched the watch', async () => {
     const result = await whatsNew({});
     const digest = result.structuredContent as WireDigest;
     expect(digest).toEqual(await apiDigest(''));
-    expect(digest.watches.map((watch) => watch.papers)).toEqual([[]]);
-    const [watch] = digest.watches;
-    expect(textOf(result)).toBe(`Watch "${WATCHED}" (id ${watch!.id}), new since ${watch!.since}:\n   nothing new matched this watch`);
+    expect(digest.watches.map((watch) => watch.papers)).toEqual([[], []]);
+    const [watch, likedSet] = digest.watches;
+    expect(textOf(result)).toBe(
+      `Watch "${WATCHED}" (id ${watch!.id}), new since ${watch!.since}:\n   nothing new matched this watch\n\n` +
+        `Watch "diffusion set": papers like ${LIKED.join(', ')} (id ${likedSet!.id}), new since ${likedSet!.since}:\n   nothing new matched this watch`,
+    );
   });
 
   it('refuses a since the API refuses, in one line', async () => {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildIndex, loadIndex, WatchStore } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import type { Paper } from '../../src/papers/index.js';
-import { type Digest, DEFAULT_SEARCH, SearchEngine, type WatchedQuery } from '../../src/search/index.js';
-import { watchedQueries } from '../../src/search/index.js';
+import { type Digest, DEFAULT_SEARCH, SearchEngine, type Watched, type WatchedQuery } from '../../src/search/index.js';
+import { digestWatches } from '../../src/search/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
 import { measureBar, precision } from '../eval/digest-bar.js';
 import { MODELS_DIR, seedEngine, seedIndex } from '../support/seed-engine.js';
@@ -35,6 +35,12 @@ let added: Set<string>;
 function writeLibrary(file: string, papers: readonly Paper[]): string {
   writeFileSync(file, `${papers.map((paper) => JSON.stringify(paper)).join('\n')}\n`);
   return file;
+}
+
+/** The query of a saved query's watch (every watch of this file is one). */
+function queryOf(watch: Watched): string {
+  if (!('query' in watch)) throw new Error(`watch ${watch.id} is not a saved query`);
+  return watch.query;
 }
 
 function ids(digest: Digest): string[][] {
@@ -69,7 +75,7 @@ beforeAll(async () => {
 
 describe('the digest after a second build', () => {
   it('lists exactly the new papers that match: what a digest of every paper lists, less the old papers', async () => {
-    const watches = watchedQueries(watchesFile.list(), '1');
+    const watches = digestWatches(watchesFile.list(), '1');
     const digest = await engine.digest(watches);
     const everything = await seedAll.digest(watches.map((watch) => ({ ...watch, since: { generation: 0 } })));
     expect([digest.generation, everything.generation]).toEqual([2, 1]);
@@ -84,8 +90,8 @@ describe('the digest after a second build', () => {
   });
 
   it("names the watches' new core papers, never their old ones, and nothing for off-topic watches", async () => {
-    const { entries } = await engine.digest(watchedQueries(watchesFile.list(), undefined));
-    const byQuery = new Map(entries.map((entry) => [entry.watch.query, entry.hits.map((hit) => hit.paper.id)]));
+    const { entries } = await engine.digest(digestWatches(watchesFile.list(), undefined));
+    const byQuery = new Map(entries.map((entry) => [queryOf(entry.watch), entry.hits.map((hit) => hit.paper.id)]));
     for (const id of NEW_CORES)
       expect(byQuery.get(labelled(id).text), `${id} "${labelled(id).text}"`).toEqual(expect.arrayContaining(coresOf(id)));
     for (const id of OLD_CORES) for (const core of coresOf(id)) expect(byQuery.get(labelled(id).text)).not.toContain(core);
@@ -93,7 +99,7 @@ describe('the digest after a second build', () => {
   });
 
   it('leaves out weak new matches: every listed paper clears the bar and says why', async () => {
-    const watches = watchedQueries(watchesFile.list(), undefined);
+    const watches = digestWatches(watchesFile.list(), undefined);
     const { entries } = await engine.digest(watches);
     let weakNewLeftOut = 0;
     for (const entry of entries) {
@@ -105,7 +111,7 @@ describe('the digest after a second build', () => {
         expect(hit.similarity >= 0.42 || hit.coverage === 1).toBe(true);
       }
       const listed = new Set(entry.hits.map((hit) => hit.paper.id));
-      const top = await engine.search(entry.watch.query, { k: 10 });
+      const top = await engine.search(queryOf(entry.watch), { k: 10 });
       weakNewLeftOut += top.hits.filter((hit) => added.has(hit.paper.id) && !listed.has(hit.paper.id)).length;
     }
     expect(weakNewLeftOut, 'new papers in the watches’ top 10 that the digest leaves out').toBeGreaterThan(0);
@@ -113,13 +119,13 @@ describe('the digest after a second build', () => {
 
   it('counts from the watch by default, or from a time or generation given; nothing is new after the last build', async () => {
     const store = watchesFile.list();
-    const byDefault = ids(await engine.digest(watchedQueries(store, undefined)));
+    const byDefault = ids(await engine.digest(digestWatches(store, undefined)));
     expect(byDefault.flat().length).toBeGreaterThan(0);
-    expect(ids(await engine.digest(watchedQueries(store, '1')))).toEqual(byDefault);
-    expect(ids(await engine.digest(watchedQueries(store, store.at(-1)!.created_at)))).toEqual(byDefault);
-    expect(ids(await engine.digest(watchedQueries(store, '0'))).flat().length).toBeGreaterThan(byDefault.flat().length);
+    expect(ids(await engine.digest(digestWatches(store, '1')))).toEqual(byDefault);
+    expect(ids(await engine.digest(digestWatches(store, store.at(-1)!.created_at)))).toEqual(byDefault);
+    expect(ids(await engine.digest(digestWatches(store, '0'))).flat().length).toBeGreaterThan(byDefault.flat().length);
     for (const since of ['2', new Date().toISOString()])
-      expect(ids(await engine.digest(watchedQueries(store, since))).flat(), since).toEqual([]);
+      expect(ids(await engine.digest(digestWatches(store, since))).flat(), since).toEqual([]);
   });
 
   it('applies a watch’s filters', async () => {

@@ -102,8 +102,8 @@ export async function wrongCalls(client: Client): Promise<void> {
   await client.GET('/api/search', { params: { query: { q: 'robots', mode: 'fuzzy' } } });
   // @ts-expect-error q is required
   await client.GET('/api/search', { params: { query: { k: 3 } } });
-  // @ts-expect-error a watch needs its query
-  await client.POST('/api/watches', { body: { year_min: 2020 } });
+  // @ts-expect-error a watch's liked papers are a list of ids (that it needs a query or liked papers is checked by the API: a 400)
+  await client.POST('/api/watches', { body: { liked: 'one-id' } });
   // @ts-expect-error a watch is removed by its id
   await client.DELETE('/api/watches/{id}', {});
   // @ts-expect-error the body needs text

@@ -7,9 +7,17 @@ import { LIMITS } from '../../src/contract/values.js';
 import { WATCHES_FILE, WatchStore } from '../../src/index/index.js';
 import { type AppOptions, createApp } from '../../src/server/index.js';
 import { acquireLock } from '../../src/storage/index.js';
-import { seedEngine } from '../support/seed-engine.js';
+import { loadLabelledSet } from '../eval/collections.js';
+import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
+/** Core papers of the labelled query "diffusion policy": a liked set whose digest of every paper lists some. */
+const DIFFUSION_CORES = [
+  ...loadLabelledSet('tests/eval/seed-dev.json', 'seed-dev', seedIndex().allPapers()).queries.find((query) => query.id === 'q26')!
+    .judgments,
+]
+  .filter(([, grade]) => grade === 3)
+  .map(([id]) => id);
 
 let dir: string;
 let app: ReturnType<typeof createApp>;
@@ -95,14 +103,14 @@ describe('/api/watches', () => {
   });
 
   it('checks the body by the contract: one line naming the field', async () => {
-    await expectError(await post({}), 400, 'invalid_parameter', /^query is required and must be a string$/);
+    await expectError(await post({}), 400, 'invalid_parameter', /^query or liked is required: a query to watch/);
     await expectError(await post({ query: '   ' }), 400, 'invalid_parameter', /^query must not be empty$/);
     await expectError(await post({ query: 'x'.repeat(LIMITS.passageChars + 1) }), 400, 'invalid_parameter', /^query must be at most/);
     await expectError(
       await post({ query: 'robots', colour: 'red' }),
       400,
       'invalid_parameter',
-      /^unknown field "colour"; accepted: query, year_min/,
+      /^unknown field "colour"; accepted: query, liked, disliked, name, year_min/,
     );
     await expectError(await post({ query: 'robots', year_min: 'recent' }), 400, 'invalid_parameter', /^year_min must be a year$/);
     await expectError(await post('{"query": '), 400, 'malformed_json');
@@ -118,6 +126,51 @@ describe('/api/watches', () => {
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'DELETE' },
     });
     expect(cross.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('adds a liked set (201), finds it again in any order (200), lists it, and keeps its name', async () => {
+    const [a, b, c] = DIFFUSION_CORES;
+    const created = await post({ liked: [a, b], disliked: [c], name: 'my diffusion set', year_min: 2020 });
+    expect(created.status).toBe(201);
+    const watch = WatchSchema.parse(await created.json());
+    expect(watch).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}$/),
+      liked: [a, b],
+      disliked: [c],
+      name: 'my diffusion set',
+      created_at: expect.any(String),
+      year_min: 2020,
+    });
+    const again = await post({ liked: [b, a], disliked: [c], year_min: 2020 });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(watch);
+    expect(await listed()).toEqual([watch]);
+    // Another set, or the same with other filters, is another watch.
+    expect((await post({ liked: [a] })).status).toBe(201);
+    expect((await post({ liked: [a, b], disliked: [c] })).status).toBe(201);
+  });
+
+  it('refuses a liked set as /api/recommend does, and a watch that is neither or both kinds, in one line', async () => {
+    const [a] = DIFFUSION_CORES;
+    await expectError(
+      await post({ liked: [a, 'no-such-paper'] }),
+      400,
+      'invalid_parameter',
+      /^the liked paper "no-such-paper" is not in the index; use the id a search result shows$/,
+    );
+    await expectError(
+      await post({ liked: [a], disliked: ['gone'] }),
+      400,
+      'invalid_parameter',
+      /^the disliked paper "gone" is not in the index/,
+    );
+    await expectError(await post({ liked: [a], disliked: [a] }), 400, 'invalid_parameter', /is both liked and disliked/);
+    await expectError(await post({ query: 'robots', liked: [a] }), 400, 'invalid_parameter', /^query and liked cannot both be given/);
+    await expectError(await post({ liked: [] }), 400, 'invalid_parameter', /^liked must name at least one paper$/);
+    await expectError(await post({ liked: 'x' }), 400, 'invalid_parameter', /^liked must be a list of paper ids/);
+    await expectError(await post({ query: 'robots', disliked: [a] }), 400, 'invalid_parameter', /^disliked needs liked/);
+    await expectError(await post({ query: 'robots', name: 'mine' }), 400, 'invalid_parameter', /^name is for a set of liked papers/);
+    expect(await listed()).toEqual([]);
   });
 
   it(`answers 409 too_many_watches beyond ${LIMITS.watches}`, async () => {
@@ -219,6 +272,23 @@ describe('/api/digest', () => {
     expect((await digest('?since=2000-01-31')).watches.map((watch) => watch.papers.map((p) => p.id))).toEqual(
       answer.watches.map((watch) => watch.papers.map((p) => p.id)),
     );
+  });
+
+  it('lists the new papers of a liked set, never a liked one, each with the liked paper it is closest to', async () => {
+    const store = new WatchStore(dir);
+    const liked = DIFFUSION_CORES.slice(0, 2);
+    const watch = (await store.add({ liked, name: 'diffusion' })).watch;
+    const [entry] = (await digest('?since=0')).watches;
+    expect(entry).toMatchObject({ id: watch.id, liked, name: 'diffusion', since: '0' });
+    expect(entry!.query).toBeUndefined();
+    expect(entry!.papers.length).toBeGreaterThan(0);
+    const titles = liked.map((id) => seedIndex().paper(seedIndex().ordinalOf(id)!).title);
+    for (const paper of entry!.papers) {
+      expect(liked).not.toContain(paper.id);
+      const closest = /^closest to the liked paper "(.+)", as close as its 5 nearest papers/.exec(paper.why)?.[1];
+      expect(titles, paper.why).toContain(closest);
+    }
+    expect((await digest()).watches[0]!.papers).toEqual([]);
   });
 
   it('checks since: an ISO date, a date-time with its zone, or a generation, given once', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RECOMMEND_MODES, RECOMMEND_SCORE_HINT } from '../../src/contract/values.js';
+import { WatchStore } from '../../src/index/index.js';
 import type { SearchEngine } from '../../src/search/index.js';
 import { seedEngine } from '../support/seed-engine.js';
 import {
@@ -35,7 +36,7 @@ let scratch: string;
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'paper-search-web-marks-'));
   engine = await seedEngine();
-  server = await startServer(engine);
+  server = await startServer(engine, { watches: new WatchStore(scratch) });
   browser = await launchChromium();
 });
 
@@ -208,5 +209,81 @@ describe('marks and "Recommended for you"', () => {
       'Forgot “A paper that was removed”: the index no longer has it. 10 papers like 1 liked paper.',
     );
     expect((await storedMarks(page))?.liked.map((marked) => marked.id)).toEqual([paper!.id]);
+  });
+});
+
+describe('"Recommended for you" with the page\'s filters, and saved as a watch', () => {
+  /** Opens `path` with one liked paper stored before the page's script runs; resolves once its first recommendations are shown. */
+  async function openLiking(path: string, paper: { id: string; title: string }): Promise<{ page: Page; firstBody: unknown }> {
+    current = await watchedPage(browser.context);
+    const { page } = current;
+    await page.addInitScript(
+      ([key, marks]) => localStorage.setItem(key!, marks!),
+      [MARKS_KEY, JSON.stringify({ liked: [paper], disliked: [] })],
+    );
+    const asked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/recommend');
+    const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/recommend');
+    await page.goto(server.url + path);
+    const firstBody = (await asked).postDataJSON();
+    await answered;
+    await recommendationsSettled(page);
+    return { page, firstBody };
+  }
+
+  const likedPaper = async () => {
+    const [hit] = (await engine.search(QUESTION, { k: 1 })).hits;
+    return { id: hit!.paper.id, title: hit!.paper.title };
+  };
+
+  it('asks for recommendations within the filters set on the page, as the search results are', async () => {
+    const paper = await likedPaper();
+    const { page, firstBody } = await openLiking(`/?q=${encodeURIComponent(QUESTION)}&year_min=2024`, paper);
+    // The very first request carries the filters: none is asked without them.
+    expect(firstBody).toEqual({ liked: [paper.id], year_min: '2024' });
+    const api = await apiAnswer(server, '/api/recommend', { liked: [paper.id], year_min: 2024 });
+    const unfiltered = await apiAnswer(server, '/api/recommend', { liked: [paper.id] });
+    expect(api.results.map((result) => result.id)).not.toEqual(unfiltered.results.map((result) => result.id));
+    expect(await recommendedIds(page)).toEqual(api.results.map((result) => result.id));
+    for (const year of await page.locator('#recommended .meta .year').allTextContents()) expect(Number(year)).toBeGreaterThanOrEqual(2024);
+    expect(await page.locator('#recommendations-status').textContent()).toBe(
+      `${api.results.length} papers like 1 liked paper. Only papers from 2024 on.`,
+    );
+
+    // A filter changed on the page asks again, with it.
+    const again = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/recommend');
+    await page.locator('#filter-year_max').fill('2024');
+    await page.locator('#filter-year_max').press('Enter');
+    expect((await again).postDataJSON()).toEqual({ liked: [paper.id], year_min: '2024', year_max: '2024' });
+  });
+
+  it('saves the likes, with the filters, as a watch that "New for you" then lists', async () => {
+    const paper = await likedPaper();
+    const { page } = await openLiking('/?year_min=2024', paper);
+    expect(await page.locator('#digest').isHidden()).toBe(true);
+    const save = page.locator('#watch-likes');
+    expect(await save.isVisible()).toBe(true);
+
+    const saved = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/watches');
+    await save.click();
+    const response = await saved;
+    expect(response.status()).toBe(201);
+    expect(response.request().postDataJSON()).toEqual({ liked: [paper.id], year_min: '2024' });
+    await page.waitForFunction(() => document.getElementById('recommendations-status')?.textContent?.startsWith('Watching'));
+    expect(await page.locator('#recommendations-status').textContent()).toBe(
+      'Watching: new papers like your 1 liked paper will show under “New for you” on the start page.',
+    );
+    expect(new WatchStore(scratch).list()).toEqual([
+      { id: expect.stringMatching(/^[0-9a-f]{8}$/), liked: [paper.id], year_min: 2024, created_at: expect.any(String) },
+    ]);
+    // "New for you" now asks for the digest and names the set by the liked paper's title.
+    await page.waitForFunction(() => document.querySelector('#digest .watch-query') !== null);
+    expect(await page.locator('#digest .watch-query').textContent()).toBe(`Papers like “${paper.title}”`);
+    expect(await page.locator('#digest').isVisible()).toBe(true);
+
+    const savedAgain = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/watches');
+    await save.click();
+    expect((await savedAgain).status()).toBe(200);
+    await page.waitForFunction(() => document.getElementById('recommendations-status')?.textContent?.startsWith('Already'));
+    expect(await page.locator('#recommendations-status').textContent()).toBe('Already watching papers like your 1 liked paper.');
   });
 });

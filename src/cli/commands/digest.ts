@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DigestQuerySchema } from '../../contract/schemas.js';
 import { readManifest, WatchStore } from '../../index/index.js';
-import { digestToWire, watchedQueries } from '../../search/index.js';
+import { digestToWire, digestWatches } from '../../search/index.js';
 import { openEngine } from '../engine.js';
 import { formatDigest } from '../format.js';
 import { settingsFrom, withExamples, withSettings } from '../options.js';
@@ -30,7 +30,7 @@ export function digestCommand(): Command {
     const { generation } = readManifest(settings.indexDir);
     const watches = new WatchStore(settings.indexDir).list();
     // Without watches there is nothing to search: the model is not even loaded.
-    const found = watches.length ? await (await openEngine(settings)).digest(watchedQueries(watches, since)) : { generation, entries: [] };
+    const found = watches.length ? await (await openEngine(settings)).digest(digestWatches(watches, since)) : { generation, entries: [] };
     const digest = digestToWire(found, watches, since);
     process.stdout.write(flags.json ? `${JSON.stringify(digest, null, 2)}\n` : `${formatDigest(digest)}\n`);
   });

@@ -20,7 +20,8 @@ interface RecommendFlags {
   tag?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander's accumulator for a repeatable flag. */
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function recommendCommand(): Command {
   const command = new Command('recommend')

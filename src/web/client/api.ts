@@ -78,10 +78,35 @@ export function similarToPaper(id: string, k: string | undefined, filter: Filter
   return call(`/api/papers/${encodeURIComponent(id)}/similar?${params}`, {}, signal);
 }
 
-/** Papers for someone who liked `liked` and not `disliked` (POST /api/recommend, the default method). */
-export function recommend(liked: string[], disliked: string[], signal: AbortSignal): Promise<RecommendAnswer> {
-  const body = JSON.stringify({ liked, ...(disliked.length ? { disliked } : {}) });
+/** Papers for someone who liked `liked` and not `disliked`, within the filters (POST /api/recommend, the default method). */
+export function recommend(liked: string[], disliked: string[], filter: Filter, signal: AbortSignal): Promise<RecommendAnswer> {
+  const body = JSON.stringify({ liked, ...(disliked.length ? { disliked } : {}), ...filter });
   return call('/api/recommend', { method: 'POST', body, headers: { 'content-type': 'application/json' } }, signal);
+}
+
+/** A saved watch, as POST /api/watches answers it. */
+export interface Watch {
+  id: string;
+  created_at: string;
+  query?: string;
+  liked?: string[];
+}
+
+/** Saves a liked set (and the filters) as a watch; `created` is false when it was already watched. */
+export async function watchLikes(
+  liked: string[],
+  disliked: string[],
+  filter: Filter,
+  signal: AbortSignal,
+): Promise<{ watch: Watch; created: boolean }> {
+  const body = JSON.stringify({ liked, ...(disliked.length ? { disliked } : {}), ...filter });
+  const response = await send(
+    '/api/watches',
+    'application/json',
+    { method: 'POST', body, headers: { 'content-type': 'application/json' } },
+    signal,
+  );
+  return { watch: (await response.json()) as Watch, created: response.status === 201 };
 }
 
 /** A paper's BibTeX entry, as the API exports it. */
@@ -99,7 +124,15 @@ export interface DigestPaper extends SearchResult {
 export interface Digest {
   since?: string;
   generation: number;
-  watches: Array<{ id: string; query: string; since: string; papers: DigestPaper[] }>;
+  watches: Array<{
+    id: string;
+    query?: string;
+    liked?: string[];
+    disliked?: string[];
+    name?: string;
+    since: string;
+    papers: DigestPaper[];
+  }>;
 }
 
 /** For each watch, the new papers that match it well, since each watch was added. */

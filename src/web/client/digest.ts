@@ -6,12 +6,20 @@
  * page has it).
  */
 import * as api from './api.js';
+import { loadMarks } from './marks.js';
 import { resultItems } from './render.js';
 import { ui } from './ui.js';
 
 /** The digest once fetched; fetched again only after a failure. */
 let loading: Promise<api.Digest | null> | undefined;
 let wanted = false;
+
+/** A watch was saved on this page: there are watches now, and the digest is asked for again. */
+export function watchesChanged(): void {
+  ui.digest.dataset.watched = 'true';
+  loading = undefined;
+  showDigest(wanted);
+}
 
 /** Shows the digest while the page shows its start (no question asked), hides it otherwise. */
 export function showDigest(visible: boolean): void {
@@ -54,7 +62,7 @@ function watchPart(watch: api.Digest['watches'][number]): HTMLElement {
   part.dataset.id = watch.id;
   const heading = document.createElement('h3');
   heading.className = 'watch-query';
-  heading.textContent = `“${watch.query}”`;
+  heading.textContent = watch.query === undefined ? likedSetTitle(watch) : `“${watch.query}”`;
   const since = /^\d+$/.test(watch.since) ? `build ${watch.since}` : watch.since.slice(0, 10);
   const news = paragraph('hint', watch.papers.length === 0 ? `Nothing new since ${since}.` : `${watch.papers.length} new since ${since}:`);
   if (watch.papers.length === 0) {
@@ -70,6 +78,14 @@ function watchPart(watch: api.Digest['watches'][number]): HTMLElement {
   list.append(...items);
   part.append(heading, news, list);
   return part;
+}
+
+/** A liked set by its name, else by the titles of its papers this browser has marked (ids for others). */
+function likedSetTitle(watch: api.Digest['watches'][number]): string {
+  if (watch.name) return `“${watch.name}”`;
+  const marked = loadMarks().liked;
+  const titles = (watch.liked ?? []).map((id) => `“${marked.find((paper) => paper.id === id)?.title ?? id}”`);
+  return `Papers like ${titles.join(', ')}`;
 }
 
 function paragraph(className: string, text: string): HTMLParagraphElement {

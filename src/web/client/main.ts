@@ -8,7 +8,7 @@ import { describeFilter, FILTERS, filterFrom, type Filter } from '../filters.js'
 import * as api from './api.js';
 import { cite } from './cite.js';
 import { showDigest } from './digest.js';
-import './recommendations.js';
+import { narrowRecommendations } from './recommendations.js';
 import { onMapToggle, showAnswerOnMap, syncMap } from './map-view.js';
 import { clearAnswer, renderAnswer, renderFailure, setBusy, setNotice, showContext } from './render.js';
 import { askedText, isState, type SearchState, stateFromUrl, urlOf, withMore, type State } from './state.js';
@@ -132,6 +132,7 @@ function syncFilters(filter: Filter): void {
   ui.filtersCount.textContent = active ? ` (${active} on)` : '';
   ui.filtersSummary.textContent = active ? `Only papers ${describeFilter(filter)}.` : '';
   ui.filtersNote.hidden = active === 0;
+  narrowRecommendations(filter);
 }
 
 /** The filter a 400's message is about (the API names the parameter first), to mark and open it. */

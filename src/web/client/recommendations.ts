@@ -1,10 +1,14 @@
 /**
  * "Recommended for you": papers for the marks kept in this browser (marks.ts), from POST /api/recommend,
- * asked again whenever a mark changes. Lists the marks, each removable, and exports and imports them.
+ * within the filters set on the page (as the search results are), asked again whenever a mark or a
+ * filter changes. Lists the marks, each removable, and exports and imports them. "Watch for new papers
+ * like these" saves the likes (and the filters) as a watch, whose new papers "New for you" lists.
  * A marked paper the index no longer has (after a rebuild) is forgotten, and the page says so.
  */
+import { describeFilter, type Filter } from '../filters.js';
 import * as api from './api.js';
 import { cite } from './cite.js';
+import { watchesChanged } from './digest.js';
 import { exportMarks, loadMarks, type Mark, type Marks, mergeMarks, onMarksChange, readMarksFile, saveMarks, withMark } from './marks.js';
 import { resultItems } from './render.js';
 import { element } from './ui.js';
@@ -19,9 +23,12 @@ const ui = {
   marksList: element('marks-list', HTMLUListElement),
   exportMarks: element('export-marks', HTMLButtonElement),
   importMarks: element('import-marks', HTMLInputElement),
+  watchLikes: element('watch-likes', HTMLButtonElement),
 };
 
 let inFlight: AbortController | null = null;
+/** The page's filters, once main.ts has said them (before that, nothing is asked: they may not be "none"). */
+let filter: Filter | undefined;
 /** What happened to the marks themselves (an import, a forgotten paper), said before the next answer's status. */
 let note = '';
 
@@ -30,12 +37,21 @@ function say(status: string, final = true): void {
   if (final) note = '';
 }
 
+/** Narrows the recommendations to the papers the page's filters keep; asks again when they changed. */
+export function narrowRecommendations(next: Filter): void {
+  if (filter !== undefined && JSON.stringify(next) === JSON.stringify(filter)) return;
+  filter = next;
+  void refresh(loadMarks());
+}
+
 async function refresh(marks: Marks): Promise<void> {
+  if (filter === undefined) return;
   inFlight?.abort();
   listMarks(marks);
   ui.recommended.replaceChildren();
   const liked = marks.liked.map((paper) => paper.id);
   const disliked = marks.disliked.map((paper) => paper.id);
+  ui.watchLikes.hidden = liked.length === 0;
   if (liked.length === 0) {
     say('Press “Like” on papers you like, and recommendations appear here.');
     return;
@@ -45,11 +61,12 @@ async function refresh(marks: Marks): Promise<void> {
   ui.recommendations.setAttribute('aria-busy', 'true');
   say('Finding papers…', false);
   try {
-    const answer = await api.recommend(liked, disliked, controller.signal);
+    const answer = await api.recommend(liked, disliked, filter, controller.signal);
     // Under the section's h2; nothing highlighted, no filter carried to "Similar papers".
     ui.recommended.replaceChildren(...resultItems(answer.results, 'recommendation', false, {}, 'h3'));
     const unlike = disliked.length ? `, and unlike ${count(disliked.length, 'paper')} “not for me”` : '';
-    say(`${count(answer.results.length, 'paper')} like ${count(liked.length, 'liked paper')}${unlike}.`);
+    const only = Object.keys(filter).length ? ` Only papers ${describeFilter(filter)}.` : '';
+    say(`${count(answer.results.length, 'paper')} like ${count(liked.length, 'liked paper')}${unlike}.${only}`);
   } catch (error) {
     if (controller.signal.aborted) return;
     const gone =
@@ -107,6 +124,26 @@ ui.recommended.addEventListener('click', (event) => {
   if (button instanceof HTMLButtonElement) void cite(button);
 });
 ui.exportMarks.addEventListener('click', exportMarks);
+ui.watchLikes.addEventListener('click', async () => {
+  const marks = loadMarks();
+  const papers = count(marks.liked.length, 'liked paper');
+  try {
+    const { created } = await api.watchLikes(
+      marks.liked.map((paper) => paper.id),
+      marks.disliked.map((paper) => paper.id),
+      filter ?? {},
+      new AbortController().signal,
+    );
+    say(
+      created
+        ? `Watching: new papers like your ${papers} will show under “New for you” on the start page.`
+        : `Already watching papers like your ${papers}.`,
+    );
+    watchesChanged();
+  } catch (error) {
+    say(`Could not save the watch: ${error instanceof Error ? error.message : String(error)}`);
+  }
+});
 ui.importMarks.addEventListener('change', async () => {
   const file = ui.importMarks.files?.[0];
   if (!file) return;
@@ -120,6 +157,5 @@ ui.importMarks.addEventListener('change', async () => {
   }
 });
 
-// A mark made in another tab shows here too.
+// A mark made in another tab shows here too. The first answer is asked for once main.ts gives the filters.
 window.addEventListener('storage', () => void refresh(loadMarks()));
-void refresh(loadMarks());
