@@ -12,6 +12,7 @@ import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/ind
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
 import { RECOMMENDERS } from './recommend/index.js';
+import { withoutQuestionWords } from './question.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -302,7 +303,9 @@ export class SearchEngine {
   private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
     const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length, self };
+    // The length band stays the written query's: a question stripped to three words is no lookup.
+    const searched = self === undefined && this.options.stripQuestionWords ? withoutQuestionWords(text) : text;
+    const query: Query = { text: searched, termCount: terms.length, self };
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
     return { terms, ranking };

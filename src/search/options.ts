@@ -18,8 +18,10 @@ export interface SearchOptions {
   confidence: ConfidenceOptions;
   /** Query embeddings kept for repeated queries. */
   queryCacheSize: number;
-  /** Query expansion for lookups and questions (not passages). */
+  /** Query expansion for lookups and questions (not passages): the query vector, and the BM25 query's terms. */
   feedback: ExpansionOptions;
+  /** Question openings ("how can", "is there any work on") left out of the query before it is embedded and matched. */
+  stripQuestionWords: boolean;
   /**
    * A filter keeping at most this many papers is searched by exact scoring instead of the HNSW graph:
    * the crossover measured by `npm run bench:filters` (on 20,000 papers exact scoring wins below about 1,300, the graph above).
@@ -37,7 +39,8 @@ export const DEFAULT_SEARCH: SearchOptions = {
   candidatePool: 100,
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
-  feedback: { documents: 3, weight: 1 },
+  feedback: { documents: 3, weight: 1, terms: 0, termWeight: 0.5 },
+  stripQuestionWords: true,
   exactFilterLimit: 1300,
   digest: DEFAULT_DIGEST,
   recommend: DEFAULT_RECOMMEND,

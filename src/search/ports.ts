@@ -33,9 +33,12 @@ export interface DenseRetriever {
   nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[];
 }
 
-/** BM25 hits, best first, only those `allow` accepts, and the idf of an analyzed term (for snippets). */
+/**
+ * BM25 hits, best first, only those `allow` accepts, for a text or weighted analyzed terms (an expanded
+ * query), and the idf of an analyzed term (for snippets and expansion).
+ */
 export interface LexicalRetriever {
-  query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
+  query(text: string | ReadonlyMap<string, number>, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
   idf(term: string): number;
 }
 

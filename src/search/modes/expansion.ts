@@ -1,7 +1,9 @@
 import { normalize } from '../../model/index.js';
 import type { FusedCandidate } from '../fusion.js';
 
-export interface ExpansionOptions {
+import type { TermFeedbackOptions } from './term-feedback.js';
+
+export interface ExpansionOptions extends TermFeedbackOptions {
   /** The query vector moves towards this many top papers of a first fusion ... */
   documents: number;
   /** ... by this weight (shared among them). */
