@@ -26,6 +26,8 @@ export interface PaperStore {
   /** When the paper first entered the library (time and build generation), kept across rebuilds. */
   added(ordinal: number): PaperAdded;
   vectorOf(ordinal: number): Float32Array;
+  /** Unit vectors of the paper's passages (its title, windows of its abstract's sentences), when the store keeps them. */
+  passageVectorsOf?(ordinal: number): readonly Float32Array[];
 }
 
 /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */

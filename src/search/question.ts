@@ -12,9 +12,11 @@ const QUESTION_OPENINGS: readonly RegExp[] = [
   /^(can|could|should|do|does) (i|we|you|one|people)\s+/i,
 ];
 
-/** The query without its question opening and final question mark; the text itself when nothing else would be left. */
+import { analyze } from '../text/index.js';
+
+/** The query without its question opening and final question mark; the text itself when no term would be left. */
 export function withoutQuestionWords(text: string): string {
   let stripped = text.trim().replace(/\?+$/, '');
   for (const opening of QUESTION_OPENINGS) stripped = stripped.replace(opening, '');
-  return /\p{L}/u.test(stripped) ? stripped : text;
+  return analyze(stripped).length > 0 ? stripped : text;
 }

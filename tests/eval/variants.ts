@@ -4,11 +4,12 @@ import { HYBRID_AXES, type Axis, type Variant } from './cross-validate.js';
 /** Variants are compared on the settings questions depend on; the product's defaults get the full grid. */
 const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) => ['question lexical weight', 'expansion papers'].includes(axis.name));
 
-const base: SearchOptions = { ...DEFAULT_SEARCH, stripQuestionWords: false, feedback: { ...DEFAULT_SEARCH.feedback, terms: 0 } };
-const rm3 = (terms: number, termWeight: number, options = base): SearchOptions => ({
-  ...options,
-  feedback: { ...options.feedback, terms, termWeight },
-});
+const base: SearchOptions = {
+  ...DEFAULT_SEARCH,
+  stripQuestionWords: false,
+  passageScoring: 'none',
+  feedback: { ...DEFAULT_SEARCH.feedback, terms: 0 },
+};
 const stripped: SearchOptions = { ...base, stripQuestionWords: true };
 
 /** The product's defaults first (what `npm run eval` cross-validates), then each idea tried for questions (`--variants`). */
@@ -16,8 +17,6 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'product defaults', options: DEFAULT_SEARCH },
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
-  { name: 'RM3, 10 terms, weight 0.3', options: rm3(10, 0.3), axes: QUESTION_AXES },
-  { name: 'RM3, 10 terms, weight 0.5', options: rm3(10, 0.5), axes: QUESTION_AXES },
-  { name: 'RM3, 20 terms, weight 0.5', options: rm3(20, 0.5), axes: QUESTION_AXES },
-  { name: 'RM3 (10, 0.5) + openings stripped', options: rm3(10, 0.5, stripped), axes: QUESTION_AXES },
+  { name: 'passages (title, 3-sentence windows): max', options: { ...stripped, passageScoring: 'max' }, axes: QUESTION_AXES },
+  { name: 'passages: mean of whole and best', options: { ...stripped, passageScoring: 'mean' }, axes: QUESTION_AXES },
 ];

@@ -41,8 +41,16 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     }
     return stored;
   };
+  const passageScoring = index.passageVectorsOf ? options.passageScoring : 'none';
+  const denseScore = (queryVector: Float32Array, ordinal: number) => {
+    const whole = dot(queryVector, vectorOf(ordinal));
+    if (passageScoring === 'none') return whole;
+    let best = whole;
+    for (const passage of index.passageVectorsOf!(ordinal)) best = Math.max(best, dot(queryVector, passage));
+    return passageScoring === 'max' ? best : (whole + best) / 2;
+  };
   const scoreWith = (queryVector: Float32Array) => {
-    for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
+    for (const candidate of candidates.values()) candidate.dense = denseScore(queryVector, candidate.ordinal);
     return fuse([...candidates.values()], weight);
   };
 
