@@ -26,8 +26,6 @@ export interface PaperStore {
   /** When the paper first entered the library (time and build generation), kept across rebuilds. */
   added(ordinal: number): PaperAdded;
   vectorOf(ordinal: number): Float32Array;
-  /** Unit vectors of the paper's passages (its title, windows of its abstract's sentences), when the store keeps them. */
-  passageVectorsOf?(ordinal: number): readonly Float32Array[];
 }
 
 /** Approximate nearest neighbours by cosine similarity, best first, leaving out `exclude`, only those `allow` accepts. */
@@ -35,12 +33,9 @@ export interface DenseRetriever {
   nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[];
 }
 
-/**
- * BM25 hits, best first, only those `allow` accepts, for a text or weighted analyzed terms (an expanded
- * query), and the idf of an analyzed term (for snippets and expansion).
- */
+/** BM25 hits, best first, only those `allow` accepts, and the idf of an analyzed term (for snippets). */
 export interface LexicalRetriever {
-  query(text: string | ReadonlyMap<string, number>, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
+  query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
   idf(term: string): number;
 }
 

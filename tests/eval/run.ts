@@ -5,14 +5,13 @@ import { parseCommandLine, runMain } from '../../src/cli/main.js';
 import { loadSettings, settingFlags, type Settings } from '../../src/config/index.js';
 import { loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
-import { type SearchableIndex, SearchEngine } from '../../src/search/index.js';
+import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet, loadMedCollection, type EvalCollection } from './collections.js';
 import { crossValidateVariants, crossValidationTable, cvQueries, embeddingOnce, type CvQuery } from './cross-validate.js';
 import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } from './evaluate.js';
 import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
 import { METRIC_NAMES, type MetricScores } from './metrics.js';
-import { withPassageVectors } from './passages.js';
 import { QUESTION_VARIANTS } from './variants.js';
 import {
   DRAWS,
@@ -140,14 +139,13 @@ runMain(async () => {
   const labelled: CvQuery[] = [];
 
   const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
-  const seedIndex = variants ? await passageIndex('seeds', seedSubject, embedder) : seedSubject.index;
   for (const path of dev ?? LABELLED_SETS) {
     const collection: EvalCollection = loadLabelledSet(path, `seeds: ${path}`, seedSubject.index.allPapers());
     if (!variants) {
       reports.push(await evaluateCollection(seedSubject, collection));
       print(reports.at(-1)!);
     }
-    labelled.push(...cvQueries('seeds (dev + holdout)', collection, seedIndex, encoder));
+    labelled.push(...cvQueries('seeds (dev + holdout)', collection, seedSubject.index, encoder));
   }
 
   if (measureMed) {
@@ -157,7 +155,7 @@ runMain(async () => {
       reports.push(await evaluateCollection(subject, medCollection));
       print(reports.at(-1)!);
     }
-    labelled.push(...cvQueries('MED', medCollection, variants ? await passageIndex('MED', subject, embedder) : subject.index, encoder));
+    labelled.push(...cvQueries('MED', medCollection, subject.index, encoder));
   }
   const crossValidation = await crossValidateVariants(labelled, variants ? QUESTION_VARIANTS : QUESTION_VARIANTS.slice(0, 1));
   console.log(crossValidationTable(crossValidation));
@@ -169,12 +167,4 @@ async function medSubject(settings: Settings, embedder: Embedder, folder: string
   const jsonl = join(WORK_DIR, 'med.jsonl');
   writeFileSync(jsonl, medAsJsonLines((await loadMed(folder)).documents));
   return subjectFor(settings, embedder, 'med', [jsonl]);
-}
-
-/** The subject's index with passage vectors, for the variants that score passages; their cost printed. */
-async function passageIndex(name: string, subject: EvalSubject, embedder: Embedder): Promise<SearchableIndex> {
-  const papers = subject.index.allPapers();
-  const { index, passages, seconds } = await withPassageVectors(subject.index, papers, embedder);
-  console.log(`${name}: ${passages} passage vectors for ${papers.length} papers embedded in ${seconds.toFixed(1)} s`);
-  return index;
 }

@@ -7,8 +7,6 @@ const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) => ['question l
 const base: SearchOptions = {
   ...DEFAULT_SEARCH,
   stripQuestionWords: false,
-  passageScoring: 'none',
-  feedback: { ...DEFAULT_SEARCH.feedback, terms: 0 },
 };
 const stripped: SearchOptions = { ...base, stripQuestionWords: true };
 
@@ -17,6 +15,4 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'product defaults', options: DEFAULT_SEARCH },
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
-  { name: 'passages (title, 3-sentence windows): max', options: { ...stripped, passageScoring: 'max' }, axes: QUESTION_AXES },
-  { name: 'passages: mean of whole and best', options: { ...stripped, passageScoring: 'mean' }, axes: QUESTION_AXES },
 ];

@@ -82,12 +82,14 @@ export class LexicalIndex {
   }
 
   /**
-   * BM25 hits, best first (ties by ordinal), for a text or for analyzed terms with their weights (an
-   * expanded query); `titleBoost` weighs a title match relative to an abstract match; with `allow`,
-   * only papers it accepts are collected.
+   * BM25 hits, best first (ties by ordinal); `titleBoost` weighs a title match relative to an abstract
+   * match; with `allow`, only papers it accepts are collected.
    */
-  query(text: string | ReadonlyMap<string, number>, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[] {
-    const occurrences = typeof text === 'string' ? termOccurrences(text) : text;
+  query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[] {
+    const analyzed = analyze(text);
+    // A repeated query term counts once per occurrence, as in MiniSearch.
+    const occurrences = new Map<string, number>();
+    for (const term of analyzed) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
     const terms = [...occurrences.keys()];
     if (terms.length === 0) return [];
     const boosts = [titleBoost, 1];
@@ -138,11 +140,4 @@ export class LexicalIndex {
     }
     return lengths;
   }
-}
-
-/** A text's analyzed terms, each weighted by how often it occurs: a repeated query term counts once per occurrence, as in MiniSearch. */
-function termOccurrences(text: string): Map<string, number> {
-  const occurrences = new Map<string, number>();
-  for (const term of analyze(text)) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
-  return occurrences;
 }

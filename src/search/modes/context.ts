@@ -34,15 +34,10 @@ export function poolSize(options: SearchOptions, k: number): number {
   return Math.max(options.candidatePool, k);
 }
 
-/** BM25 hits for the query (or its expanded terms), without the query paper itself, within the filter. */
-export function lexicalHits(
-  context: ModeContext,
-  query: Query,
-  limit: number,
-  terms: string | ReadonlyMap<string, number> = query.text,
-): LexicalHit[] {
+/** BM25 hits for the query, without the query paper itself, within the filter. */
+export function lexicalHits(context: ModeContext, query: Query, limit: number): LexicalHit[] {
   return context.index.lexical
-    .query(terms, limit + 1, context.options.lexical.titleBoost, context.allowed?.has)
+    .query(query.text, limit + 1, context.options.lexical.titleBoost, context.allowed?.has)
     .filter((hit) => hit.ordinal !== query.self);
 }
 

@@ -1,9 +1,7 @@
 import { normalize } from '../../model/index.js';
 import type { FusedCandidate } from '../fusion.js';
 
-import type { TermFeedbackOptions } from './term-feedback.js';
-
-export interface ExpansionOptions extends TermFeedbackOptions {
+export interface ExpansionOptions {
   /** The query vector moves towards this many top papers of a first fusion ... */
   documents: number;
   /** ... by this weight (shared among them). */

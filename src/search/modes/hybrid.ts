@@ -1,8 +1,7 @@
-import type { LexicalHit, Neighbour } from '../../index/index.js';
+import type { Neighbour } from '../../index/index.js';
 import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
 import { bestCoverage, denseNeighbours, dot, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
 import { expandedQueryVector, shouldExpand } from './expansion.js';
-import { feedbackTerms } from './term-feedback.js';
 
 /**
  * Meaning and exact words together: the union of the dense and BM25 candidate pools, scored by a
@@ -21,15 +20,12 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     for (const n of neighbours) if (!candidates.has(n.ordinal)) candidates.set(n.ordinal, { ordinal: n.ordinal, dense: 0, lexical: 0 });
   };
   addDense(dense);
-  const setLexical = (hits: LexicalHit[]) => {
-    for (const hit of hits) {
-      const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: 0, lexical: 0 };
-      candidate.lexical = hit.score;
-      candidates.set(hit.ordinal, candidate);
-    }
-  };
   const lexical = lexicalHits(context, query, pool);
-  setLexical(lexical);
+  for (const hit of lexical) {
+    const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: 0, lexical: 0 };
+    candidate.lexical = hit.score;
+    candidates.set(hit.ordinal, candidate);
+  }
 
   // Stored vectors are read once per query, however often the pool is re-scored.
   const vectors = new Map<number, Float32Array>();
@@ -41,16 +37,8 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     }
     return stored;
   };
-  const passageScoring = index.passageVectorsOf ? options.passageScoring : 'none';
-  const denseScore = (queryVector: Float32Array, ordinal: number) => {
-    const whole = dot(queryVector, vectorOf(ordinal));
-    if (passageScoring === 'none') return whole;
-    let best = whole;
-    for (const passage of index.passageVectorsOf!(ordinal)) best = Math.max(best, dot(queryVector, passage));
-    return passageScoring === 'max' ? best : (whole + best) / 2;
-  };
   const scoreWith = (queryVector: Float32Array) => {
-    for (const candidate of candidates.values()) candidate.dense = denseScore(queryVector, candidate.ordinal);
+    for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
     return fuse([...candidates.values()], weight);
   };
 
@@ -58,12 +46,6 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   if (shouldExpand(options.feedback, query.termCount, options.fusion.passageTerms)) {
     const expanded = expandedQueryVector(vector, fused, vectorOf, options.feedback);
     addDense(denseNeighbours(context, expanded, pool, query.self));
-    if (options.feedback.terms > 0) {
-      const top = fused.slice(0, options.feedback.documents).map((c) => index.paper(c.ordinal));
-      const terms = feedbackTerms(query.text, top, (term) => index.lexical.idf(term), options.feedback);
-      for (const candidate of candidates.values()) candidate.lexical = 0;
-      setLexical(lexicalHits(context, query, pool, terms));
-    }
     fused = scoreWith(expanded);
   }
   return {
