@@ -4,8 +4,6 @@ export interface Candidate {
   dense: number;
   /** BM25 score, 0 when the paper has none of the query's terms. */
   lexical: number;
-  /** Proximity evidence (`modes/phrases.ts`), when measured. */
-  pairs?: number;
 }
 
 /** How much the lexical signal counts, by kind of query (recognised by its length in analyzed terms). */
@@ -18,8 +16,6 @@ export interface FusionOptions {
   /** From this many terms a query is a passage (a pasted abstract). */
   passageTerms: number;
   passageLexicalWeight: number;
-  /** How much a question's word pairs found side by side in a paper count, beside the other two signals. */
-  questionPairWeight: number;
 }
 
 export const DEFAULT_FUSION: FusionOptions = {
@@ -28,7 +24,6 @@ export const DEFAULT_FUSION: FusionOptions = {
   questionLexicalWeight: 0.25,
   passageTerms: 40,
   passageLexicalWeight: 0.2,
-  questionPairWeight: 0,
 };
 
 /**
@@ -57,12 +52,11 @@ export function interpolateByLength(termCount: number, questionValue: number, pa
  */
 export type FusedCandidate = Candidate & { score: number };
 
-export function fuse(candidates: readonly Candidate[], weight: number, pairWeight = 0): FusedCandidate[] {
+export function fuse(candidates: readonly Candidate[], weight: number): FusedCandidate[] {
   const dense = standardizer(candidates.map((c) => c.dense));
   const lexical = standardizer(candidates.map((c) => c.lexical));
-  const pairs = standardizer(candidates.map((c) => c.pairs ?? 0));
   return candidates
-    .map((c) => ({ ...c, score: (1 - weight) * dense(c.dense) + weight * lexical(c.lexical) + pairWeight * pairs(c.pairs ?? 0) }))
+    .map((c) => ({ ...c, score: (1 - weight) * dense(c.dense) + weight * lexical(c.lexical) }))
     .sort((a, b) => b.score - a.score);
 }
 

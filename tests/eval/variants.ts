@@ -2,9 +2,7 @@ import { DEFAULT_SEARCH, type SearchOptions } from '../../src/search/index.js';
 import { HYBRID_AXES, type Axis, type Variant } from './cross-validate.js';
 
 /** Variants are compared on the settings questions depend on; the product's defaults get the full grid. */
-export const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) =>
-  ['question lexical weight', 'expansion papers'].includes(axis.name),
-);
+const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) => ['question lexical weight', 'expansion papers'].includes(axis.name));
 
 const base: SearchOptions = {
   ...DEFAULT_SEARCH,
@@ -17,9 +15,4 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'product defaults', options: DEFAULT_SEARCH },
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
-  ...[0.1, 0.2, 0.3].map((questionPairWeight) => ({
-    name: `word pairs side by side, weight ${questionPairWeight}`,
-    options: { ...stripped, fusion: { ...stripped.fusion, questionPairWeight } },
-    axes: QUESTION_AXES,
-  })),
 ];

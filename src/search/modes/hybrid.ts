@@ -1,8 +1,7 @@
-import { embeddingText, type Neighbour } from '../../index/index.js';
+import type { Neighbour } from '../../index/index.js';
 import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
 import { bestCoverage, denseNeighbours, dot, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
 import { expandedQueryVector, shouldExpand } from './expansion.js';
-import { pairEvidence, queryPairs } from './phrases.js';
 
 /**
  * Meaning and exact words together: the union of the dense and BM25 candidate pools, scored by a
@@ -38,17 +37,9 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     }
     return stored;
   };
-  // Questions only: a lookup's pair is the explanation side's phrase matching, a passage's pairs are everywhere.
-  const isQuestion = query.termCount > options.fusion.keywordTerms && query.termCount < options.fusion.passageTerms;
-  const pairWeight = isQuestion ? options.fusion.questionPairWeight : 0;
-  const pairs = pairWeight > 0 ? queryPairs(query.text) : [];
   const scoreWith = (queryVector: Float32Array) => {
-    for (const candidate of candidates.values()) {
-      candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
-      if (pairs.length > 0 && candidate.pairs === undefined)
-        candidate.pairs = pairEvidence(pairs, embeddingText(index.paper(candidate.ordinal)), (term) => index.lexical.idf(term));
-    }
-    return fuse([...candidates.values()], weight, pairWeight);
+    for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
+    return fuse([...candidates.values()], weight);
   };
 
   let fused = scoreWith(vector);
