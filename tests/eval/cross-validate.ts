@@ -235,6 +235,8 @@ export interface Variant {
 
 export interface VariantResult {
   variant: string;
+  /** Folds used: `FOLDS`, or fewer for a set of fewer queries. */
+  folds: number;
   configurations: number;
   /** Row label → mean nDCG@10 of the variant's own settings (no tuning), cross-validated, and the best configuration in sample. */
   rows: Record<string, { queries: number; fixed: number; crossValidated: number; inSample: number }>;
@@ -255,6 +257,7 @@ export async function crossValidateVariants(queries: readonly CvQuery[], variant
     const best = bestInSample(scores.slice(1));
     results.push({
       variant: variant.name,
+      folds: chosen.length,
       configurations: configurations.length - 1,
       rows: Object.fromEntries(
         rows.map((row) => [
@@ -279,7 +282,7 @@ export function crossValidationTable(results: readonly VariantResult[]): string 
   const lines: string[] = [];
   for (const result of results) {
     lines.push(
-      `\n## Cross-validated hybrid nDCG@10: ${result.variant} (${FOLDS} folds, ${result.configurations} configurations)`,
+      `\n## Cross-validated hybrid nDCG@10: ${result.variant} (${result.folds} folds, ${result.configurations} configurations)`,
       '| queries | n | fixed defaults | cross-validated | best in sample |',
       '| --- | --- | --- | --- | --- |',
       ...Object.entries(result.rows).map(

@@ -2,7 +2,9 @@ import { DEFAULT_SEARCH, type SearchOptions } from '../../src/search/index.js';
 import { HYBRID_AXES, type Axis, type Variant } from './cross-validate.js';
 
 /** Variants are compared on the settings questions depend on; the product's defaults get the full grid. */
-const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) => ['question lexical weight', 'expansion papers'].includes(axis.name));
+export const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) =>
+  ['question lexical weight', 'expansion papers'].includes(axis.name),
+);
 
 const base: SearchOptions = {
   ...DEFAULT_SEARCH,
