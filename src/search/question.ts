@@ -1,3 +1,5 @@
+import { analyze } from '../text/index.js';
+
 /**
  * The words that make a text a question or a request for literature ("how can a robot ...", "is there
  * any work on ...", "which papers ..."), which no abstract is written in: stripped from the start of a
@@ -11,8 +13,6 @@ const QUESTION_OPENINGS: readonly RegExp[] = [
   /^(how|why|when|where|what|which) (can|could|do|does|did|is|are|should|would|to)( i| we| you| people| one| researchers)?\s+/i,
   /^(can|could|should|do|does) (i|we|you|one|people)\s+/i,
 ];
-
-import { analyze } from '../text/index.js';
 
 /** The query without its question opening and final question mark; the text itself when no term would be left. */
 export function withoutQuestionWords(text: string): string {

@@ -145,7 +145,7 @@ runMain(async () => {
       reports.push(await evaluateCollection(seedSubject, collection));
       print(reports.at(-1)!);
     }
-    labelled.push(...cvQueries('seeds (dev + holdout)', collection, seedSubject.index, encoder));
+    labelled.push(...cvQueries('seeds', collection, seedSubject.index, encoder));
   }
 
   if (measureMed) {

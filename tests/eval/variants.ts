@@ -6,10 +6,7 @@ export const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) =>
   ['question lexical weight', 'expansion papers'].includes(axis.name),
 );
 
-const base: SearchOptions = {
-  ...DEFAULT_SEARCH,
-  stripQuestionWords: false,
-};
+const base: SearchOptions = { ...DEFAULT_SEARCH, stripQuestionWords: false };
 const stripped: SearchOptions = { ...base, stripQuestionWords: true };
 
 /** The product's defaults first (what `npm run eval` cross-validates), then each idea tried for questions (`--variants`). */
