@@ -303,8 +303,9 @@ export class SearchEngine {
   private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
     const terms = analyze(text);
-    // The length band stays the written query's: a question stripped to three words is no lookup.
-    const searched = self === undefined && this.options.stripQuestionWords ? withoutQuestionWords(text) : text;
+    // A pasted passage is no question; the length band stays the written query's (a question stripped to three words is no lookup).
+    const asked = self === undefined && this.options.stripQuestionWords && terms.length < this.options.fusion.passageTerms;
+    const searched = asked ? withoutQuestionWords(text) : text;
     const query: Query = { text: searched, termCount: terms.length, self };
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);

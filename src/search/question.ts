@@ -16,7 +16,11 @@ const QUESTION_OPENINGS: readonly RegExp[] = [
 
 /** The query without its question opening and final question mark; the text itself when no term would be left. */
 export function withoutQuestionWords(text: string): string {
-  let stripped = text.trim().replace(/\?+$/, '');
+  const trimmed = text.trim();
+  // A loop, not /\?+$/: that regex backtracks quadratically over a long run of question marks.
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === '?') end--;
+  let stripped = trimmed.slice(0, end);
   for (const opening of QUESTION_OPENINGS) stripped = stripped.replace(opening, '');
   return analyze(stripped).length > 0 ? stripped : text;
 }

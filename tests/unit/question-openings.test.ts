@@ -26,4 +26,8 @@ describe('question openings', () => {
   it('keeps a text that is nothing but a question opening', () => {
     expect(withoutQuestionWords('Is there any work on?')).toBe('Is there any work on?');
   });
+
+  it('strips a long run of question marks in one pass', () => {
+    expect(withoutQuestionWords(`how can robots learn${'?'.repeat(100_000)}`)).toBe('robots learn');
+  });
 });
