@@ -27,6 +27,7 @@ import { RECOMMENDERS } from './recommend/index.js';
 import { distinctiveTermsQuery, paperPassages } from './similar/query.js';
 import { rankSimilarPaper } from './similar/rank.js';
 import { marked, neighboursOutside } from './recommend/taste.js';
+import { withoutQuestionWords } from './question.js';
 import { Snippets } from './snippet.js';
 
 export interface SearchRequest {
@@ -374,7 +375,10 @@ export class SearchEngine {
   private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
     const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length };
+    // A pasted passage is no question; the length band stays the written query's (a question stripped to three words is no lookup).
+    const asked = this.options.stripQuestionWords && terms.length < this.options.fusion.passageTerms;
+    const searched = asked ? withoutQuestionWords(text) : text;
+    const query: Query = { text: searched, termCount: terms.length };
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
     return { terms, ranking };

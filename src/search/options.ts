@@ -21,6 +21,8 @@ export interface SearchOptions {
   queryCacheSize: number;
   /** Query expansion for lookups and questions (not passages). */
   feedback: ExpansionOptions;
+  /** Question openings ("how can", "is there any work on") left out of the query before it is embedded and matched. */
+  stripQuestionWords: boolean;
   /**
    * A filter keeping at most this many papers is searched by exact scoring instead of the HNSW graph:
    * the crossover measured by `npm run bench:filters` (on 20,000 papers exact scoring wins below about 1,300, the graph above).
@@ -41,6 +43,7 @@ export const DEFAULT_SEARCH: SearchOptions = {
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
   feedback: { documents: 3, weight: 1 },
+  stripQuestionWords: true,
   exactFilterLimit: 1300,
   digest: DEFAULT_DIGEST,
   recommend: DEFAULT_RECOMMEND,

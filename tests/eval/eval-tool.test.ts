@@ -55,6 +55,8 @@ describe('npm run eval on a clone without the MED collection', () => {
       expect(skipped[0]).toContain('--med <folder>');
       expect(run.stdout).toContain('## seeds: tests/eval/fixtures/seed-tiny.json (3 queries)');
       expect(run.stdout).toContain('| hybrid |');
+      expect(run.stdout).toContain('## Cross-validated hybrid nDCG@10: product defaults (3 folds, 405 configurations)');
+      expect(run.stdout).toMatch(/\| all \| 3 \| [01]\.\d{3} \| [01]\.\d{3} \| [01]\.\d{3} \|/);
       expect(run.stdout).not.toMatch(/## MED/);
       expect(run.stdout).toContain(`## Similar papers: nDCG@10 by method, ${SIMILAR_TINY}`);
       expect(run.stdout).toContain(`written ${resolve('.cache/eval/history')}/`);

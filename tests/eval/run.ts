@@ -7,10 +7,12 @@ import { loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet, loadMedCollection, type EvalCollection } from './collections.js';
+import { crossValidateVariants, crossValidationTable, cvQueries, embeddingOnce, type CvQuery } from './cross-validate.js';
 import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } from './evaluate.js';
 import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
 import { METRIC_NAMES, type MetricScores } from './metrics.js';
+import { QUESTION_VARIANTS } from './variants.js';
 import {
   DRAWS,
   evaluateRecommendations,
@@ -23,10 +25,10 @@ import {
 import { evaluateSimilar, loadSimilarSet, similarTable, sweepSimilar, sweepTable, type SimilarReport } from './similar.js';
 
 const USAGE =
-  'npm run eval -- [--recommend | --similar] [--dev <labelled.json>]... [--similar-set <judged.json>] [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
+  'npm run eval -- [--recommend | --similar] [--dev <labelled.json>]... [--similar-set <judged.json>] [--med <folder> | --skip-med] [--variants] [--record] [--precision fp32|int8]' +
   ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
-/** The labelled sets --recommend measures unless --dev names others: every one (no ranking is tuned on them here). */
-const RECOMMEND_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
+/** The labelled sets measured (and cross-validated together with MED) unless --dev names others. */
+const LABELLED_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
 /** Paper → related-papers judgments over the seed corpus, split into a dev half (tuned on) and a holdout half. */
 const SIMILAR_SET = 'tests/eval/seed-similar.json';
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
@@ -73,6 +75,7 @@ runMain(async () => {
       recommend: { type: 'boolean' },
       similar: { type: 'boolean' },
       'similar-set': { type: 'string' },
+      variants: { type: 'boolean' },
     },
     USAGE,
   );
@@ -84,6 +87,7 @@ runMain(async () => {
     recommend,
     similar,
     'similar-set': similarSet,
+    variants,
     ...flags
   } = values as Record<string, string> & {
     'skip-med'?: boolean;
@@ -91,6 +95,7 @@ runMain(async () => {
     record?: boolean;
     recommend?: boolean;
     similar?: boolean;
+    variants?: boolean;
   };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
@@ -119,7 +124,7 @@ runMain(async () => {
   if (recommend) {
     const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
     const reports: RecommendReport[] = [];
-    for (const path of dev ?? RECOMMEND_SETS) {
+    for (const path of dev ?? LABELLED_SETS) {
       const collection = loadLabelledSet(path, basename(path, '.json'), seedSubject.index.allPapers());
       reports.push(await evaluateRecommendations(seedSubject.engine, collection));
     }
@@ -155,20 +160,33 @@ runMain(async () => {
   }
 
   const reports: CollectionReport[] = [];
+  // Cross-validation scores every query under many configurations: each text is embedded once.
+  const encoder = embeddingOnce(embedder);
+  const labelled: CvQuery[] = [];
 
   const seedSubject = await subjectFor(settings, embedder, 'seeds', [resolve('seeds')]);
-  for (const path of dev ?? ['tests/eval/seed-dev.json']) {
+  for (const path of dev ?? LABELLED_SETS) {
     const collection: EvalCollection = loadLabelledSet(path, `seeds: ${path}`, seedSubject.index.allPapers());
-    reports.push(await evaluateCollection(seedSubject, collection));
-    print(reports.at(-1)!);
+    if (!variants) {
+      reports.push(await evaluateCollection(seedSubject, collection));
+      print(reports.at(-1)!);
+    }
+    labelled.push(...cvQueries('seeds', collection, seedSubject.index, encoder));
   }
 
   if (measureMed) {
-    reports.push(await evaluateCollection(await medSubject(settings, embedder, medFolder), await loadMedCollection(medFolder)));
-    print(reports.at(-1)!);
+    const medCollection = await loadMedCollection(medFolder);
+    const subject = await medSubject(settings, embedder, medFolder);
+    if (!variants) {
+      reports.push(await evaluateCollection(subject, medCollection));
+      print(reports.at(-1)!);
+    }
+    labelled.push(...cvQueries('MED', medCollection, subject.index, encoder));
   }
   const similarReport = await measureSimilar(seedSubject);
-  writeRecord('', { methods: METHODS, reports, similar: similarReport });
+  const crossValidation = await crossValidateVariants(labelled, variants ? QUESTION_VARIANTS : QUESTION_VARIANTS.slice(0, 1));
+  console.log(crossValidationTable(crossValidation));
+  writeRecord('', { methods: METHODS, reports, similar: similarReport, crossValidation });
 });
 
 /** The MED collection as an index of its own, built (or reused) through the product's JSON Lines import. */

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
-import { SearchEngine } from '../../src/search/index.js';
+import { DEFAULT_SEARCH, SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet } from '../eval/collections.js';
+import { crossValidateVariants, cvQueries, embeddingOnce, type VariantResult } from '../eval/cross-validate.js';
 import { evaluateCollection, type CollectionReport } from '../eval/evaluate.js';
+import { QUESTION_AXES } from '../eval/variants.js';
 import { MODELS_DIR, seedEngine } from '../support/seed-engine.js';
 
 // Quality pinned with a margin below the figures `npm run eval` measures (README), so that a
@@ -23,8 +25,9 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
     );
   });
 
-  it('hybrid keeps its measured nDCG@10 (0.798)', () => {
-    expect(report.overall.hybrid['ndcg@10']).toBeGreaterThanOrEqual(0.798 - MARGIN);
+  it('hybrid keeps its measured nDCG@10 (0.801), questions theirs (0.731)', () => {
+    expect(report.overall.hybrid['ndcg@10']).toBeGreaterThanOrEqual(0.801 - MARGIN);
+    expect(report.byKind.question!.hybrid['ndcg@10']).toBeGreaterThanOrEqual(0.731 - MARGIN);
   });
 
   it('hybrid beats every single method and naive fusion overall', () => {
@@ -46,6 +49,32 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
     const { answerableHigh, answerable, offTopicLow, offTopic } = report.confidence;
     expect(answerableHigh / answerable).toBeGreaterThanOrEqual(0.9);
     expect(offTopicLow / offTopic).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('held-out quality over seed dev + holdout (5-fold cross-validation of the question settings)', () => {
+  let defaults: VariantResult;
+  let unstripped: VariantResult;
+
+  beforeAll(async () => {
+    const index = await loadIndex(inject('seedIndexDir'));
+    const encoder = embeddingOnce(await Embedder.load({ modelsDir: MODELS_DIR }));
+    const queries = ['seed-dev', 'seed-holdout'].flatMap((name) =>
+      cvQueries('seeds', loadLabelledSet(`tests/eval/${name}.json`, name, index.allPapers()), index, encoder),
+    );
+    [defaults, unstripped] = (await crossValidateVariants(queries, [
+      { name: 'defaults', options: DEFAULT_SEARCH, axes: QUESTION_AXES },
+      { name: 'question openings kept', options: { ...DEFAULT_SEARCH, stripQuestionWords: false }, axes: QUESTION_AXES },
+    ])) as [VariantResult, VariantResult];
+  });
+
+  it('hybrid keeps its held-out nDCG@10 (0.796), questions theirs (0.738)', () => {
+    expect(defaults.rows.seeds!.crossValidated).toBeGreaterThanOrEqual(0.796 - MARGIN);
+    expect(defaults.rows['seeds, questions']!.crossValidated).toBeGreaterThanOrEqual(0.738 - MARGIN);
+  });
+
+  it('stripping question openings, the default, does not lose on held-out questions', () => {
+    expect(defaults.rows['seeds, questions']!.crossValidated).toBeGreaterThanOrEqual(unstripped.rows['seeds, questions']!.crossValidated);
   });
 });
 
