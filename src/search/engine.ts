@@ -6,6 +6,8 @@ import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
 import { isConfident } from './confidence.js';
 import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
+import { type BestPassage, type Explanation, listRanks, matchedTerms, matchedWords, PassageMatcher } from './explain.js';
+import { acronymExpansions, compoundForms } from './lookup.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
 import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
@@ -19,6 +21,8 @@ export interface SearchRequest {
   mode?: Mode;
   /** Only papers this keeps are ranked; k results still come back when k papers pass it. */
   filter?: PaperFilter;
+  /** Also find each result's passage nearest the query in meaning (embeds the results' sentences: slower). */
+  passages?: boolean;
 }
 
 /** One paper of an answer, with why it is there. */
@@ -30,6 +34,8 @@ export interface Hit {
   snippet: string;
   /** Words of the title and abstract (as written) whose analyzed term is one of the query's. */
   matchedWords: string[];
+  /** Why it is here: matched terms and where, its ranks in the candidate lists, its best passage. */
+  explanation: Explanation;
 }
 
 export interface Answer<M extends string = Mode> {
@@ -77,6 +83,9 @@ export class PaperNotFoundError extends Error {
 /** A recommendation request names a paper the index does not have, or none liked, or one both liked and disliked. */
 export class RecommendRequestError extends Error {}
 
+/** Papers searched for a definition of a lookup's acronym: those that mention it most. */
+const ACRONYM_SOURCES = 20;
+
 /** One generation of the index as the engine serves it, with what is derived from it. */
 interface Served {
   index: SearchableIndex;
@@ -104,6 +113,7 @@ export class ModelMismatchError extends Error {}
 export class SearchEngine {
   readonly options: SearchOptions;
   private readonly queryVectors: LRUCache<string, Float32Array>;
+  private readonly passages: PassageMatcher;
   private served: Served;
 
   constructor(
@@ -113,6 +123,7 @@ export class SearchEngine {
   ) {
     this.options = { ...DEFAULT_SEARCH, ...options };
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
+    this.passages = new PassageMatcher(encoder);
     this.served = this.serve(index);
   }
 
@@ -206,7 +217,7 @@ export class SearchEngine {
       const terms = liked.flatMap((ordinal) => analyze(embeddingText(index.paper(ordinal))));
       const ids = (ordinals: number[]) => ordinals.map((ordinal) => index.paper(ordinal).id).join(', ');
       const label = disliked.length ? `${ids(liked)}; not ${ids(disliked)}` : ids(liked);
-      return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+      return { query: label, mode, ...(await this.present(served, ranking, terms, terms.length)), elapsedMs: performance.now() - started };
     });
   }
 
@@ -223,9 +234,9 @@ export class SearchEngine {
       const entries: DigestEntry[] = [];
       for (const watch of watches) {
         const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-        const { terms, ranking } = await this.rank(served, watch.query, undefined, request);
-        const vector = await this.queryVector(index, { text: watch.query, termCount: terms.length });
-        const queryTerms = new Set(terms);
+        const { query, terms, ranking } = await this.rank(served, watch.query, undefined, request);
+        const vector = await this.queryVector(index, query);
+        const ranks = listRanks(ranking.lists);
         const hits: DigestHit[] = [];
         for (const { ordinal, score } of ranking.hits) {
           const added = index.added(ordinal);
@@ -233,7 +244,7 @@ export class SearchEngine {
           const paper = index.paper(ordinal);
           const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
           // Snippets only for what is kept: most of the pool is neither new nor good enough.
-          if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+          if (evidence) hits.push({ ...this.hit(served, paper, score, terms, { ...ranks(ordinal), passage: null }), added, ...evidence });
         }
         entries.push({ watch, hits });
       }
@@ -273,18 +284,38 @@ export class SearchEngine {
   private async answer(served: Served, text: string, self: number | undefined, request: SearchRequest, label: string): Promise<Answer> {
     const started = performance.now();
     const mode = request.mode ?? DEFAULT_MODE;
-    const { terms, ranking } = await this.rank(served, text, self, { ...request, mode });
-    return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+    const { query, terms, ranking } = await this.rank(served, text, self, { ...request, mode });
+    const queryVector = request.passages ? await this.queryVector(served.index, query) : undefined;
+    return {
+      query: label,
+      mode,
+      ...(await this.present(served, ranking, terms, query.termCount, queryVector)),
+      elapsedMs: performance.now() - started,
+    };
   }
 
-  /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
-  private present(served: Served, ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'generation' | 'hits'> {
-    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
-    const queryTerms = new Set(terms);
+  /**
+   * A ranking as hits with snippets and explanations for the search terms `terms`, how confident it is
+   * (judged for a query of `termCount` terms as typed), and the generation it came from; with a query
+   * vector, each hit's passage nearest to it.
+   */
+  private async present(
+    served: Served,
+    ranking: Ranking,
+    terms: string[],
+    termCount: number,
+    queryVector?: Float32Array,
+  ): Promise<Pick<Answer, 'confidence' | 'generation' | 'hits'>> {
+    const confident = isConfident({ termCount, ...ranking.evidence }, this.options.confidence, this.options.fusion);
+    const papers = ranking.hits.map(({ ordinal }) => served.index.paper(ordinal));
+    const passages: Array<BestPassage | null> = queryVector ? await this.passages.best(papers, queryVector) : [];
+    const ranks = listRanks(ranking.lists);
     return {
       confidence: confident ? 'high' : 'low',
       generation: served.index.manifest.generation,
-      hits: ranking.hits.map(({ ordinal, score }) => this.hit(served, served.index.paper(ordinal), score, queryTerms)),
+      hits: ranking.hits.map(({ ordinal, score }, i) =>
+        this.hit(served, papers[i]!, score, terms, { ...ranks(ordinal), passage: passages[i] ?? null }),
+      ),
     };
   }
 
@@ -298,23 +329,55 @@ export class SearchEngine {
     });
   }
 
-  /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
+  /**
+   * The request's mode's ranking of a text within its filter, the query as the modes saw it, and the
+   * analyzed terms it was searched with (a lookup's with the forms `lookupQuery` added).
+   */
   private async rank(served: Served, text: string, self: number | undefined, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
-    const terms = analyze(text);
-    const query: Query = { text, termCount: terms.length, self };
+    const query = this.lookupQuery(served, text, self);
+    const terms = analyze(query.text);
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
-    return { terms, ranking };
+    return { query, terms, ranking };
   }
 
-  /** A ranked paper with its snippet and matched words. */
-  private hit(served: Served, paper: Paper, score: number, queryTerms: ReadonlySet<string>): Hit {
+  /**
+   * A text as the modes search it. A lookup (a few words) gains the forms of its names the library uses
+   * (joined, split, an acronym spelled out; `lookup.ts`) and, of two or more words, the phrase papers are
+   * favoured for; its length stays that of the text as typed, so it is still weighed as a lookup.
+   */
+  private lookupQuery(served: Served, text: string, self: number | undefined): Query {
+    const { index } = served;
+    const terms = analyze(text);
+    if (self !== undefined || terms.length > this.options.fusion.keywordTerms) return { text, termCount: terms.length, self };
+    const lexical = index.lexical;
+    const papersMentioning = (word: string) =>
+      lexical.query(word, ACRONYM_SOURCES, this.options.lexical.titleBoost).map((hit) => index.paper(hit.ordinal));
+    const added = [...compoundForms(text, (term) => lexical.documentFrequency(term) > 0), ...acronymExpansions(text, papersMentioning)];
+    return {
+      text: [text, ...added].join(' '),
+      termCount: terms.length,
+      ...(terms.length >= 2 ? { phrase: terms } : {}),
+    };
+  }
+
+  /** A ranked paper with its snippet and why it is there (matched terms and where, and what `why` adds). */
+  private hit(
+    served: Served,
+    paper: Paper,
+    score: number,
+    terms: readonly string[],
+    why: Pick<Explanation, 'lexicalRank' | 'denseRank' | 'passage'>,
+  ): Hit {
+    const snippet = served.snippets.best(paper.abstract, new Set(terms));
+    const matched = matchedTerms(paper, terms);
     return {
       paper,
       score,
-      snippet: served.snippets.best(paper.abstract, queryTerms),
-      matchedWords: served.snippets.matchedWords(paper, queryTerms),
+      snippet: snippet.text,
+      matchedWords: matchedWords(paper, matched),
+      explanation: { ...matched, ...why, snippetStart: snippet.start },
     };
   }
 
