@@ -82,10 +82,10 @@ const format = z
 
 const explain = z
   .enum(['basic', 'full'], { error: givenOnce('explain', 'basic or full') })
-  .default('basic')
+  .optional()
   .meta({
     description:
-      "basic (default): each result's explain has its matched terms with their offsets and its ranks; full: also the passage nearest the query in meaning (embeds every sentence of the results: slower)",
+      "basic (when absent): each result's explain has its matched terms with their offsets and its ranks; full: also the passage nearest the query in meaning (embeds every sentence of the results: slower)",
   });
 
 /**
