@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, type Mode, type RecommendMode } from '../contract/values.js';
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
-import { analyze } from '../text/index.js';
+import { analyze, analyzeTerm } from '../text/index.js';
 import { isConfident } from './confidence.js';
 import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
 import { type BestPassage, type Explanation, listRanks, matchedTerms, matchedWords, PassageMatcher } from './explain.js';
@@ -85,6 +85,8 @@ export class RecommendRequestError extends Error {}
 
 /** Papers searched for a definition of a lookup's acronym: those that mention it most. */
 const ACRONYM_SOURCES = 20;
+/** A lookup word typed in lower case is looked up as an acronym when at most this share of the papers have it (or ACRONYM_SOURCES). */
+const RARE_SHARE = 0.01;
 
 /** One generation of the index as the engine serves it, with what is derived from it. */
 interface Served {
@@ -354,7 +356,14 @@ export class SearchEngine {
     const lexical = index.lexical;
     const papersMentioning = (word: string) =>
       lexical.query(word, ACRONYM_SOURCES, this.options.lexical.titleBoost).map((hit) => index.paper(hit.ordinal));
-    const added = [...compoundForms(text, (term) => lexical.documentFrequency(term) > 0), ...acronymExpansions(text, papersMentioning)];
+    const isRare = (word: string) => {
+      const term = analyzeTerm(word);
+      return term !== null && lexical.documentFrequency(term) <= Math.max(ACRONYM_SOURCES, index.size * RARE_SHARE);
+    };
+    const added = [
+      ...compoundForms(text, (term) => lexical.documentFrequency(term) > 0),
+      ...acronymExpansions(text, papersMentioning, isRare),
+    ];
     return {
       text: [text, ...added].join(' '),
       termCount: terms.length,

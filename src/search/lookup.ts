@@ -33,25 +33,33 @@ export function compoundForms(text: string, vocabulary: Vocabulary): string[] {
   return forms;
 }
 
-/** Query words that may be an acronym: short, letters and digits, typed with two or more capitals (GAIL, MoE, D4RL). */
-const ACRONYM_CANDIDATE = /^(?=(?:.*\p{Lu}){2})[\p{L}\p{N}]{2,10}$/u;
+/** What an acronym looks like: 2 to 10 letters and digits, at least one a letter. */
+const ACRONYM_SHAPE = /^(?=.*\p{L})[\p{L}\p{N}]{2,10}$/u;
+
+const capitals = (word: string) => word.match(/\p{Lu}/gu)?.length ?? 0;
 
 /**
  * The spelled-out forms of the lookup's acronyms that papers mentioning them define, as in
  * "Generative adversarial imitation learning (GAIL)": the query gains the words of the paper that
- * introduced it, which often never uses the acronym itself. A definition counts when the words before
- * the parenthesis spell the acronym (Schwartz and Hearst's algorithm), and the acronym as written there
- * has two or more capitals, so "(data)" defines nothing.
+ * introduced it, which often never uses the acronym itself. A query word may be an acronym when typed
+ * with two or more capitals (GAIL, MoE, D4RL) or, typed in lower case (gail), when `isRare` says few
+ * papers have it (a common word is not worth the look). A definition counts when the words before the
+ * parenthesis spell the acronym (Schwartz and Hearst's algorithm), and the acronym as written there has
+ * two or more capitals, so "(data)" defines nothing.
  */
-export function acronymExpansions(text: string, papersMentioning: (word: string) => readonly Paper[]): string[] {
+export function acronymExpansions(
+  text: string,
+  papersMentioning: (word: string) => readonly Paper[],
+  isRare: (word: string) => boolean,
+): string[] {
   const expansions = new Set<string>();
   for (const token of tokenize(text)) {
-    if (!ACRONYM_CANDIDATE.test(token)) continue;
+    if (!ACRONYM_SHAPE.test(token) || (capitals(token) < 2 && !isRare(token))) continue;
     const definition = new RegExp(`\\((${token})s?\\)`, 'giu');
     for (const paper of papersMentioning(token)) {
       for (const match of paper.abstract.matchAll(definition)) {
         const acronym = match[1]!;
-        if ((acronym.match(/\p{Lu}/gu)?.length ?? 0) < 2) continue;
+        if (capitals(acronym) < 2) continue;
         const longForm = spelledOut(acronym, paper.abstract.slice(0, match.index));
         if (longForm) expansions.add(longForm.toLowerCase());
       }

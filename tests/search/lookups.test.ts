@@ -41,6 +41,10 @@ describe('an acronym a paper of the library spells out', () => {
     expect(top.sort()).toEqual([DRAIL, GAIL].sort());
     expect((await titles('GAIL', 'lexical', 2)).sort()).toEqual([DRAIL, GAIL].sort());
   });
+
+  it('typed in lower case too, as the word is rare in the library', async () => {
+    expect((await titles('gail', 'hybrid', 2)).sort()).toEqual([DRAIL, GAIL].sort());
+  });
 });
 
 describe('a two-word lookup prefers papers that use the words together', () => {

@@ -120,14 +120,28 @@ describe('lookups', () => {
 
   it('spells out an acronym a paper defines, and not one whose words do not spell it', () => {
     const definer = paper('DRAIL', 'Generative adversarial imitation learning (GAIL) formulates imitation as a game.');
-    expect(acronymExpansions('GAIL', () => [definer])).toEqual(['generative adversarial imitation learning']);
+    const common = () => false;
+    expect(acronymExpansions('GAIL', () => [definer], common)).toEqual(['generative adversarial imitation learning']);
     expect(
-      acronymExpansions('gail', () => [definer]),
-      'typed without capitals: not taken for an acronym',
+      acronymExpansions(
+        'gail',
+        () => [definer],
+        () => true,
+      ),
+      'a rare word typed in lower case',
+    ).toEqual(['generative adversarial imitation learning']);
+    expect(
+      acronymExpansions('gail', () => [definer], common),
+      'a common word typed in lower case is not looked up',
     ).toEqual([]);
     const moe = paper('MoE', 'Sparse Mixture-of-Experts (MoE) models route tokens.');
-    expect(acronymExpansions('MoE', () => [moe])).toEqual(['mixture-of-experts']);
-    expect(acronymExpansions('GAIL', () => [paper('x', 'We compare with a strong baseline (GAIL).')])).toEqual([]);
+    expect(acronymExpansions('MoE', () => [moe], common)).toEqual(['mixture-of-experts']);
+    expect(acronymExpansions('GAIL', () => [paper('x', 'We compare with a strong baseline (GAIL).')], common)).toEqual([]);
+    const lowerCase = paper('x', 'Generative adversarial imitation learning (gail) is defined here in lower case.');
+    expect(
+      acronymExpansions('GAIL', () => [lowerCase], common),
+      'a definition needs the acronym in capitals',
+    ).toEqual([]);
   });
 
   it('finds a phrase only as adjacent words, not across a hyphenated word or a comma', () => {
