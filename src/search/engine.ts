@@ -239,12 +239,14 @@ export class SearchEngine {
         const { query, terms, ranking } = await this.rank(served, watch.query, undefined, request);
         const vector = await this.queryVector(index, query);
         const ranks = listRanks(ranking.lists);
+        // The bar is for the watch as typed: the forms a lookup gained explain, they do not lengthen it.
+        const typed = analyze(watch.query);
         const hits: DigestHit[] = [];
         for (const { ordinal, score } of ranking.hits) {
           const added = index.added(ordinal);
           if (!isAddedAfter(added, watch.since)) continue;
           const paper = index.paper(ordinal);
-          const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+          const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, typed, this.options);
           // Snippets only for what is kept: most of the pool is neither new nor good enough.
           if (evidence) hits.push({ ...this.hit(served, paper, score, terms, { ...ranks(ordinal), passage: null }), added, ...evidence });
         }
