@@ -11,9 +11,29 @@ export function formatAnswer(answer: Omit<WireAnswer, 'mode'> & { mode: string }
   const lines = [`${count} for "${truncate(answer.query, 80)}" (${answer.mode}, ${answer.took_ms} ms)`];
   if (answer.confidence === 'low') lines.push('Low confidence: the corpus may not cover this query; these are only the closest papers.');
   answer.results.forEach((result, i) => {
-    lines.push('', ...resultLines(result, i + 1, width));
+    lines.push('', ...resultLines(result, i + 1, width, whyLines(result)));
   });
   return lines.join('\n');
+}
+
+/** Words listed in a result's "why" line; a recommendation can match hundreds. */
+const WHY_WORDS = 8;
+
+/** Why a result is there, from its `explain`: the words it matched, its ranks in the candidate lists, its best passage. */
+function whyLines(result: WireResult): string[] {
+  const { explain } = result;
+  const words = result.matched_words.slice(0, WHY_WORDS).join(', ') + (result.matched_words.length > WHY_WORDS ? ', …' : '');
+  const ranks = [
+    explain.lexical_rank !== null ? `lexical #${explain.lexical_rank}` : '',
+    explain.dense_rank !== null ? `dense #${explain.dense_rank}` : '',
+  ].filter(Boolean);
+  const why = [words ? `matched ${words}` : 'no query word matched', ...ranks].join(' · ');
+  const lines = [`why: ${why}`];
+  if (explain.passage) {
+    const { field, start, end, similarity } = explain.passage;
+    lines.push(`closest passage (${field}, similarity ${similarity.toFixed(2)}): "${result[field].slice(start, end)}"`);
+  }
+  return lines;
 }
 
 type WireResult = WireAnswer['results'][number];

@@ -80,6 +80,14 @@ const format = z
   .optional()
   .meta({ description: 'Answer with the papers as a bibliography file instead of JSON' });
 
+const explain = z
+  .enum(['basic', 'full'], { error: givenOnce('explain', 'basic or full') })
+  .optional()
+  .meta({
+    description:
+      "basic (when absent): each result's explain has its matched terms with their offsets and its ranks; full: also the passage nearest the query in meaning (embeds every sentence of the results: slower)",
+  });
+
 /**
  * An object that answers an unknown field with a 400 naming it and the accepted ones, instead of ignoring it.
  * The accepted ones are those of the object checking, so a schema derived by omit or extend (the MCP tools'
@@ -106,6 +114,7 @@ export const SearchQuerySchema = closedObject(
     mode,
     ...filters,
     format,
+    explain,
   },
   'parameter',
 );
@@ -126,6 +135,7 @@ export const SimilarBodySchema = closedObject(
     mode,
     ...filters,
     format,
+    explain,
   },
   'field',
 );
@@ -137,7 +147,7 @@ export const PaperParamsSchema = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'diffclone-enhanced-behaviour-cloning-0b1c2d3e' }),
 });
 
-export const SimilarPaperQuerySchema = closedObject({ k, ...filters, format }, 'parameter');
+export const SimilarPaperQuerySchema = closedObject({ k, ...filters, format, explain }, 'parameter');
 
 export const PaperQuerySchema = closedObject({ format }, 'parameter');
 
@@ -171,6 +181,48 @@ export const PaperListQuerySchema = closedObject(
 /** The filter fields of a parsed request. */
 export type WireFilter = { [K in keyof typeof filters]?: z.output<(typeof filters)[K]> };
 
+const SpanSchema = z
+  .object({
+    start: z.number().int().openapi({ description: 'Offset of the first character (UTF-16 code units, as JavaScript strings count)' }),
+    end: z.number().int().openapi({ description: 'Offset just past the last character: text.slice(start, end) is the word as written' }),
+  })
+  .openapi('Span');
+
+const TermSpanSchema = SpanSchema.extend({
+  term: z.string().openapi({ description: 'The analyzed query term (lower-cased, stemmed) this word matched', example: 'model' }),
+}).openapi('TermSpan');
+
+const ExplainSchema = z
+  .object({
+    terms: z.array(z.string()).openapi({
+      description:
+        "The query's analyzed terms (lower-cased, Porter-stemmed; a lookup's with the joined, split or spelled-out forms added) found in the title or abstract",
+    }),
+    title: z.array(TermSpanSchema).openapi({ description: 'Where those terms stand in `title`, in order: what to highlight there' }),
+    abstract: z.array(TermSpanSchema).openapi({ description: 'Where they stand in `abstract`, in order' }),
+    snippet_start: z.number().int().openapi({
+      description:
+        "Where `snippet` starts in `abstract` (it is a slice of it, up to a trailing ' …'): abstract spans shifted by this mark the snippet",
+    }),
+    lexical_rank: z.number().int().nullable().openapi({
+      description: "Rank (1 = best) in the mode's BM25 candidate list; null when not in it, or the mode did not consult BM25 (dense)",
+    }),
+    dense_rank: z.number().int().nullable().openapi({
+      description:
+        "Rank (1 = best) in the mode's embedding candidate list; null when not in it, or the mode did not consult embeddings (lexical)",
+    }),
+    passage: SpanSchema.extend({
+      field: z.enum(['title', 'abstract']),
+      similarity: z.number().openapi({ description: 'Cosine similarity between the query and the passage' }),
+    })
+      .nullable()
+      .openapi({
+        description:
+          'The title or the sentence of the abstract nearest the query in meaning, as a range of that field; null unless explain=full was asked (it embeds every sentence of the results)',
+      }),
+  })
+  .openapi('Explain');
+
 const ResultSchema = z
   .object({
     id: z.string(),
@@ -181,6 +233,9 @@ const ResultSchema = z
     matched_words: z
       .array(z.string())
       .openapi({ description: 'Words of the title and abstract (lower-cased, as written) that matched a query term: what to highlight' }),
+    explain: ExplainSchema.openapi({
+      description: 'Why this paper is in the answer: the query terms it matched and where, its ranks, its best passage',
+    }),
     authors: z.array(z.string()).optional(),
     year: z.number().int().optional(),
     venue: z.string().optional(),

@@ -8,9 +8,12 @@ const CONFIDENCE_LINES: Record<Confidence, string> = {
   low: 'Confidence: low: the library probably does not cover this. These are only the nearest papers; say so instead of answering from them.',
 };
 
+/** Matched words named per paper: enough to say why, few enough to keep the text compact. */
+const WHY_WORDS = 8;
+
 /**
  * An answer as compact text for a model: the confidence first, so it is read before the papers, then per
- * paper its title and year, authors, the passage of its abstract that matched, and its id (for get_paper
+ * paper its title and year, authors, the passage of its abstract that matched, the words it matched, and its id (for get_paper
  * and find_similar). `subject` completes "N papers ..." (`for "diffusion policy"`, `similar to the given text`).
  */
 export function answerText(answer: Pick<WireAnswer, 'confidence' | 'results'>, subject: string): string {
@@ -23,6 +26,7 @@ export function answerText(answer: Pick<WireAnswer, 'confidence' | 'results'>, s
     lines.push('', `${i + 1}. ${titleAndYear(result)}`);
     if (result.authors?.length) lines.push(`   ${shortAuthors(result.authors)}`);
     if (result.snippet) lines.push(`   "${result.snippet}"`);
+    if (result.matched_words.length) lines.push(`   why: matched ${result.matched_words.slice(0, WHY_WORDS).join(', ')}`);
     lines.push(`   id: ${result.id}`);
   });
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, ty
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
-import { analyze } from '../text/index.js';
+import { analyze, analyzeTerm } from '../text/index.js';
 import { isConfident } from './confidence.js';
 import {
   clearsBar,
@@ -17,7 +17,9 @@ import {
   type WatchedQuery,
 } from './digest.js';
 import { dot } from './modes/context.js';
+import { type BestPassage, type Explanation, listRanks, matchedTerms, matchedWords, PassageMatcher } from './explain.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
+import { acronymExpansions, compoundForms } from './lookup.js';
 import { RANKERS, type ModeContext, type Query, type Ranking } from './modes/index.js';
 import { DEFAULT_SEARCH, type SearchOptions } from './options.js';
 import type { Encoder, SearchableIndex } from './ports.js';
@@ -35,6 +37,8 @@ export interface SearchRequest {
   mode?: Mode;
   /** Only papers this keeps are ranked; k results still come back when k papers pass it. */
   filter?: PaperFilter;
+  /** Also find each result's passage nearest the query in meaning (embeds the results' sentences: slower). */
+  passages?: boolean;
 }
 
 /** One paper of an answer, with why it is there. */
@@ -46,6 +50,8 @@ export interface Hit {
   snippet: string;
   /** Words of the title and abstract (as written) whose analyzed term is one of the query's. */
   matchedWords: string[];
+  /** Why it is here: matched terms and where, its ranks in the candidate lists, its best passage. */
+  explanation: Explanation;
 }
 
 export interface Answer<M extends string = Mode> {
@@ -107,6 +113,11 @@ interface Served {
 /** The index was built with another model than the one given to search it. */
 export class ModelMismatchError extends Error {}
 
+/** Papers searched for a definition of a lookup's acronym: those that mention it most. */
+const ACRONYM_SOURCES = 20;
+/** A lookup word typed in lower case is looked up as an acronym when at most this share of the papers have it (or ACRONYM_SOURCES). */
+const RARE_SHARE = 0.01;
+
 /**
  * Question answering and similar-paper search over one index, shared by every front end. The modes
  * (`modes/`) rank; the engine adds snippets, matched words and confidence, and returns domain objects
@@ -122,6 +133,7 @@ export class SearchEngine {
   private readonly queryVectors: LRUCache<string, Float32Array>;
   /** Papers' vectors for similar papers (`similarVector`), by their title and abstract (so an edited paper is embedded anew). */
   private readonly paperVectors: LRUCache<string, Float32Array>;
+  private readonly passages: PassageMatcher;
   private served: Served;
 
   constructor(
@@ -132,6 +144,7 @@ export class SearchEngine {
     this.options = { ...DEFAULT_SEARCH, ...options };
     this.queryVectors = new LRUCache({ max: this.options.queryCacheSize });
     this.paperVectors = new LRUCache({ max: this.options.queryCacheSize });
+    this.passages = new PassageMatcher(encoder);
     this.served = this.serve(index);
   }
 
@@ -212,7 +225,13 @@ export class SearchEngine {
         { ordinal, vector, text, termCount: terms.length },
         request.k ?? RESULT_COUNT.default,
       );
-      return { query: id, mode: 'hybrid', ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+      const passagesTo = request.passages ? vector : undefined;
+      return {
+        query: id,
+        mode: 'hybrid',
+        ...(await this.present(served, ranking, terms, terms.length, passagesTo)),
+        elapsedMs: performance.now() - started,
+      };
     });
   }
 
@@ -236,7 +255,7 @@ export class SearchEngine {
       const terms = liked.flatMap((ordinal) => analyze(embeddingText(index.paper(ordinal))));
       const ids = (ordinals: number[]) => ordinals.map((ordinal) => index.paper(ordinal).id).join(', ');
       const label = disliked.length ? `${ids(liked)}; not ${ids(disliked)}` : ids(liked);
-      return { query: label, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+      return { query: label, mode, ...(await this.present(served, ranking, terms, terms.length)), elapsedMs: performance.now() - started };
     });
   }
 
@@ -262,17 +281,19 @@ export class SearchEngine {
   private async queryNews(served: Served, watch: WatchedQuery): Promise<DigestHit[]> {
     const { index } = served;
     const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-    const { terms, ranking } = await this.rank(served, watch.query, request);
-    const vector = await this.queryVector({ text: watch.query, termCount: terms.length });
-    const queryTerms = new Set(terms);
+    const { query, terms, ranking } = await this.rank(served, watch.query, request);
+    const vector = await this.queryVector(query);
+    const ranks = listRanks(ranking.lists);
+    // The bar is for the watch as typed: the forms a lookup gained explain, they do not lengthen it.
+    const typed = analyze(watch.query);
     const hits: DigestHit[] = [];
     for (const { ordinal, score } of ranking.hits) {
       const added = index.added(ordinal);
       if (!isAddedAfter(added, watch.since)) continue;
       const paper = index.paper(ordinal);
-      const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+      const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, typed, this.options);
       // Snippets only for what is kept: most of the pool is neither new nor good enough.
-      if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+      if (evidence) hits.push({ ...this.hit(served, paper, score, terms, { ...ranks(ordinal), passage: null }), added, ...evidence });
     }
     return hits;
   }
@@ -298,7 +319,7 @@ export class SearchEngine {
       const nearest = neighboursOutside(filtered, vector, this.options.digest.likedNeighbours, marked(taste));
       return { ordinal, paper, vector, neighbourSimilarity: nearest.at(-1)?.similarity ?? Number.NEGATIVE_INFINITY };
     });
-    const queryTerms = new Set(likedPapers.flatMap(({ paper }) => analyze(embeddingText(paper))));
+    const likedTerms = likedPapers.flatMap(({ paper }) => analyze(embeddingText(paper)));
     const hits: DigestHit[] = [];
     for (const { ordinal, score } of ranking.hits) {
       const added = index.added(ordinal);
@@ -309,7 +330,12 @@ export class SearchEngine {
         .reduce((best, next) => (next.similarity > best.similarity ? next : best));
       const paper = index.paper(ordinal);
       const evidence = clearsLikedBar({ score, closest }, this.options);
-      if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
+      if (evidence)
+        hits.push({
+          ...this.hit(served, paper, score, likedTerms, { lexicalRank: null, denseRank: null, passage: null }),
+          added,
+          ...evidence,
+        });
     }
     return hits;
   }
@@ -356,44 +382,104 @@ export class SearchEngine {
   private async answer(served: Served, text: string, request: SearchRequest): Promise<Answer> {
     const started = performance.now();
     const mode = request.mode ?? DEFAULT_MODE;
-    const { terms, ranking } = await this.rank(served, text, { ...request, mode });
-    return { query: text, mode, ...this.present(served, ranking, terms), elapsedMs: performance.now() - started };
+    const { query, terms, ranking } = await this.rank(served, text, { ...request, mode });
+    const queryVector = request.passages ? await this.queryVector(query) : undefined;
+    return {
+      query: text,
+      mode,
+      ...(await this.present(served, ranking, terms, query.termCount, queryVector)),
+      elapsedMs: performance.now() - started,
+    };
   }
 
-  /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
-  private present(served: Served, ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'generation' | 'hits'> {
-    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
-    const queryTerms = new Set(terms);
+  /**
+   * A ranking as hits with snippets and explanations for the search terms `terms`, how confident it is
+   * (judged for a query of `termCount` terms as typed), and the generation it came from; with a query
+   * vector, each hit's passage nearest to it.
+   */
+  private async present(
+    served: Served,
+    ranking: Ranking,
+    terms: string[],
+    termCount: number,
+    queryVector?: Float32Array,
+  ): Promise<Pick<Answer, 'confidence' | 'generation' | 'hits'>> {
+    const confident = isConfident({ termCount, ...ranking.evidence }, this.options.confidence, this.options.fusion);
+    const papers = ranking.hits.map(({ ordinal }) => served.index.paper(ordinal));
+    const passages: Array<BestPassage | null> = queryVector ? await this.passages.best(papers, queryVector) : [];
+    const ranks = listRanks(ranking.lists);
     return {
       confidence: confident ? 'high' : 'low',
       generation: served.index.manifest.generation,
-      hits: ranking.hits.map(({ ordinal, score }) => this.hit(served, served.index.paper(ordinal), score, queryTerms)),
+      hits: ranking.hits.map(({ ordinal, score }, i) =>
+        this.hit(served, papers[i]!, score, terms, { ...ranks(ordinal), passage: passages[i] ?? null }),
+      ),
     };
   }
 
-  /** The request's mode's ranking of a text within its filter, and the text's analyzed terms. */
+  /**
+   * The request's mode's ranking of a text within its filter, the query as the modes saw it, and the
+   * analyzed terms it was searched with (a lookup's with the forms `lookupQuery` added).
+   */
   private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
     const { filters, context } = served;
-    const terms = analyze(text);
-    // A pasted passage is no question; the length band stays the written query's (a question stripped to three words is no lookup).
-    const asked = this.options.stripQuestionWords && terms.length < this.options.fusion.passageTerms;
-    const searched = asked ? withoutQuestionWords(text) : text;
-    const query: Query = { text: searched, termCount: terms.length };
+    const query = this.searchedQuery(served, text);
+    const terms = analyze(query.text);
     const allowed = filters.allowed(request.filter);
     const ranking = await RANKERS[request.mode](allowed ? { ...context, allowed } : context, query, request.k ?? RESULT_COUNT.default);
-    return { terms, ranking };
+    return { query, terms, ranking };
   }
 
-  /** A ranked paper with its snippet and matched words. */
-  private hit(served: Served, paper: Paper, score: number, queryTerms: ReadonlySet<string>): Hit {
+  /**
+   * A text as the modes search it. A question loses its opening ("how can", "is there any work on";
+   * `question.ts`); a pasted passage is no question. A lookup (a few words) gains the forms of its names
+   * the library uses (joined, split, an acronym spelled out; `lookup.ts`) and, of two or more words, the
+   * phrase papers are favoured for. Its length stays that of the text as typed, so a question stripped
+   * to three words is still weighed as a question, and a lookup with added forms as a lookup.
+   */
+  private searchedQuery(served: Served, text: string): Query {
+    const { index } = served;
+    const typed = analyze(text);
+    const asked = this.options.stripQuestionWords && typed.length < this.options.fusion.passageTerms;
+    const searched = asked ? withoutQuestionWords(text) : text;
+    if (typed.length > this.options.fusion.keywordTerms) return { text: searched, termCount: typed.length };
+    const lexical = index.lexical;
+    const papersMentioning = (word: string) =>
+      lexical.query(word, ACRONYM_SOURCES, this.options.lexical.titleBoost).map((hit) => index.paper(hit.ordinal));
+    const isRare = (word: string) => {
+      const term = analyzeTerm(word);
+      return term !== null && lexical.documentFrequency(term) <= Math.max(ACRONYM_SOURCES, index.size * RARE_SHARE);
+    };
+    const added = [
+      ...compoundForms(searched, (term) => lexical.documentFrequency(term) > 0),
+      ...acronymExpansions(searched, papersMentioning, isRare),
+    ];
+    const words = analyze(searched);
+    return {
+      text: [searched, ...added].join(' '),
+      termCount: typed.length,
+      ...(words.length >= 2 ? { phrase: words } : {}),
+    };
+  }
+
+  /** A ranked paper with its snippet and why it is there (matched terms and where, and what `why` adds). */
+  private hit(
+    served: Served,
+    paper: Paper,
+    score: number,
+    terms: readonly string[],
+    why: Pick<Explanation, 'lexicalRank' | 'denseRank' | 'passage'>,
+  ): Hit {
+    const snippet = served.snippets.best(paper.abstract, new Set(terms));
+    const matched = matchedTerms(paper, terms);
     return {
       paper,
       score,
-      snippet: served.snippets.best(paper.abstract, queryTerms),
-      matchedWords: served.snippets.matchedWords(paper, queryTerms),
+      snippet: snippet.text,
+      matchedWords: matchedWords(paper, matched),
+      explanation: { ...matched, ...why, snippetStart: snippet.start },
     };
   }
-
   /**
    * The paper's vector for the dense side, as `SimilarOptions.vector` says: the mean of its stored vector
    * and its title's, or of its passages' (`paperPassages`), each text embedded like a query, through the

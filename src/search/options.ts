@@ -8,6 +8,8 @@ import { DEFAULT_SIMILAR, type SimilarOptions } from './similar/options.js';
 export interface LexicalOptions {
   /** BM25 weight of a title match relative to an abstract match. */
   titleBoost: number;
+  /** A lookup's BM25 score grows by this share in a paper that uses its words together ("world model"). */
+  phraseBoost: number;
 }
 
 /** Every tunable of the engine in one object; `DEFAULT_SEARCH` documents the defaults. */
@@ -38,7 +40,7 @@ export interface SearchOptions {
 
 export const DEFAULT_SEARCH: SearchOptions = {
   fusion: DEFAULT_FUSION,
-  lexical: { titleBoost: 0.7 },
+  lexical: { titleBoost: 0.7, phraseBoost: 0.5 },
   candidatePool: 100,
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,

@@ -35,10 +35,14 @@ export interface DenseRetriever {
   nearest(vector: Float32Array, k: number, exclude?: number, allow?: (ordinal: number) => boolean): Neighbour[];
 }
 
-/** BM25 hits, best first, only those `allow` accepts, and the idf of an analyzed term (for snippets). */
+/**
+ * BM25 hits, best first, only those `allow` accepts, the idf of an analyzed term (for snippets), and how
+ * many papers have a term (whether a lookup's joined or split form is in the library).
+ */
 export interface LexicalRetriever {
   query(text: string, limit: number, titleBoost: number, allow?: (ordinal: number) => boolean): LexicalHit[];
   idf(term: string): number;
+  documentFrequency(term: string): number;
 }
 
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */

@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Paper } from '../papers/index.js';
-import { analyzeTerm, analyze, splitSentences, tokenize } from '../text/index.js';
+import { analyze, type SentenceSpan, sentenceSpans } from '../text/index.js';
 
 const TARGET_CHARS = 320;
 
@@ -14,8 +13,14 @@ export const SNIPPET_CACHE_BYTES = 64 * 1024 * 1024;
 const OVERHEAD_BYTES = 64;
 
 interface AnalyzedAbstract {
-  sentences: string[];
+  sentences: SentenceSpan[];
   terms: Array<Set<string>>;
+}
+
+/** A snippet and where it starts in its abstract: up to a trailing " …" it is a slice of it, so highlights carry over. */
+export interface Snippet {
+  text: string;
+  start: number;
 }
 
 /**
@@ -39,9 +44,9 @@ export class Snippets {
     return this.analyzed.calculatedSize;
   }
 
-  best(abstract: string, queryTerms: ReadonlySet<string>): string {
+  best(abstract: string, queryTerms: ReadonlySet<string>): Snippet {
     const { sentences, terms } = this.analyze(abstract);
-    if (sentences.length === 0) return '';
+    if (sentences.length === 0) return { text: '', start: 0 };
     let best = 0;
     let bestScore = 0;
     terms.forEach((sentenceTerms, i) => {
@@ -52,40 +57,28 @@ export class Snippets {
         best = i;
       }
     });
-    let snippet = sentences[best]!;
-    if (snippet.length < TARGET_CHARS / 2 && sentences[best + 1]) snippet += ` ${sentences[best + 1]}`;
-    return snippet.length > TARGET_CHARS ? `${snippet.slice(0, TARGET_CHARS).replace(/\s+\S*$/, '')} …` : snippet;
-  }
-
-  /**
-   * The words of the title and abstract, as written, whose analyzed term is one of the query's: what a
-   * front end highlights, so it never needs its own copy of the analyzer. Lower-cased, each once.
-   */
-  matchedWords(paper: Paper, queryTerms: ReadonlySet<string>): string[] {
-    const words = new Set<string>();
-    if (queryTerms.size === 0) return [];
-    for (const token of tokenize(`${paper.title} ${paper.abstract}`)) {
-      const term = analyzeTerm(token);
-      if (term !== null && queryTerms.has(term)) words.add(token.toLowerCase());
-    }
-    return [...words];
+    const { start } = sentences[best]!;
+    let { end } = sentences[best]!;
+    if (end - start < TARGET_CHARS / 2 && sentences[best + 1]) end = sentences[best + 1]!.end;
+    const text = abstract.slice(start, end);
+    return { text: text.length > TARGET_CHARS ? `${text.slice(0, TARGET_CHARS).replace(/\s+\S*$/, '')} …` : text, start };
   }
 
   private analyze(abstract: string): AnalyzedAbstract {
     let analyzed = this.analyzed.get(abstract);
     if (!analyzed) {
-      const sentences = splitSentences(abstract);
-      analyzed = { sentences, terms: sentences.map((sentence) => new Set(analyze(sentence))) };
+      const sentences = sentenceSpans(abstract);
+      analyzed = { sentences, terms: sentences.map(({ start, end }) => new Set(analyze(abstract.slice(start, end)))) };
       this.analyzed.set(abstract, analyzed);
     }
     return analyzed;
   }
 }
 
-/** Estimated heap bytes of a cache entry: the abstract (the key), its sentences and their terms, two bytes a character. */
+/** Estimated heap bytes of a cache entry: the abstract (the key), its sentences' ranges and their terms, two bytes a character. */
 function analyzedBytes(analyzed: AnalyzedAbstract, abstract: string): number {
   let bytes = OVERHEAD_BYTES + abstract.length * 2;
-  for (const sentence of analyzed.sentences) bytes += OVERHEAD_BYTES + sentence.length * 2;
+  bytes += analyzed.sentences.length * OVERHEAD_BYTES;
   for (const terms of analyzed.terms) for (const term of terms) bytes += OVERHEAD_BYTES + term.length * 2;
   return bytes;
 }

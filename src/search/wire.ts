@@ -19,7 +19,7 @@ export function answerToWire<M extends string>(answer: Answer<M>): Omit<WireAnsw
   };
 }
 
-function hitToWire({ paper, score, snippet, matchedWords }: Answer['hits'][number]): WireAnswer['results'][number] {
+function hitToWire({ paper, score, snippet, matchedWords, explanation }: Answer['hits'][number]): WireAnswer['results'][number] {
   return {
     id: paper.id,
     title: paper.title,
@@ -27,6 +27,15 @@ function hitToWire({ paper, score, snippet, matchedWords }: Answer['hits'][numbe
     snippet,
     abstract: paper.abstract,
     matched_words: matchedWords,
+    explain: {
+      terms: explanation.terms,
+      title: explanation.title,
+      abstract: explanation.abstract,
+      snippet_start: explanation.snippetStart,
+      lexical_rank: explanation.lexicalRank,
+      dense_rank: explanation.denseRank,
+      passage: explanation.passage && { ...explanation.passage, similarity: round(explanation.passage.similarity, 4) },
+    },
     ...(paper.authors ? { authors: paper.authors } : {}),
     ...(paper.year !== undefined ? { year: paper.year } : {}),
     ...(paper.venue ? { venue: paper.venue } : {}),

@@ -87,13 +87,23 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
 
   app.openapi(routes.searchPapers, async (c) => {
     const query = c.req.valid('query');
-    const answer = await engine.search(query.q, { k: query.k, mode: query.mode, filter: filterFromWire(query) });
+    const answer = await engine.search(query.q, {
+      k: query.k,
+      mode: query.mode,
+      filter: filterFromWire(query),
+      passages: query.explain === 'full',
+    });
     return answerAs(c, answer, query.format);
   });
 
   app.openapi(routes.similarToText, async (c) => {
     const body = c.req.valid('json');
-    const answer = await engine.search(body.text, { k: body.k, mode: body.mode, filter: filterFromWire(body) });
+    const answer = await engine.search(body.text, {
+      k: body.k,
+      mode: body.mode,
+      filter: filterFromWire(body),
+      passages: body.explain === 'full',
+    });
     return answerAs(c, answer, body.format);
   });
 
@@ -114,7 +124,7 @@ export function createApp(engine: SearchEngine, options: AppOptions = {}): OpenA
   app.openapi(routes.similarToPaper, async (c) => {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
-    const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query) });
+    const answer = await engine.similarToPaper(id, { k: query.k, filter: filterFromWire(query), passages: query.explain === 'full' });
     return answerAs(c, answer, query.format);
   });
 

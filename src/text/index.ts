@@ -1,2 +1,2 @@
-export { analyze, analyzeTerm, tokenize } from './analyzer.js';
-export { splitSentences } from './sentences.js';
+export { analyze, analyzeTerm, analyzeWithSpans, tokenize, type TermSpan } from './analyzer.js';
+export { sentenceSpans, splitSentences, type SentenceSpan } from './sentences.js';

@@ -37,7 +37,7 @@ function expectAnswerShape(answer: SearchAnswer): void {
       Object.keys(result)
         .filter((key) => !['authors', 'year', 'url'].includes(key))
         .sort(),
-    ).toEqual(['abstract', 'id', 'matched_words', 'score', 'snippet', 'title']);
+    ).toEqual(['abstract', 'explain', 'id', 'matched_words', 'score', 'snippet', 'title']);
     expect(typeof result.score).toBe('number');
     expect(result.abstract).toContain(result.snippet.replace(/ …$/, ''));
   }
@@ -65,10 +65,14 @@ describe('search CLI', () => {
     expect(listed.map((r) => r.score)).toEqual(answer.results.map((r) => Number(r.score.toFixed(3))));
     expect(listed.slice(0, 3).map((r) => r.title)).toContain(UNISKILL);
 
-    // Each snippet follows its title, wrapped and indented, then the paper id.
+    // Each snippet follows its title, wrapped and indented, then why it is there (the words it matched,
+    // its ranks in the candidate lists), then the paper id.
     const flattened = run.stdout.replace(/\s+/g, ' ');
     for (const result of answer.results) {
-      expect(flattened).toContain(`${result.title} ${result.snippet.replace(/\s+/g, ' ')} id: ${result.id}`);
+      const { lexical_rank, dense_rank } = result.explain;
+      const ranks = [lexical_rank && `lexical #${lexical_rank}`, dense_rank && `dense #${dense_rank}`].filter(Boolean);
+      const why = [`matched ${result.matched_words.slice(0, 8).join(', ')}${result.matched_words.length > 8 ? ', …' : ''}`, ...ranks];
+      expect(flattened).toContain(`${result.title} ${result.snippet.replace(/\s+/g, ' ')} why: ${why.join(' · ')} id: ${result.id}`);
     }
   });
 

@@ -135,7 +135,9 @@ describe.each([
     const text = textOf(result);
     expect(text.split('\n').slice(0, 2)).toEqual(['Confidence: high: the library covers this.', `3 papers for "${query}", best first:`]);
     const legged = answer.results[0]!;
-    expect(text).toContain(`\n1. ${LEGGED} (2022)\n   Grace Hopper, Ada Lovelace\n   "${legged.snippet}"\n   id: ${legged.id}\n`);
+    expect(text).toContain(
+      `\n1. ${LEGGED} (2022)\n   Grace Hopper, Ada Lovelace\n   "${legged.snippet}"\n   why: matched ${legged.matched_words.slice(0, 8).join(', ')}\n   id: ${legged.id}\n`,
+    );
     for (const [rank, paper] of answer.results.entries()) expect(text).toContain(`${rank + 1}. ${paper.title}`);
   });
 

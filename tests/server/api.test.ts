@@ -76,7 +76,7 @@ async function search(query: Record<string, string>): Promise<SearchAnswer> {
 }
 
 /** Every result carries these; the contract's other fields (authors, year, url, ...) only when the paper has them. */
-const ALWAYS_IN_RESULT = ['abstract', 'id', 'matched_words', 'score', 'snippet', 'title'];
+const ALWAYS_IN_RESULT = ['abstract', 'explain', 'id', 'matched_words', 'score', 'snippet', 'title'];
 const RESULT_FIELDS = Object.keys(SearchAnswerSchema.shape.results.element.shape);
 
 /** The contract every search-like answer honours, whatever the route. */

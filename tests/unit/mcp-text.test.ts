@@ -9,6 +9,15 @@ const RESULT = {
   snippet: 'Four robots share one load.',
   abstract: 'Four robots share one load. They talk.',
   matched_words: ['robots'],
+  explain: {
+    terms: ['robot'],
+    title: [],
+    abstract: [{ start: 5, end: 11, term: 'robot' }],
+    snippet_start: 0,
+    lexical_rank: 1,
+    dense_rank: 2,
+    passage: null,
+  },
 };
 
 const answer = (results: WireAnswer['results'], confidence: WireAnswer['confidence'] = 'high'): WireAnswer => ({
@@ -37,9 +46,11 @@ describe('MCP text for models', () => {
         '1. Many hands make light work (2024)',
         '   Ada Lovelace, Alan Turing, Grace Hopper et al.',
         '   "Four robots share one load."',
+        '   why: matched robots',
         '   id: many-hands-1a2b3c4d',
         '',
         '2. Known by its title alone',
+        '   why: matched robots',
         '   id: untitled-year-5e6f7a8b',
       ].join('\n'),
     );

@@ -15,10 +15,10 @@ describe('SearchQuerySchema', () => {
 
   it('refuses an unknown parameter, naming it and the accepted ones', () => {
     expect(problems({ q: 'robots', limit: '5' })).toEqual([
-      'unknown parameter "limit"; accepted: q, k, mode, year_min, year_max, author, venue, tag, format',
+      'unknown parameter "limit"; accepted: q, k, mode, year_min, year_max, author, venue, tag, format, explain',
     ]);
     expect(problems({ q: 'robots', top: '5', sort: 'date' })).toEqual([
-      'unknown parameter "top", "sort"; accepted: q, k, mode, year_min, year_max, author, venue, tag, format',
+      'unknown parameter "top", "sort"; accepted: q, k, mode, year_min, year_max, author, venue, tag, format, explain',
     ]);
   });
 
@@ -51,11 +51,11 @@ describe('the other closed request schemas', () => {
   it('name an unknown body field and an unknown parameter of similar-to-paper the same way', () => {
     const body = SimilarBodySchema.safeParse({ text: 'an abstract', query: 'x' });
     expect(body.success ? [] : body.error.issues.map((issue) => issue.message)).toEqual([
-      'unknown field "query"; accepted: text, k, mode, year_min, year_max, author, venue, tag, format',
+      'unknown field "query"; accepted: text, k, mode, year_min, year_max, author, venue, tag, format, explain',
     ]);
     const similar = SimilarPaperQuerySchema.safeParse({ k: '5', mode: 'dense' });
     expect(similar.success ? [] : similar.error.issues.map((issue) => issue.message)).toEqual([
-      'unknown parameter "mode"; accepted: k, year_min, year_max, author, venue, tag, format',
+      'unknown parameter "mode"; accepted: k, year_min, year_max, author, venue, tag, format, explain',
     ]);
   });
 });

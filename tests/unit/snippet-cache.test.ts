@@ -45,7 +45,7 @@ describe('the snippet cache is bounded in bytes, however long the abstracts', ()
     const query = new Set(['robot', 'gripper']);
     collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
-    for (let seed = 0; seed < 300; seed++) expect(snippets.best(hugeAbstract(seed), query)).not.toBe('');
+    for (let seed = 0; seed < 300; seed++) expect(snippets.best(hugeAbstract(seed), query).text).not.toBe('');
     collectGarbage();
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     console.log(

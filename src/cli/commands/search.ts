@@ -25,6 +25,7 @@ interface SearchFlags extends FilterFlags {
   similar?: string;
   paper?: string;
   format?: string;
+  explain?: boolean;
 }
 
 /** The contract's filters (year_min, ..., tag) as flags. */
@@ -48,7 +49,8 @@ export function searchCommand(): Command {
     .option('--similar <file|->', 'papers similar to the text in a file, or on standard input with -')
     .option('--paper <id>', 'papers similar to this paper of the index')
     .option('--json', 'print the same JSON the API returns (and nothing else) on stdout')
-    .option('--format <format>', `print the result papers as ${EXPORT_FORMATS.join(', ')} on stdout`);
+    .option('--format <format>', `print the result papers as ${EXPORT_FORMATS.join(', ')} on stdout`)
+    .option('--explain', "also find each result's passage nearest the query in meaning (slower: it embeds the results' sentences)");
   for (const [flag, help] of FILTER_FLAGS) command.option(flag, help);
   withSettings(command, ['indexDir', 'modelsDir', 'model', 'precision', 'threads']);
   withExamples(command, [
@@ -65,21 +67,25 @@ export function searchCommand(): Command {
     if (given > 1) throw new Error('give only one of: a query, --similar <file|->, --paper <id> (see --help)');
     const settings = settingsFrom(command.opts());
     // The API's own schemas check k, mode and text, so the CLI and the API accept exactly the same.
-    const options = apiFields(flags);
+    const options = { ...apiFields(flags), ...(flags.explain ? { explain: 'full' } : {}) };
     if (flags.format !== undefined && flags.json) throw new Error('give --json or --format, not both');
     const format = flags.format === undefined ? undefined : parse(SearchQuerySchema.shape.format, flags.format);
     let answer: Answer;
     if (flags.paper !== undefined) {
       if (flags.mode !== undefined)
         throw new Error('--mode does not apply to --paper (similar papers are always found with hybrid search)');
-      const { k, ...wire } = parse(SimilarPaperQuerySchema, options);
-      answer = await (await openEngine(settings)).similarToPaper(flags.paper, { k, filter: filterFromWire(wire) });
+      const { k, explain, ...wire } = parse(SimilarPaperQuerySchema, options);
+      answer = await (await openEngine(settings)).similarToPaper(flags.paper, {
+        k,
+        filter: filterFromWire(wire),
+        passages: explain === 'full',
+      });
     } else if (flags.similar !== undefined) {
-      const { text, k, mode, ...wire } = parse(SimilarBodySchema, { text: readPassage(flags.similar), ...options });
-      answer = await (await openEngine(settings)).search(text, { k, mode, filter: filterFromWire(wire) });
+      const { text, k, mode, explain, ...wire } = parse(SimilarBodySchema, { text: readPassage(flags.similar), ...options });
+      answer = await (await openEngine(settings)).search(text, { k, mode, filter: filterFromWire(wire), passages: explain === 'full' });
     } else {
-      const { q, k, mode, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
-      answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire) });
+      const { q, k, mode, explain, ...wire } = parse(SearchQuerySchema, { q: query, ...options });
+      answer = await (await openEngine(settings)).search(q, { k, mode, filter: filterFromWire(wire), passages: explain === 'full' });
     }
     printAnswer(answer, { json: flags.json, format });
   });

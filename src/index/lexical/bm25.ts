@@ -61,6 +61,12 @@ export class LexicalIndex {
 
   /** Inverse document frequency of an analyzed term over live papers; unseen terms count as rare. */
   idf(term: string): number {
+    const df = this.documentFrequency(term);
+    return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** Live papers with an analyzed term in their title or abstract (0 for a term no paper has). */
+  documentFrequency(term: string): number {
     let df = this.documentFrequencies.get(term);
     if (df === undefined) {
       df = 0;
@@ -78,7 +84,7 @@ export class LexicalIndex {
       });
       this.documentFrequencies.set(term, df);
     }
-    return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
+    return df;
   }
 
   /**

@@ -17,16 +17,16 @@ export const findSimilar = defineTool({
     .partial({ text: true })
     .extend({ id: PaperParamsSchema.shape.id.optional().meta({ description: 'The id of a paper of the library, from a search result' }) }),
   output: SearchAnswerSchema,
-  run: async ({ engine }, { text, id, k, mode, ...filter }) => {
+  run: async ({ engine }, { text, id, k, mode, explain, ...filter }) => {
     if ((text === undefined) === (id === undefined))
       throw new ToolArgumentError('give exactly one of text (a passage to match) or id (a paper of the library)');
     if (id === undefined) {
-      const answer = answerToWire(await engine.search(text!, { k, mode, filter: filterFromWire(filter) }));
+      const answer = answerToWire(await engine.search(text!, { k, mode, filter: filterFromWire(filter), passages: explain === 'full' }));
       return { structured: answer, text: answerText(answer, 'similar to the given text') };
     }
     if (mode !== 'hybrid')
       throw new ToolArgumentError(`mode ${mode} does not apply to id: papers similar to a paper are always found with hybrid search`);
-    const answer = answerToWire(await engine.similarToPaper(id, { k, filter: filterFromWire(filter) }));
+    const answer = answerToWire(await engine.similarToPaper(id, { k, filter: filterFromWire(filter), passages: explain === 'full' }));
     return { structured: answer, text: answerText(answer, `similar to "${engine.paper(id)!.title}" (id: ${id})`) };
   },
 });

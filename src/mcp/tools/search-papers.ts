@@ -13,8 +13,8 @@ export const searchPapers = defineTool({
     'library covers the question at all (confidence high or low). Filters narrow to years, an author, a venue or a tag.',
   input: SearchQuerySchema.omit({ format: true }),
   output: SearchAnswerSchema,
-  run: async ({ engine }, { q, k, mode, ...filter }) => {
-    const answer = answerToWire(await engine.search(q, { k, mode, filter: filterFromWire(filter) }));
+  run: async ({ engine }, { q, k, mode, explain, ...filter }) => {
+    const answer = answerToWire(await engine.search(q, { k, mode, filter: filterFromWire(filter), passages: explain === 'full' }));
     return { structured: answer, text: answerText(answer, `for "${q}"`) };
   },
 });

@@ -1,5 +1,6 @@
 import { TopK, type LexicalHit, type Neighbour } from '../../index/index.js';
 import type { Evidence } from '../confidence.js';
+import { favourPhrase } from '../lookup.js';
 import type { Allowed } from '../filter.js';
 import type { SearchOptions } from '../options.js';
 import type { SearchableIndex } from '../ports.js';
@@ -11,6 +12,8 @@ export interface Query {
   termCount: number;
   /** Present when the query is a paper of the index: it is left out of the results. */
   self?: number;
+  /** A lookup of two or more words: its analyzed terms, which papers using them together are favoured for. */
+  phrase?: readonly string[];
 }
 
 /** What every mode may use: the index, the settings, and the (cached) query vector. */
@@ -27,6 +30,8 @@ export interface Ranking {
   hits: Array<{ ordinal: number; score: number }>;
   /** What the confidence rule judges the answer by. */
   evidence: Omit<Evidence, 'termCount'>;
+  /** The candidate lists the mode consulted, ordinals best first: what a result's explanation ranks it in. */
+  lists?: { lexical?: readonly number[]; dense?: readonly number[] };
 }
 
 /** Candidates taken from each retriever: at least k, normally the configured pool. */
@@ -34,11 +39,13 @@ export function poolSize(options: SearchOptions, k: number): number {
   return Math.max(options.candidatePool, k);
 }
 
-/** BM25 hits for the query, without the query paper itself, within the filter. */
+/** BM25 hits for the query, without the query paper itself, within the filter; a lookup's phrase favoured. */
 export function lexicalHits(context: ModeContext, query: Query, limit: number): LexicalHit[] {
-  return context.index.lexical
-    .query(query.text, limit + 1, context.options.lexical.titleBoost, context.allowed?.has)
+  const { index, options } = context;
+  const hits = index.lexical
+    .query(query.text, limit + 1, options.lexical.titleBoost, context.allowed?.has)
     .filter((hit) => hit.ordinal !== query.self);
+  return query.phrase ? favourPhrase(hits, query.phrase, (ordinal) => index.paper(ordinal), options.lexical.phraseBoost) : hits;
 }
 
 /**

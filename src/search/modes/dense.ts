@@ -7,5 +7,6 @@ export async function rankDense(context: ModeContext, query: Query, k: number): 
   return {
     hits: neighbours.slice(0, k).map((n) => ({ ordinal: n.ordinal, score: n.similarity })),
     evidence: { similarity: neighbours[0]?.similarity },
+    lists: { dense: neighbours.map((n) => n.ordinal) },
   };
 }

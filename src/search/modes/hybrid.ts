@@ -51,5 +51,6 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
     evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
+    lists: { lexical: lexical.map((hit) => hit.ordinal), dense: dense.map((n) => n.ordinal) },
   };
 }

@@ -36,5 +36,6 @@ export function rankSimilarPaper(context: ModeContext, paper: PaperQuery, k: num
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
     evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
+    lists: { lexical: lexical.map((hit) => hit.ordinal), dense: dense.map((n) => n.ordinal) },
   };
 }

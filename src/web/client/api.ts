@@ -11,10 +11,30 @@ export interface SearchResult {
   abstract: string;
   /** Words of the title and abstract, as written there, whose analyzed terms matched the query. */
   matched_words: string[];
+  /** Why the paper is there; the page highlights from its ranges. */
+  explain: Explain;
   authors?: string[];
   year?: number;
   venue?: string;
   url?: string;
+}
+
+/** A query term where it stands in a text: `text.slice(start, end)` is the word as written. */
+export interface TermRange {
+  term: string;
+  start: number;
+  end: number;
+}
+
+/** A result's explanation (ExplainSchema in src/contract/schemas.ts). */
+export interface Explain {
+  terms: string[];
+  title: TermRange[];
+  abstract: TermRange[];
+  snippet_start: number;
+  lexical_rank: number | null;
+  dense_rank: number | null;
+  passage: { field: 'title' | 'abstract'; start: number; end: number; similarity: number } | null;
 }
 
 export interface SearchAnswer {

@@ -5,7 +5,7 @@
 import { MODE_HINTS, RECOMMEND_SCORE_HINT, type Mode } from '../../contract/values.js';
 import { describeFilter, type Filter } from '../filters.js';
 import { ApiFailure, type SearchAnswer, type SearchResult } from './api.js';
-import { highlighter } from './highlight.js';
+import { highlighted, snippetRanges } from './highlight.js';
 import { markButtons } from './marks.js';
 import { urlOf, type State } from './state.js';
 import { ui } from './ui.js';
@@ -170,13 +170,13 @@ function resultItem(
   filter: Filter,
   heading: Heading,
 ): HTMLLIElement {
-  const mark = highlighter(marked ? result.matched_words : []);
+  const { explain } = result;
   const item = document.createElement('li');
   item.className = 'result';
 
   const title = document.createElement(heading);
   title.className = 'title';
-  title.append(mark(result.title));
+  title.append(highlighted(result.title, marked ? explain.title : []));
 
   const score = document.createElement('p');
   score.className = 'score';
@@ -195,7 +195,9 @@ function resultItem(
 
   const snippet = document.createElement('p');
   snippet.className = 'snippet';
-  snippet.append(mark(result.snippet));
+  snippet.append(
+    highlighted(result.snippet, marked ? snippetRanges(result.abstract, result.snippet, explain.snippet_start, explain.abstract) : []),
+  );
 
   const details = document.createElement('details');
   details.className = 'abstract';
@@ -205,7 +207,7 @@ function resultItem(
   about.textContent = ` of ${result.title}`;
   summary.append('Full abstract', about);
   const abstract = document.createElement('p');
-  abstract.append(mark(result.abstract));
+  abstract.append(highlighted(result.abstract, marked ? explain.abstract : []));
   details.append(summary, abstract);
 
   const actions = document.createElement('p');
