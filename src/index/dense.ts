@@ -10,31 +10,35 @@ export interface Neighbour {
 
 const RANDOM_SEED = 100;
 
-/** Builds the HNSW graph (cosine) over `vectors`, label = ordinal, and writes it to `path`. */
+/** Builds the HNSW graph (cosine) over `vectors`, label = ordinal, writes it to `path`, and returns it for searching. */
 export function writeHnsw(
   path: string,
   vectors: ReadonlyArray<readonly [number, Float32Array]>,
   dimensions: number,
   params: HnswParams,
-): void {
+): DenseIndex {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   // Deleted slots may be reused by later additions, so a library that churns keeps its graph's size.
   graph.initIndex(Math.max(vectors.length, 1), params.m, params.efConstruction, RANDOM_SEED, true);
   for (const [ordinal, vector] of vectors) graph.addPoint(Array.from(vector), ordinal);
   graph.writeIndexSync(path);
+  return new DenseIndex(graph, params.efSearch, vectors.length);
 }
 
 /**
  * Writes the graph of the next generation without rebuilding it: the previous graph is read, the
  * removed papers are marked deleted (their slots reused by additions) and the added ones inserted,
- * so the cost follows the change (plus reading and writing the file), not the library.
+ * so the cost follows the change (plus reading and writing the file), not the library. Returns
+ * the new graph, holding `liveCount` papers, for searching.
  */
 export function updateHnsw(
   previousPath: string,
   path: string,
   dimensions: number,
   change: { removed: readonly number[]; added: ReadonlyArray<readonly [number, Float32Array]> },
-): void {
+  params: HnswParams,
+  liveCount: number,
+): DenseIndex {
   const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
   graph.readIndexSync(previousPath, true);
   for (const ordinal of change.removed) graph.markDelete(ordinal);
@@ -42,11 +46,12 @@ export function updateHnsw(
   if (needed > graph.getMaxElements()) graph.resizeIndex(needed);
   for (const [ordinal, vector] of change.added) graph.addPoint(Array.from(vector), ordinal, true);
   graph.writeIndexSync(path);
+  return new DenseIndex(graph, params.efSearch, liveCount);
 }
 
-/** Approximate nearest neighbours by cosine similarity over a graph read from disk. */
+/** Approximate nearest neighbours by cosine similarity over a graph read from disk, or just written. */
 export class DenseIndex {
-  private constructor(
+  constructor(
     private readonly graph: hnswlib.HierarchicalNSW,
     private readonly efSearch: number,
     /** Papers in the graph that are not deleted. */

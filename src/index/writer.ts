@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { hashFile, replaceFileAtomically, writeFileDurably } from '../storage/index.js';
-import { updateHnsw, writeHnsw } from './dense.js';
+import { measureCalibration, type CalibrationQuery } from './calibration.js';
+import { type DenseIndex, updateHnsw, writeHnsw } from './dense.js';
 import { Deletions } from './deletions.js';
 import {
   DATA_FILE,
@@ -29,6 +30,12 @@ export interface GenerationMeta {
   sources: string[];
   /** Papers by the file each was first read from (counted from the papers by a full write when absent). */
   papersPerSource?: Record<string, number>;
+  /**
+   * Texts with their query vectors (`calibrationTexts`) whose best matches in the new generation are
+   * written as its confidence calibration; without them (or without papers) it has none, and the
+   * engine falls back to its fixed bars.
+   */
+  calibrationQueries?: readonly CalibrationQuery[];
 }
 
 /** A whole index: every paper with its vector, in ordinal order. */
@@ -68,7 +75,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
   );
   const segments = papers.length === 0 ? [] : [writeNewSegment(dir, name, 0, papers, vectors, when, meta.model.dimensions)];
   const hnswName = `hnsw-${name}.bin`;
-  writeHnsw(
+  const graph = writeHnsw(
     join(dir, hnswName),
     vectors.map((vector, ordinal) => [ordinal, vector] as const),
     meta.model.dimensions,
@@ -81,6 +88,7 @@ export function writeIndex(dir: string, contents: IndexContents): Manifest {
     ordinalLimit: papers.length,
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, Deletions.of(papers.length, [])),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, graph),
     segments,
   });
 }
@@ -125,17 +133,23 @@ export function updateIndex(dir: string, previous: Manifest, meta: GenerationMet
     );
 
   const hnswName = `hnsw-${name}.bin`;
-  updateHnsw(join(dir, previous.files.hnsw.name), join(dir, hnswName), meta.model.dimensions, {
-    removed: change.removed,
-    added: change.added.map((p, i) => [base + i, p.vector] as const),
-  });
+  const paperCount = previous.paperCount + change.added.length - change.removed.length;
+  const graph = updateHnsw(
+    join(dir, previous.files.hnsw.name),
+    join(dir, hnswName),
+    meta.model.dimensions,
+    { removed: change.removed, added: change.added.map((p, i) => [base + i, p.vector] as const) },
+    meta.hnsw,
+    paperCount,
+  );
   return commit(dir, previous, {
     meta,
     generation,
-    paperCount: previous.paperCount + change.added.length - change.removed.length,
+    paperCount,
     ordinalLimit,
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, graph),
     segments,
   });
 }
@@ -163,6 +177,25 @@ function writeDeletions(dir: string, name: string, deletions: Deletions): { name
   return { name: file };
 }
 
+/** The confidence calibration of a generation from its graph, or none without queries or papers. */
+function writeCalibration(
+  dir: string,
+  name: string,
+  queries: readonly CalibrationQuery[] | undefined,
+  graph: DenseIndex,
+): { name: string } | undefined {
+  if (!queries?.length || graph.size === 0) return undefined;
+  const file = `calibration-${name}.json`;
+  writeFileDurably(join(dir, file), [
+    `${JSON.stringify(
+      measureCalibration(queries, (vector, k) => graph.nearest(vector, k)),
+      null,
+      2,
+    )}\n`,
+  ]);
+  return { name: file };
+}
+
 interface Generation {
   meta: GenerationMeta;
   generation: number;
@@ -170,6 +203,7 @@ interface Generation {
   ordinalLimit: number;
   hnsw: string;
   deletions: { name: string };
+  calibration?: { name: string };
   segments: Segment[];
 }
 
@@ -194,7 +228,11 @@ function commit(dir: string, previous: Manifest | undefined, next: Generation): 
     sources: meta.sources,
     papersPerSource: meta.papersPerSource,
     hnsw: meta.hnsw,
-    files: { hnsw: entry(next.hnsw), deletions: entry(next.deletions.name) },
+    files: {
+      hnsw: entry(next.hnsw),
+      deletions: entry(next.deletions.name),
+      ...(next.calibration ? { calibration: entry(next.calibration.name) } : {}),
+    },
     segments: next.segments,
   };
   replaceFileAtomically(join(dir, MANIFEST), [`${JSON.stringify(manifest, null, 2)}\n`]);

@@ -4,7 +4,7 @@ import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, ty
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
-import { isConfident } from './confidence.js';
+import { isConfident, similarityBar } from './confidence.js';
 import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
@@ -231,7 +231,12 @@ export class SearchEngine {
           const added = index.added(ordinal);
           if (!isAddedAfter(added, watch.since)) continue;
           const paper = index.paper(ordinal);
-          const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, terms, this.options);
+          const evidence = clearsBar(
+            { paper, score, similarity: dot(vector, index.vectorOf(ordinal)) },
+            terms,
+            this.similarityBar(index, terms.length),
+            this.options,
+          );
           // Snippets only for what is kept: most of the pool is neither new nor good enough.
           if (evidence) hits.push({ ...this.hit(served, paper, score, queryTerms), added, ...evidence });
         }
@@ -279,13 +284,18 @@ export class SearchEngine {
 
   /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
   private present(served: Served, ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'generation' | 'hits'> {
-    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.options.confidence, this.options.fusion);
+    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.similarityBar(served.index, terms.length));
     const queryTerms = new Set(terms);
     return {
       confidence: confident ? 'high' : 'low',
       generation: served.index.manifest.generation,
       hits: ranking.hits.map(({ ordinal, score }) => this.hit(served, served.index.paper(ordinal), score, queryTerms)),
     };
+  }
+
+  /** The best similarity a query of this length needs for a confident answer from this generation. */
+  private similarityBar(index: SearchableIndex, termCount: number): number {
+    return similarityBar(termCount, index.calibration, this.options.confidence, this.options.fusion);
   }
 
   /** Ordinals of the marked papers' ids, each once; an id the index does not have is refused by name. */

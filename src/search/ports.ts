@@ -1,4 +1,4 @@
-import type { LexicalHit, Manifest, Neighbour, PaperAdded } from '../index/index.js';
+import type { Calibration, LexicalHit, Manifest, Neighbour, PaperAdded } from '../index/index.js';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 
@@ -42,6 +42,8 @@ export interface LexicalRetriever {
 /** One searchable index: papers, both retrievers over the same ordinals, and what built it. */
 export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
+  /** What a match looks like in this index (absent: the engine uses its fixed confidence bars). */
+  readonly calibration?: Calibration;
   /** Releases the index's files once nothing reads it any more. */
   close(): void;
   readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource' | 'generation'>;
