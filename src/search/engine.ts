@@ -4,7 +4,7 @@ import { DEFAULT_MODE, DEFAULT_RECOMMEND_MODE, RESULT_COUNT, type Confidence, ty
 import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
-import { isConfident, similarityBar } from './confidence.js';
+import { isConfident, similarityBar, termShare } from './confidence.js';
 import { clearsBar, type Digest, type DigestEntry, type DigestHit, isAddedAfter, type WatchedQuery } from './digest.js';
 import { dot } from './modes/context.js';
 import { FilterIndex, type PaperFilter } from './filter.js';
@@ -234,7 +234,7 @@ export class SearchEngine {
           const evidence = clearsBar(
             { paper, score, similarity: dot(vector, index.vectorOf(ordinal)) },
             terms,
-            this.similarityBar(index, terms.length),
+            this.similarityBar(index, terms, paper),
             this.options,
           );
           // Snippets only for what is kept: most of the pool is neither new nor good enough.
@@ -284,7 +284,9 @@ export class SearchEngine {
 
   /** A ranking as hits with snippets and matched words for `terms`, how confident it is, and the generation it came from. */
   private present(served: Served, ranking: Ranking, terms: string[]): Pick<Answer, 'confidence' | 'generation' | 'hits'> {
-    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, this.similarityBar(served.index, terms.length));
+    const { nearest } = ranking.evidence;
+    const bar = this.similarityBar(served.index, terms, nearest === undefined ? undefined : served.index.paper(nearest));
+    const confident = isConfident({ termCount: terms.length, ...ranking.evidence }, bar);
     const queryTerms = new Set(terms);
     return {
       confidence: confident ? 'high' : 'low',
@@ -293,9 +295,10 @@ export class SearchEngine {
     };
   }
 
-  /** The best similarity a query of this length needs for a confident answer from this generation. */
-  private similarityBar(index: SearchableIndex, termCount: number): number {
-    return similarityBar(termCount, index.calibration, this.options.confidence, this.options.fusion);
+  /** The similarity `paper` needs to make an answer to a query of these terms confident in this generation. */
+  private similarityBar(index: SearchableIndex, terms: readonly string[], paper: Paper | undefined): number {
+    const share = paper ? termShare(terms, new Set(analyze(embeddingText(paper))), (term) => index.lexical.idf(term)) : 0;
+    return similarityBar(terms.length, index.calibration, this.options.confidence, this.options.fusion, share);
   }
 
   /** Ordinals of the marked papers' ids, each once; an id the index does not have is refused by name. */

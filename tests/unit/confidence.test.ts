@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Calibration, summarize } from '../../src/index/index.js';
-import { DEFAULT_CONFIDENCE, isConfident, placeBar, similarityBar } from '../../src/search/confidence.js';
+import { DEFAULT_CONFIDENCE, isConfident, placeBar, similarityBar, termShare } from '../../src/search/confidence.js';
 import { DEFAULT_FUSION } from '../../src/search/fusion.js';
 
 const { questionSimilarity, passageSimilarity } = DEFAULT_CONFIDENCE;
@@ -83,7 +83,37 @@ describe('similarityBar with a calibration', () => {
     expect(similarityBar(400, calibration, DEFAULT_CONFIDENCE, DEFAULT_FUSION)).toBeCloseTo(0.2 + probeDeviations.passage * 0.05, 10);
   });
 
+  it('comes down by the term deviations in proportion to the query term weight the best paper holds', () => {
+    const { termDeviations } = DEFAULT_CONFIDENCE;
+    const bar = (share: number) => similarityBar(5, calibration, DEFAULT_CONFIDENCE, DEFAULT_FUSION, share);
+    expect(bar(1)).toBeCloseTo(0.15 + (probeDeviations.question - termDeviations) * 0.05, 10);
+    expect(bar(0.5)).toBeCloseTo(0.15 + (probeDeviations.question - termDeviations / 2) * 0.05, 10);
+    expect(bar(0)).toBeGreaterThan(bar(0.5));
+  });
+
   it('falls back to the fixed bars for a length no band measured (an empty query)', () => {
     expect(similarityBar(0, calibration, DEFAULT_CONFIDENCE, DEFAULT_FUSION)).toBe(questionSimilarity);
+  });
+});
+
+describe('termShare: how much of the query the best paper says in its own words', () => {
+  const idf = (term: string) => ({ rlhf: 3, altern: 2, model: 0.5 })[term] ?? 4;
+
+  it('is 1 for a paper with every term and 0 for one with none', () => {
+    expect(termShare(['rlhf', 'model'], new Set(['rlhf', 'model', 'prefer']), idf)).toBe(1);
+    expect(termShare(['rlhf', 'model'], new Set(['robot']), idf)).toBe(0);
+  });
+
+  it('weighs terms by idf and counts each once: the rare term matters, the common one barely', () => {
+    expect(termShare(['rlhf', 'model', 'model'], new Set(['rlhf']), idf)).toBeCloseTo(3 / 3.5, 10);
+    expect(termShare(['rlhf', 'model'], new Set(['model']), idf)).toBeCloseTo(0.5 / 3.5, 10);
+  });
+
+  it('counts a term no paper has as rare, so a query about something absent keeps a low share', () => {
+    expect(termShare(['yolov8', 'model'], new Set(['model']), idf)).toBeCloseTo(0.5 / 4.5, 10);
+  });
+
+  it('is 0 for a query without terms', () => {
+    expect(termShare([], new Set(['model']), idf)).toBe(0);
   });
 });

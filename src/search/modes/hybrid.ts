@@ -50,6 +50,6 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   }
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
-    evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
+    evidence: { similarity: dense[0]?.similarity, nearest: dense[0]?.ordinal, coverage: bestCoverage(lexical) },
   };
 }
