@@ -7,6 +7,7 @@ import { loadIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet, loadMedCollection, type EvalCollection } from './collections.js';
+import { confidenceCorpora, confidenceRows, confidenceTable, fitWeights } from './confidence.js';
 import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } from './evaluate.js';
 import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
@@ -22,13 +23,15 @@ import {
 } from './recommend.js';
 
 const USAGE =
-  'npm run eval -- [--recommend] [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
+  'npm run eval -- [--recommend | --confidence [--synthetic <papers>]] [--dev <labelled.json>]... [--med <folder> | --skip-med] [--record] [--precision fp32|int8]' +
   ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
 /** The labelled sets --recommend measures unless --dev names others: every one (no ranking is tuned on them here). */
 const RECOMMEND_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
 const DEFAULT_MED_FOLDER = '../shared/benchdata/med';
 const WORK_DIR = resolve('.cache/eval');
+/** The largest library --confidence measures unless --synthetic says otherwise (0 leaves it out). */
+const DEFAULT_SYNTHETIC_PAPERS = 100_000;
 
 async function subjectFor(settings: Settings, embedder: Embedder, name: string, inputs: string[]): Promise<EvalSubject> {
   const indexDir = join(WORK_DIR, `${name}-${embedder.info.name}-${embedder.info.precision}`);
@@ -68,6 +71,8 @@ runMain(async () => {
       dev: { type: 'string', multiple: true },
       record: { type: 'boolean' },
       recommend: { type: 'boolean' },
+      confidence: { type: 'boolean' },
+      synthetic: { type: 'string' },
     },
     USAGE,
   );
@@ -77,8 +82,16 @@ runMain(async () => {
     dev,
     record,
     recommend,
+    confidence,
+    synthetic,
     ...flags
-  } = values as Record<string, string> & { 'skip-med'?: boolean; dev?: string[]; record?: boolean; recommend?: boolean };
+  } = values as Record<string, string> & {
+    'skip-med'?: boolean;
+    dev?: string[];
+    record?: boolean;
+    recommend?: boolean;
+    confidence?: boolean;
+  };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
   const measureMed = !skipMed && hasMedCollection(medFolder);
@@ -120,6 +133,29 @@ runMain(async () => {
     console.log(recommendTable(reports));
     for (const report of reports) console.log(`${report.collection}: ${report.queries} queries, ${report.cases} cases`);
     writeRecord('-recommend', { methods: RECOMMEND_METHODS, reports });
+    return;
+  }
+
+  if (confidence) {
+    const corpora = await confidenceCorpora(
+      {
+        subject: (name, inputs) => subjectFor(settings, embedder, name, inputs),
+        med: measureMed
+          ? async () => ({
+              subject: await medSubject(settings, embedder, medFolder),
+              queries: (await loadMed(medFolder)).queries.map((query) => query.text),
+            })
+          : undefined,
+        synthetic: Number(synthetic ?? DEFAULT_SYNTHETIC_PAPERS),
+        workDir: WORK_DIR,
+      },
+      embedder,
+    );
+    const rows = confidenceRows(corpora);
+    const fitted = fitWeights(corpora);
+    console.log('\n## Confidence: answerable queries judged "high", off-topic ones "low"\n');
+    console.log(confidenceTable(rows, fitted));
+    writeRecord('-confidence', { rows, fitted, corpora });
     return;
   }
 
