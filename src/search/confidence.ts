@@ -22,7 +22,7 @@ export interface ConfidenceOptions {
 }
 
 export const DEFAULT_CONFIDENCE: ConfidenceOptions = {
-  probeDeviations: { lookup: 3.25, question: 5.55, passage: 7.15 },
+  probeDeviations: { lookup: 3.25, question: 5.55, passage: 7.25 },
   termDeviations: 3.5,
   questionSimilarity: 0.42,
   passageSimilarity: 0.57,
