@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { Embedder, ModelInfo } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
 import { acquireLock, sha256 } from '../storage/index.js';
@@ -286,15 +287,15 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
 
 /**
  * The texts a generation's confidence calibration scores (`calibrationTexts`) with their vectors,
- * embedded once: they stay in the vector cache, and the probes' also in this process (the same few
+ * embedded once: they stay in the vector cache, and in this process (the probes are the same few
  * hundred texts for every index, so a process that builds many embeds them once, not per folder).
  */
 async function calibrationQueriesOf(papers: readonly Paper[], cache: VectorCache, embedder: Embedder): Promise<CalibrationQuery[]> {
   const texts = calibrationTexts(papers);
   const keys = texts.map(({ text }) => contentKey(text));
-  const probeKey = (key: string) => `${embedder.info.checksum}:${key}`;
+  const processKey = (key: string) => `${embedder.info.checksum}:${key}`;
   const remembered = [...new Set(keys)].flatMap((key): Array<[string, Float32Array]> => {
-    const vector = cache.get(key) ? undefined : embeddedProbes.get(probeKey(key));
+    const vector = cache.get(key) ? undefined : embeddedCalibrationTexts.get(processKey(key));
     return vector ? [[key, vector]] : [];
   });
   if (remembered.length > 0) cache.append(remembered);
@@ -306,13 +307,13 @@ async function calibrationQueriesOf(papers: readonly Paper[], cache: VectorCache
   );
   return texts.map((query, i) => {
     const vector = cache.get(keys[i]!)!;
-    if (query.from === 'probe') embeddedProbes.set(probeKey(keys[i]!), vector);
+    embeddedCalibrationTexts.set(processKey(keys[i]!), vector);
     return { ...query, vector };
   });
 }
 
-/** The probes' vectors by model checksum and text key (see `calibrationQueriesOf`). */
-const embeddedProbes = new Map<string, Float32Array>();
+/** Calibration texts' vectors by model checksum and text key (see `calibrationQueriesOf`): the probes and a few libraries' samples. */
+const embeddedCalibrationTexts = new LRUCache<string, Float32Array>({ max: 2000 });
 
 /** Embeds the texts of `keys` (none of them cached), appending them to the cache as it goes. */
 async function embedIntoCache(
