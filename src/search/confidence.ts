@@ -5,7 +5,8 @@ export interface ConfidenceOptions {
   /**
    * How far above the probes' mean best similarity (in their standard deviations) the best paper
    * must come, per query length, in an index with a calibration (`src/index/calibration.ts`).
-   * Fitted by `npm run eval -- --confidence`, one corpus held out at a time (README, "Knowing when nothing matches").
+   * Fitted on every corpus by `npm run eval -- --confidence`, which reports each corpus with values
+   * fitted on the others only (README, "Knowing when nothing matches").
    */
   probeDeviations: Record<CalibrationBand['name'], number>;
   /**
