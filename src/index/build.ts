@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { Embedder, ModelInfo } from '../model/index.js';
 import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
 import { acquireLock, sha256 } from '../storage/index.js';
+import { type CalibrationQuery, calibrationTexts } from './calibration.js';
 import { builtWith, DEFAULT_HNSW, describeModel, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
 import { readStoredPapers, type StoredPaper } from './reader.js';
 import { recordHash } from './segment.js';
@@ -217,7 +219,9 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     previous.corpusHash === hash &&
     builtWith(previous, model) &&
     sameHnsw(previous.hnsw, hnsw) &&
-    sameInputs(previous, rememberedForm(outDir, inputs))
+    sameInputs(previous, rememberedForm(outDir, inputs)) &&
+    // An index from before calibrations gets one from the next build, without re-embedding anything.
+    (previous.files.calibration !== undefined || previous.paperCount === 0)
   ) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
     return summaryOf(false, previous, 0, 0, 0, false);
@@ -251,20 +255,13 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
 
   progress.onEmbedStart?.(uncached.length);
   const embedStarted = performance.now();
-  // Vectors reach the cache every CHUNK papers: a killed build loses at most that much work.
-  const CHUNK = 64;
-  for (let start = 0; start < uncached.length; start += CHUNK) {
-    const chunk = uncached.slice(start, start + CHUNK);
-    const vectors = await embedder.embed(
-      chunk.map((key) => textByKey.get(key)!),
-      progress.onEmbedProgress,
-    );
-    cache.append(chunk.map((key, i) => [key, vectors[i]!]));
-  }
+  await embedIntoCache(cache, embedder, uncached, textByKey, progress.onEmbedProgress);
   const embedSeconds = (performance.now() - embedStarted) / 1000;
+  const calibrationQueries = corpus.papers.length > 0 ? await calibrationQueriesOf(corpus.papers, cache, embedder) : [];
+  const calibrationKeys = calibrationQueries.map(({ text }) => contentKey(text));
   // Pruning needs every paper's key: worth computing on a full build, or once the cache has grown.
-  if (reason || cache.size > 2 * corpus.papers.length)
-    cache.prune(reason ? new Set(keys) : new Set(corpus.papers.map((paper) => contentKey(embeddingText(paper)))));
+  if (reason || cache.size > 2 * (corpus.papers.length + calibrationKeys.length))
+    cache.prune(new Set([...(reason ? keys : corpus.papers.map((paper) => contentKey(embeddingText(paper)))), ...calibrationKeys]));
 
   const meta: GenerationMeta = {
     model,
@@ -273,6 +270,7 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     inputs: rememberedForm(outDir, inputs),
     sources: corpus.sources,
     papersPerSource: countBySource(corpus.papers),
+    calibrationQueries,
   };
   // A paper keeps the time it first entered the library, also when its record changes.
   const toAdd = incoming.map(({ paper, stored: before }, i) => ({ paper, vector: cache.get(keys[i]!)!, added: before?.added }));
@@ -289,6 +287,56 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
       )
     : updateIndex(outDir, previous!, meta, { added: toAdd, removed }, progress.onNote);
   return summaryOf(true, manifest, uncached.length, incoming.length - uncached.length, embedSeconds, reason === undefined);
+}
+
+/**
+ * The texts a generation's confidence calibration scores (`calibrationTexts`) with their vectors,
+ * embedded once: they stay in the vector cache, and in this process (the probes are the same few
+ * hundred texts for every index, so a process that builds many embeds them once, not per folder).
+ */
+async function calibrationQueriesOf(papers: readonly Paper[], cache: VectorCache, embedder: Embedder): Promise<CalibrationQuery[]> {
+  const texts = calibrationTexts(papers);
+  const keys = texts.map(({ text }) => contentKey(text));
+  const processKey = (key: string) => `${embedder.info.checksum}:${key}`;
+  const remembered = [...new Set(keys)].flatMap((key): Array<[string, Float32Array]> => {
+    const vector = cache.get(key) ? undefined : embeddedCalibrationTexts.get(processKey(key));
+    return vector ? [[key, vector]] : [];
+  });
+  if (remembered.length > 0) cache.append(remembered);
+  await embedIntoCache(
+    cache,
+    embedder,
+    [...new Set(keys.filter((key) => !cache.get(key)))],
+    new Map(texts.map(({ text }, i) => [keys[i]!, text])),
+  );
+  return texts.map((query, i) => {
+    const vector = cache.get(keys[i]!)!;
+    embeddedCalibrationTexts.set(processKey(keys[i]!), vector);
+    return { ...query, vector };
+  });
+}
+
+/** Calibration texts' vectors by model checksum and text key (see `calibrationQueriesOf`): the probes and a few libraries' samples. */
+const embeddedCalibrationTexts = new LRUCache<string, Float32Array>({ max: 2000 });
+
+/** Embeds the texts of `keys` (none of them cached), appending them to the cache as it goes. */
+async function embedIntoCache(
+  cache: VectorCache,
+  embedder: Embedder,
+  keys: readonly string[],
+  textByKey: ReadonlyMap<string, string>,
+  onProgress?: (done: number) => void,
+): Promise<void> {
+  // Vectors reach the cache every CHUNK texts: a killed build loses at most that much work.
+  const CHUNK = 64;
+  for (let start = 0; start < keys.length; start += CHUNK) {
+    const chunk = keys.slice(start, start + CHUNK);
+    const vectors = await embedder.embed(
+      chunk.map((key) => textByKey.get(key)!),
+      onProgress,
+    );
+    cache.append(chunk.map((key, i) => [key, vectors[i]!]));
+  }
 }
 
 /**

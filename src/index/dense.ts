@@ -47,9 +47,9 @@ export function updateHnsw(
   return graph;
 }
 
-/** Approximate nearest neighbours by cosine similarity over a graph read from disk. */
+/** Approximate nearest neighbours by cosine similarity over a graph read from disk, or just written. */
 export class DenseIndex {
-  private constructor(
+  constructor(
     private readonly graph: hnswlib.HierarchicalNSW,
     private readonly efSearch: number,
     /** Papers in the graph that are not deleted. */

@@ -12,6 +12,15 @@ export {
   type BuildSummary,
   type LibraryChange,
 } from './build.js';
+export {
+  type Calibration,
+  type CalibrationBand,
+  CALIBRATION_BANDS,
+  calibrationBand,
+  type CalibrationQuery,
+  calibrationTexts,
+  summarize,
+} from './calibration.js';
 export type { Neighbour } from './dense.js';
 export type { LexicalHit } from './lexical/index.js';
 export { TopK } from './lexical/top-k.js';

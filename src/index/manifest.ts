@@ -19,7 +19,7 @@ export type HnswParams = z.infer<typeof HnswParamsSchema>;
 export const DEFAULT_HNSW: HnswParams = { space: 'cosine', m: 16, efConstruction: 200, efSearch: 128 };
 
 /** The only names a data file has: a plain name inside the index folder, never a path out of it. */
-export const DATA_FILE = /^(hnsw|deletions|map|papers|vectors|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
+export const DATA_FILE = /^(hnsw|deletions|map|calibration|papers|vectors|table|lexical)-[a-z0-9-]+\.(bin|jsonl|json|f32)$/;
 
 /** Data files of earlier formats, removed by the next build. */
 export const FORMER_DATA_FILE = /^ids-[a-z0-9-]+\.json$/;
@@ -81,6 +81,8 @@ export const ManifestSchema = z.object({
     deletions: FileEntrySchema,
     /** The map of the library: every paper's 2-D position and region, and the regions' names. */
     map: FileEntrySchema,
+    /** What a match looks like in this generation (`calibration.ts`); absent in indexes built before, or without papers. */
+    calibration: FileEntrySchema.optional(),
   }),
   /** In ordinal order, ranges disjoint (a segment whose papers are all deleted is dropped). */
   segments: z.array(SegmentSchema),
@@ -112,7 +114,7 @@ export function readManifest(dir: string): Manifest {
 /** Every data file a manifest refers to. */
 export function dataFiles(manifest: Manifest): FileEntry[] {
   return [
-    ...Object.values(manifest.files),
+    ...Object.values(manifest.files).filter((file) => file !== undefined),
     ...manifest.segments.flatMap(({ papers, vectors, table, lexical }) => [papers, vectors, table, lexical]),
   ];
 }

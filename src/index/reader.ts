@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/index.js';
 import { hashFileAsync, sha256 } from '../storage/index.js';
+import { type Calibration, CalibrationSchema } from './calibration.js';
 import { DenseIndex, type Neighbour } from './dense.js';
 import { Deletions } from './deletions.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
@@ -58,6 +59,8 @@ export class PaperIndex {
     private readonly deletions: Deletions,
     /** Every paper's place on the map of the library and the map's regions. */
     readonly map: LibraryMap,
+    /** What a match looks like in this generation; absent in an index built before calibrations were written. */
+    readonly calibration?: Calibration,
   ) {
     for (const segment of segments)
       segment.ids.forEach((id, i) => {
@@ -179,6 +182,7 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
     if (error instanceof IndexError) throw error;
     throw new IndexError(`index in ${dir} is damaged: ${files.deletions.name} is not a deletions list; rebuild it`);
   }
+  const calibration = files.calibration && readCalibration(dir, files.calibration);
   const held = manifest.segments.reduce(
     (sum, segment) => sum + segment.count - deletions.countIn(segment.base, segment.base + segment.count),
     0,
@@ -254,7 +258,21 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
     for (const fd of opened) closeSync(fd);
     throw inconsistent(`${files.map.name} places ${map.x.length} ordinals, not ${ordinalLimit}`);
   }
-  return new PaperIndex(manifest, graph, lexical, segments, deletions, map);
+  return new PaperIndex(manifest, graph, lexical, segments, deletions, map, calibration);
+}
+
+/** A generation's confidence calibration, checked against its manifest entry and its schema. */
+function readCalibration(dir: string, entry: FileEntry): Calibration {
+  const bytes = verifiedBytes(dir, entry);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
+  const parsed = CalibrationSchema.safeParse(json);
+  if (!parsed.success) throw new IndexError(`index in ${dir} is damaged: ${entry.name} is not a confidence calibration; rebuild it`);
+  return parsed.data;
 }
 
 /**

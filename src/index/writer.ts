@@ -4,7 +4,8 @@ import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { readFileSync } from 'node:fs';
 import { hashFile, replaceFileAtomically, sha256, writeFileDurably } from '../storage/index.js';
-import { updateHnsw, writeHnsw } from './dense.js';
+import { measureCalibration, type CalibrationQuery } from './calibration.js';
+import { DenseIndex, updateHnsw, writeHnsw } from './dense.js';
 import { Deletions } from './deletions.js';
 import {
   DATA_FILE,
@@ -31,6 +32,12 @@ export interface GenerationMeta {
   sources: string[];
   /** Papers by the file each was first read from (counted from the papers by a full write when absent). */
   papersPerSource?: Record<string, number>;
+  /**
+   * Texts with their query vectors (`calibrationTexts`) whose best matches in the new generation are
+   * written as its confidence calibration; without them (or without papers) it has none, and the
+   * engine falls back to its fixed bars.
+   */
+  calibrationQueries?: readonly CalibrationQuery[];
 }
 
 /** A whole index: every paper with its vector, in ordinal order. */
@@ -86,6 +93,7 @@ export function writeIndex(dir: string, contents: IndexContents, onNote?: (line:
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
     map: writeMap(dir, name, map),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, papers.length)),
     segments,
   });
 }
@@ -162,6 +170,7 @@ export function updateIndex(
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
     map: writeMap(dir, name, map),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, paperCount)),
     segments,
   });
 }
@@ -225,6 +234,25 @@ function writeMap(dir: string, name: string, map: LibraryMap): { name: string } 
   return { name: file };
 }
 
+/** The confidence calibration of a generation from its graph, or none without queries or papers. */
+function writeCalibration(
+  dir: string,
+  name: string,
+  queries: readonly CalibrationQuery[] | undefined,
+  graph: DenseIndex,
+): { name: string } | undefined {
+  if (!queries?.length || graph.size === 0) return undefined;
+  const file = `calibration-${name}.json`;
+  writeFileDurably(join(dir, file), [
+    `${JSON.stringify(
+      measureCalibration(queries, (vector, k) => graph.nearest(vector, k)),
+      null,
+      2,
+    )}\n`,
+  ]);
+  return { name: file };
+}
+
 interface Generation {
   meta: GenerationMeta;
   generation: number;
@@ -233,6 +261,7 @@ interface Generation {
   hnsw: string;
   deletions: { name: string };
   map: { name: string };
+  calibration?: { name: string };
   segments: Segment[];
 }
 
@@ -257,7 +286,12 @@ function commit(dir: string, previous: Manifest | undefined, next: Generation): 
     sources: meta.sources,
     papersPerSource: meta.papersPerSource,
     hnsw: meta.hnsw,
-    files: { hnsw: entry(next.hnsw), deletions: entry(next.deletions.name), map: entry(next.map.name) },
+    files: {
+      hnsw: entry(next.hnsw),
+      deletions: entry(next.deletions.name),
+      map: entry(next.map.name),
+      ...(next.calibration ? { calibration: entry(next.calibration.name) } : {}),
+    },
     segments: next.segments,
   };
   replaceFileAtomically(join(dir, MANIFEST), [`${JSON.stringify(manifest, null, 2)}\n`]);

@@ -1,7 +1,6 @@
 import type { PaperAdded } from '../index/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze } from '../text/index.js';
-import { similarityThreshold } from './confidence.js';
 import type { Hit } from './engine.js';
 import type { PaperFilter } from './filter.js';
 import type { SearchOptions } from './options.js';
@@ -94,22 +93,22 @@ export interface Candidate {
  * out among the query's candidates (fused score ≥ `minScore`; the off-topic queries of the seed sets
  * reach that too, as the best of unrelated papers always stands out from the rest), and on its own
  * it would make the answer confident (it is as close in meaning as the confidence rule asks of a
- * query of this length, or contains every term of the query), which no off-topic query's paper is.
- * Returns the evidence and the reason, or undefined when the paper falls short.
+ * query of this length, `similarityBar`, or contains every term of the query), which no off-topic
+ * query's paper is. Returns the evidence and the reason, or undefined when the paper falls short.
  */
 export function clearsBar(
   candidate: Candidate,
   queryTerms: readonly string[],
+  similarityBar: number,
   options: SearchOptions,
 ): Pick<DigestHit, 'similarity' | 'coverage' | 'reason'> | undefined {
   const { paper, score, similarity } = candidate;
   if (score < options.digest.minScore) return undefined;
   const coverage = termCoverage(paper, queryTerms);
-  const threshold = similarityThreshold(queryTerms.length, options.confidence, options.fusion);
-  if (similarity < threshold && coverage < 1) return undefined;
+  if (similarity < similarityBar && coverage < 1) return undefined;
   const close =
-    similarity >= threshold
-      ? `close in meaning (similarity ${similarity.toFixed(2)}, bar ${threshold.toFixed(2)})`
+    similarity >= similarityBar
+      ? `close in meaning (similarity ${similarity.toFixed(2)}, bar ${similarityBar.toFixed(2)})`
       : 'contains every term of the query';
   const reason = `${close}; stands out among the whole library's matches (score ${score.toFixed(2)}, bar ${options.digest.minScore})`;
   return { similarity, coverage, reason };

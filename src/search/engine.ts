@@ -5,7 +5,7 @@ import { builtWith, describeModel, embeddingText } from '../index/index.js';
 import { normalize } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { analyze, analyzeTerm } from '../text/index.js';
-import { isConfident } from './confidence.js';
+import { isConfident, similarityBar, termShare } from './confidence.js';
 import {
   clearsBar,
   clearsLikedBar,
@@ -291,7 +291,12 @@ export class SearchEngine {
       const added = index.added(ordinal);
       if (!isAddedAfter(added, watch.since)) continue;
       const paper = index.paper(ordinal);
-      const evidence = clearsBar({ paper, score, similarity: dot(vector, index.vectorOf(ordinal)) }, typed, this.options);
+      const evidence = clearsBar(
+        { paper, score, similarity: dot(vector, index.vectorOf(ordinal)) },
+        typed,
+        this.similarityBar(index, typed, typed.length, paper),
+        this.options,
+      );
       // Snippets only for what is kept: most of the pool is neither new nor good enough.
       if (evidence) hits.push({ ...this.hit(served, paper, score, terms, { ...ranks(ordinal), passage: null }), added, ...evidence });
     }
@@ -404,7 +409,9 @@ export class SearchEngine {
     termCount: number,
     queryVector?: Float32Array,
   ): Promise<Pick<Answer, 'confidence' | 'generation' | 'hits'>> {
-    const confident = isConfident({ termCount, ...ranking.evidence }, this.options.confidence, this.options.fusion);
+    const { nearest } = ranking.evidence;
+    const bar = this.similarityBar(served.index, terms, termCount, nearest === undefined ? undefined : served.index.paper(nearest));
+    const confident = isConfident({ termCount, ...ranking.evidence }, bar);
     const papers = ranking.hits.map(({ ordinal }) => served.index.paper(ordinal));
     const passages: Array<BestPassage | null> = queryVector ? await this.passages.best(papers, queryVector) : [];
     const ranks = listRanks(ranking.lists);
@@ -415,6 +422,15 @@ export class SearchEngine {
         this.hit(served, papers[i]!, score, terms, { ...ranks(ordinal), passage: passages[i] ?? null }),
       ),
     };
+  }
+
+  /**
+   * The similarity `paper` needs to make an answer confident in this generation, for a query typed with
+   * `termCount` terms and searched with `terms` (a lookup's added forms count towards the share it holds).
+   */
+  private similarityBar(index: SearchableIndex, terms: readonly string[], termCount: number, paper: Paper | undefined): number {
+    const share = paper ? termShare(terms, new Set(analyze(embeddingText(paper))), (term) => index.lexical.idf(term)) : 0;
+    return similarityBar(termCount, index.calibration, this.options.confidence, this.options.fusion, share);
   }
 
   /**

@@ -12,6 +12,15 @@ export {
 } from './engine.js';
 export { DEFAULT_SEARCH, type LexicalOptions, type SearchOptions } from './options.js';
 export type { SimilarOptions } from './similar/options.js';
+export {
+  type ConfidenceOptions,
+  DEFAULT_CONFIDENCE,
+  type Evidence,
+  isConfident,
+  placeBar,
+  similarityBar,
+  termShare,
+} from './confidence.js';
 export type { DenseRetriever, Encoder, LexicalRetriever, PaperStore, SearchableIndex } from './ports.js';
 export { foldForMatch, type PaperFilter } from './filter.js';
 export {

@@ -1,4 +1,4 @@
-import type { LexicalHit, LibraryMap, Manifest, Neighbour, PaperAdded } from '../index/index.js';
+import type { Calibration, LexicalHit, LibraryMap, Manifest, Neighbour, PaperAdded } from '../index/index.js';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 
@@ -50,6 +50,8 @@ export interface SearchableIndex extends PaperStore, DenseRetriever {
   readonly lexical: LexicalRetriever;
   /** Every paper's place on the map of the library (by ordinal) and the map's named regions. */
   readonly map: LibraryMap;
+  /** What a match looks like in this index (absent: the engine uses its fixed confidence bars). */
+  readonly calibration?: Calibration;
   /** Releases the index's files once nothing reads it any more. */
   close(): void;
   readonly manifest: Pick<Manifest, 'model' | 'builtAt' | 'paperCount' | 'papersPerSource' | 'generation'>;

@@ -30,7 +30,12 @@ export interface BarReport {
 }
 
 /** Confidence thresholds no paper can miss: the bar without its per-paper confidence part. */
-const ANY_SIMILARITY = { questionSimilarity: -2, passageSimilarity: -2 };
+const ANY_SIMILARITY = {
+  probeDeviations: { lookup: -1000, question: -1000, passage: -1000 },
+  termDeviations: 0,
+  questionSimilarity: -2,
+  passageSimilarity: -2,
+};
 
 export async function measureBar(
   index: SearchableIndex,

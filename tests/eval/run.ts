@@ -8,6 +8,7 @@ import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet, loadMedCollection, type EvalCollection } from './collections.js';
 import { crossValidateVariants, crossValidationTable, cvQueries, embeddingOnce, type CvQuery } from './cross-validate.js';
+import { confidenceCorpora, confidenceRows, confidenceTable, fitWeights } from './confidence.js';
 import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } from './evaluate.js';
 import { historyFolder } from './history-folder.js';
 import { hasMedCollection, loadMed, medAsJsonLines } from './med.js';
@@ -25,7 +26,7 @@ import {
 import { evaluateSimilar, loadSimilarSet, similarTable, sweepSimilar, sweepTable, type SimilarReport } from './similar.js';
 
 const USAGE =
-  'npm run eval -- [--recommend | --similar] [--dev <labelled.json>]... [--similar-set <judged.json>] [--med <folder> | --skip-med] [--variants] [--record] [--precision fp32|int8]' +
+  'npm run eval -- [--recommend | --similar | --confidence [--synthetic <papers>]] [--dev <labelled.json>]... [--similar-set <judged.json>] [--med <folder> | --skip-med] [--variants] [--record] [--precision fp32|int8]' +
   ' (writes its record to .cache/eval/history/, or to tests/eval/history/ with --record)';
 /** The labelled sets measured (and cross-validated together with MED) unless --dev names others. */
 const LABELLED_SETS = ['tests/eval/seed-dev.json', 'tests/eval/seed-holdout.json'];
@@ -34,6 +35,8 @@ const SIMILAR_SET = 'tests/eval/seed-similar.json';
 /** Where this machine keeps the MED collection; a fresh clone has no copy, and MED is then skipped. */
 const DEFAULT_MED_FOLDER = '../shared/benchdata/med';
 const WORK_DIR = resolve('.cache/eval');
+/** The largest library --confidence measures unless --synthetic says otherwise (0 leaves it out). */
+const DEFAULT_SYNTHETIC_PAPERS = 100_000;
 
 async function subjectFor(settings: Settings, embedder: Embedder, name: string, inputs: string[]): Promise<EvalSubject> {
   const indexDir = join(WORK_DIR, `${name}-${embedder.info.name}-${embedder.info.precision}`);
@@ -76,6 +79,8 @@ runMain(async () => {
       similar: { type: 'boolean' },
       'similar-set': { type: 'string' },
       variants: { type: 'boolean' },
+      confidence: { type: 'boolean' },
+      synthetic: { type: 'string' },
     },
     USAGE,
   );
@@ -88,6 +93,8 @@ runMain(async () => {
     similar,
     'similar-set': similarSet,
     variants,
+    confidence,
+    synthetic,
     ...flags
   } = values as Record<string, string> & {
     'skip-med'?: boolean;
@@ -96,6 +103,7 @@ runMain(async () => {
     recommend?: boolean;
     similar?: boolean;
     variants?: boolean;
+    confidence?: boolean;
   };
   const settings = loadSettings(flags);
   const medFolder = resolve(med ?? DEFAULT_MED_FOLDER);
@@ -156,6 +164,29 @@ runMain(async () => {
     console.log('\n### Similar papers: paper vector × lexical weight × distinctive terms\n');
     console.log(sweepTable(sweep));
     writeRecord('-similar', { report, sweep });
+    return;
+  }
+
+  if (confidence) {
+    const corpora = await confidenceCorpora(
+      {
+        subject: (name, inputs) => subjectFor(settings, embedder, name, inputs),
+        med: measureMed
+          ? async () => ({
+              subject: await medSubject(settings, embedder, medFolder),
+              queries: (await loadMed(medFolder)).queries.map((query) => query.text),
+            })
+          : undefined,
+        synthetic: Number(synthetic ?? DEFAULT_SYNTHETIC_PAPERS),
+        workDir: WORK_DIR,
+      },
+      embedder,
+    );
+    const rows = confidenceRows(corpora);
+    const fitted = fitWeights(corpora);
+    console.log('\n## Confidence: answerable queries judged "high", off-topic ones "low"\n');
+    console.log(confidenceTable(rows, fitted));
+    writeRecord('-confidence', { rows, fitted, corpora });
     return;
   }
 

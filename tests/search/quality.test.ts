@@ -45,10 +45,10 @@ describe('retrieval quality on the labelled seed set (tests/eval/seed-dev.json)'
     }
   });
 
-  it('says "low" for off-topic queries and "high" for answerable ones', () => {
+  it('says "low" for off-topic queries and "high" for answerable ones (measured 53/53 and 24/24; the small libraries are in confidence.test.ts)', () => {
     const { answerableHigh, answerable, offTopicLow, offTopic } = report.confidence;
-    expect(answerableHigh / answerable).toBeGreaterThanOrEqual(0.9);
-    expect(offTopicLow / offTopic).toBeGreaterThanOrEqual(0.8);
+    expect(answerableHigh / answerable).toBeGreaterThanOrEqual(0.95);
+    expect(offTopicLow / offTopic).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -6,7 +6,7 @@ export async function rankDense(context: ModeContext, query: Query, k: number): 
   const neighbours = denseNeighbours(context, vector, poolSize(context.options, k), query.self);
   return {
     hits: neighbours.slice(0, k).map((n) => ({ ordinal: n.ordinal, score: n.similarity })),
-    evidence: { similarity: neighbours[0]?.similarity },
+    evidence: { similarity: neighbours[0]?.similarity, nearest: neighbours[0]?.ordinal },
     lists: { dense: neighbours.map((n) => n.ordinal) },
   };
 }

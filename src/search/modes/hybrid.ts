@@ -50,7 +50,7 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
   }
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
-    evidence: { similarity: dense[0]?.similarity, coverage: bestCoverage(lexical) },
+    evidence: { similarity: dense[0]?.similarity, nearest: dense[0]?.ordinal, coverage: bestCoverage(lexical) },
     lists: { lexical: lexical.map((hit) => hit.ordinal), dense: dense.map((n) => n.ordinal) },
   };
 }
