@@ -384,6 +384,8 @@ describe('GET /openapi.json', () => {
       'createWatch',
       'deleteWatch',
       'digest',
+      'getMap',
+      'getMapPosition',
       'getPaper',
       'health',
       'listPapers',
