@@ -5,6 +5,7 @@ import type { Paper } from '../../src/papers/index.js';
 import { DEFAULT_SEARCH, type Encoder, SearchEngine, type SimilarOptions } from '../../src/search/index.js';
 import { DEPTH } from './evaluate.js';
 import { evaluateRanking, summarize, type MetricScores } from './metrics.js';
+import { embeddingOnce } from './cross-validate.js';
 
 /**
  * Similar-to-paper quality: for each source paper of a judged set, nDCG@10 (and the other metrics) of
@@ -83,22 +84,6 @@ export interface SimilarReport {
   /** Method → mean milliseconds per source paper, the model's work included (every paper asked once, uncached). */
   elapsedMs: Partial<Record<SimilarMethod, number>>;
   perSource: Array<{ title: string; split: Split; ndcg: Record<SimilarMethod, number> }>;
-}
-
-/** An encoder that embeds each text once: a sweep's engines share the passages' vectors. */
-export function rememberingEncoder(encoder: Encoder): Encoder {
-  const vectors = new Map<string, Promise<Float32Array>>();
-  return {
-    info: encoder.info,
-    embedLong(text) {
-      let vector = vectors.get(text);
-      if (!vector) {
-        vector = encoder.embedLong(text);
-        vectors.set(text, vector);
-      }
-      return vector;
-    },
-  };
 }
 
 /** Ids of the engine's similar papers for each source, best first, and the mean time per source. */
@@ -208,7 +193,7 @@ export const SWEEP = {
 
 /** nDCG@10 on each half for every paper vector × lexical weight × number of distinctive terms (0: the whole text). */
 export async function sweepSimilar(index: PaperIndex, encoder: Encoder, sources: readonly SimilarSource[]): Promise<SimilarSweep> {
-  const shared = rememberingEncoder(encoder);
+  const shared = embeddingOnce(encoder);
   const points: SweepPoint[] = [];
   for (const vector of SWEEP.vectors) {
     for (const distinctiveTerms of SWEEP.distinctiveTerms) {

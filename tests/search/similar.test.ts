@@ -1,12 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_METHOD,
-  evaluateSimilar,
-  loadSimilarSet,
-  rememberingEncoder,
-  type SimilarReport,
-  type SimilarSource,
-} from '../eval/similar.js';
+import { DEFAULT_METHOD, evaluateSimilar, loadSimilarSet, type SimilarReport, type SimilarSource } from '../eval/similar.js';
+import { embeddingOnce } from '../eval/cross-validate.js';
 import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
 // Quality pinned with a margin below the figures `npm run eval -- --similar` measures (README,
@@ -47,7 +41,7 @@ describe('similar-to-paper quality on the judged set (tests/eval/seed-similar.js
   let report: SimilarReport;
   beforeAll(async () => {
     const index = seedIndex();
-    report = await evaluateSimilar(index, rememberingEncoder((await seedEngine()).encoder), sources);
+    report = await evaluateSimilar(index, embeddingOnce((await seedEngine()).encoder), sources);
   });
   const ndcg = (method: keyof SimilarReport['methods'], split: 'dev' | 'holdout') => report.methods[method][split]['ndcg@10'];
 

@@ -26,7 +26,7 @@ import {
 } from './map-draw.js';
 import { boundsOf, type Bounds, fitView, PointGrid, panBy, toScreenX, toScreenY, toWorld, type Viewport, zoomAt } from './map-geometry.js';
 import { loadMarks, markButtons, onMarksChange } from './marks.js';
-import { metaLine, resultItems } from './render.js';
+import { citeControls, metaLine, resultItems } from './render.js';
 import { type SearchState, type State, urlOf } from './state.js';
 import { element } from './ui.js';
 
@@ -673,21 +673,12 @@ function paperCard(paper: api.Paper): HTMLElement[] {
   abstract.textContent = paper.abstract;
   const actions = document.createElement('p');
   actions.className = 'actions';
-  const cite = document.createElement('button');
-  cite.type = 'button';
-  cite.className = 'link cite';
-  cite.dataset.id = paper.id;
-  cite.textContent = 'Cite';
-  cite.setAttribute('aria-label', `Copy the BibTeX entry of ${paper.title}`);
-  const citeStatus = document.createElement('span');
-  citeStatus.className = 'cite-status';
-  citeStatus.setAttribute('role', 'status');
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'link';
   close.textContent = 'Close';
   close.addEventListener('click', clearPicks);
-  actions.append(cite, citeStatus, ...markButtons(paper), close);
+  actions.append(...citeControls(paper), ...markButtons(paper), close);
   const meta = metaLine(paper);
   return [title, ...(meta ? [meta] : []), abstract, actions];
 }

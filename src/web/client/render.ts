@@ -219,24 +219,29 @@ function resultItem(
   similar.dataset.title = result.title;
   similar.textContent = 'Similar papers';
   similar.setAttribute('aria-label', `Papers similar to ${result.title}`);
-  const cite = document.createElement('button');
-  cite.type = 'button';
-  cite.className = 'link cite';
-  cite.dataset.id = result.id;
-  cite.textContent = 'Cite';
-  cite.setAttribute('aria-label', `Copy the BibTeX entry of ${result.title}`);
-  // Says "Copied" (or what went wrong) beside the button, and to screen readers.
-  const citeStatus = document.createElement('span');
-  citeStatus.className = 'cite-status';
-  citeStatus.setAttribute('role', 'status');
   const id = document.createElement('code');
   id.className = 'id';
   id.textContent = result.id;
-  actions.append(similar, cite, citeStatus, ...markButtons(result), id);
+  actions.append(similar, ...citeControls(result), ...markButtons(result), id);
 
   const meta = metaLine(result);
   item.append(...(meta ? [title, meta] : [title]), score, snippet, details, actions);
   return item;
+}
+
+/** A paper's Cite button (handled by `cite.ts` through its class) and the status it reports into. */
+export function citeControls(paper: { id: string; title: string }): [HTMLButtonElement, HTMLSpanElement] {
+  const cite = document.createElement('button');
+  cite.type = 'button';
+  cite.className = 'link cite';
+  cite.dataset.id = paper.id;
+  cite.textContent = 'Cite';
+  cite.setAttribute('aria-label', `Copy the BibTeX entry of ${paper.title}`);
+  // Says "Copied" (or what went wrong) beside the button, and to screen readers.
+  const citeStatus = document.createElement('span');
+  citeStatus.className = 'cite-status';
+  citeStatus.setAttribute('role', 'status');
+  return [cite, citeStatus];
 }
 
 /** "A, B, C et al. · NeurIPS · 2024 · paper ↗" from whichever of authors, venue, year and url the paper has; null when none. */
