@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PRECISIONS } from '../contract/values.js';
 import type { ModelInfo } from '../model/index.js';
+import { crc32, type DigestKind, sha256 } from '../storage/index.js';
 
 /** Bump when the on-disk layout changes; an index of another version is never reused. */
 export const FORMAT_VERSION = 7;
@@ -24,12 +25,31 @@ export const DATA_FILE = /^(hnsw|deletions|map|calibration|papers|vectors|table|
 /** Data files of earlier formats, removed by the next build. */
 export const FORMER_DATA_FILE = /^ids-[a-z0-9-]+\.json$/;
 
-const FileEntrySchema = z.object({
-  name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'),
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().length(64),
-});
+const FileEntrySchema = z
+  .object({
+    name: z.string().regex(DATA_FILE, 'not a data file name of an index folder'),
+    bytes: z.number().int().nonnegative(),
+    /** CRC-32 of the file (hex), what every build writes: a damaged file is caught at memory speed. */
+    crc32: z
+      .string()
+      .regex(/^[0-9a-f]{8}$/)
+      .optional(),
+    /** sha256 of the file, in files written before CRC-32 was used; still verified, so such an index needs no rebuild. */
+    sha256: z.string().length(64).optional(),
+  })
+  .refine((entry) => (entry.crc32 === undefined) !== (entry.sha256 === undefined), 'a data file has one checksum, crc32 or sha256');
 export type FileEntry = z.infer<typeof FileEntrySchema>;
+
+/** Which digest a data file's entry records, and its value. */
+export function recordedDigest(entry: FileEntry): { kind: DigestKind; value: string } {
+  return entry.crc32 !== undefined ? { kind: 'crc32', value: entry.crc32 } : { kind: 'sha256', value: entry.sha256 ?? '' };
+}
+
+/** Whether `bytes` are the file `entry` records. */
+export function matchesEntry(entry: FileEntry, bytes: Uint8Array): boolean {
+  const { kind, value } = recordedDigest(entry);
+  return bytes.length === entry.bytes && (kind === 'crc32' ? crc32(bytes) : sha256(bytes)) === value;
+}
 
 /**
  * The papers one build added, ordinals [base, base + count): their records, their unit vectors,

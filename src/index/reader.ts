@@ -1,12 +1,12 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/index.js';
-import { hashFileAsync, sha256 } from '../storage/index.js';
+import { hashFileAsync } from '../storage/index.js';
 import { type Calibration, CalibrationSchema } from './calibration.js';
 import { DenseIndex, type Neighbour } from './dense.js';
 import { Deletions } from './deletions.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
-import { IndexError, MANIFEST, readManifest, type FileEntry, type Manifest } from './manifest.js';
+import { IndexError, MANIFEST, matchesEntry, readManifest, recordedDigest, type FileEntry, type Manifest } from './manifest.js';
 import { parseTable, type PaperAdded } from './segment.js';
 import { deserializeMap, type LibraryMap, MapFormatError } from './map/index.js';
 
@@ -167,7 +167,7 @@ export class PaperIndex {
 
 /**
  * Loads and verifies a generation; any mismatch with its manifest is an IndexError with a one-line
- * reason. Everything held in memory is checked against its sha256; paper records and vectors (read
+ * reason. Everything held in memory is checked against its checksum; paper records and vectors (read
  * on demand, the largest files) are checked by size here, and records by id when read.
  */
 export async function loadIndex(dir: string, manifest: Manifest = readManifest(dir)): Promise<PaperIndex> {
@@ -290,14 +290,15 @@ function readExactly(file: OpenFile, buffer: Uint8Array, position: number): void
 /** Hashes a large file in chunks between turns of the event loop, so a server loading a new generation keeps answering. */
 async function verifyFile(dir: string, entry: FileEntry): Promise<void> {
   const path = checkedPath(dir, entry);
-  const actual = await hashFileAsync(path);
-  if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) throw damaged(dir, entry);
+  const recorded = recordedDigest(entry);
+  const actual = await hashFileAsync(path, recorded.kind);
+  if (actual.bytes !== entry.bytes || actual.digest !== recorded.value) throw damaged(dir, entry);
 }
 
 /** A small file's bytes, read once and checked against the manifest. */
 function verifiedBytes(dir: string, entry: FileEntry): Buffer {
   const bytes = readFileSync(checkedPath(dir, entry));
-  if (bytes.length !== entry.bytes || sha256(bytes) !== entry.sha256) throw damaged(dir, entry);
+  if (!matchesEntry(entry, bytes)) throw damaged(dir, entry);
   return bytes;
 }
 

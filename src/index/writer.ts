@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ModelInfo } from '../model/index.js';
 import type { Paper } from '../papers/index.js';
 import { readFileSync } from 'node:fs';
-import { hashFile, replaceFileAtomically, sha256, writeFileDurably } from '../storage/index.js';
+import { hashFile, replaceFileAtomically, writeFileDurably } from '../storage/index.js';
 import { measureCalibration, type CalibrationQuery } from './calibration.js';
 import { DenseIndex, updateHnsw, writeHnsw } from './dense.js';
 import { Deletions } from './deletions.js';
@@ -13,6 +13,7 @@ import {
   FORMER_DATA_FILE,
   FORMAT_VERSION,
   MANIFEST,
+  matchesEntry,
   readManifestIfAny,
   type HnswParams,
   type Manifest,
@@ -220,7 +221,7 @@ function layOutWhole(
 function readPreviousMap(dir: string, previous: Manifest): LibraryMap | undefined {
   try {
     const bytes = readFileSync(join(dir, previous.files.map.name));
-    if (sha256(bytes) !== previous.files.map.sha256) return undefined;
+    if (!matchesEntry(previous.files.map, bytes)) return undefined;
     const map = deserializeMap(bytes);
     return map.x.length === previous.ordinalLimit ? map : undefined;
   } catch {
@@ -267,7 +268,10 @@ interface Generation {
 
 function commit(dir: string, previous: Manifest | undefined, next: Generation): Manifest {
   const { meta } = next;
-  const entry = (name: string) => ({ name, ...hashFile(join(dir, name)) });
+  const entry = (name: string) => {
+    const { bytes, digest } = hashFile(join(dir, name), 'crc32');
+    return { name, bytes, crc32: digest };
+  };
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
     generation: next.generation,

@@ -87,7 +87,7 @@ export class Embedder {
     const info: ModelInfo = {
       name,
       precision,
-      checksum: hashFile(onnxPath).sha256,
+      checksum: hashFile(onnxPath, 'sha256').digest,
       dimensions: probe.dims.at(-1)!,
       maxTokens,
     };

@@ -42,7 +42,7 @@ export async function prepareDefaultModel(modelsDir: string, log: (line: string)
   if (isUpToDate(target)) return target;
 
   const { weightsPath, configPath, tokenizerPath } = packagedWeights;
-  const actual = hashFile(weightsPath).sha256;
+  const actual = hashFile(weightsPath, 'sha256').digest;
   if (actual !== WEIGHTS_SHA256) {
     throw new Error(`${weightsPath}: sha256 ${actual} does not match the pinned ${WEIGHTS_SHA256}; reinstall with "npm ci"`);
   }

@@ -1,4 +1,6 @@
 export {
+  crc32,
+  type DigestKind,
   type FileDigest,
   fsyncPath,
   hashFile,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildIndex, IndexError, loadIndex, readManifest } from '../../src/index/index.js';
 import { PROBE_LOOKUPS, PROBE_PASSAGES, PROBE_QUESTIONS } from '../../src/index/probes.js';
 import { Embedder } from '../../src/model/index.js';
-import { sha256 } from '../../src/storage/index.js';
+import { crc32 } from '../../src/storage/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 
 const folders: string[] = [];
@@ -37,7 +37,7 @@ describe('the confidence calibration a build writes', () => {
     const { files } = readManifest(dir);
     expect(files.calibration?.name).toMatch(/^calibration-[a-z0-9-]+\.json$/);
     const bytes = readFileSync(join(dir, files.calibration!.name));
-    expect(files.calibration).toMatchObject({ bytes: bytes.length, sha256: sha256(bytes) });
+    expect(files.calibration).toMatchObject({ bytes: bytes.length, crc32: crc32(bytes) });
 
     const { calibration } = await loadIndex(dir);
     expect(calibration?.bands.map((band) => band.name)).toEqual(['lookup', 'question', 'passage']);
@@ -82,7 +82,7 @@ describe('the confidence calibration a build writes', () => {
     // Bytes that match their checksum but are not a calibration (a manifest rewritten by hand, say).
     const forged = Buffer.from('{"version": 1, "bands": "none"}\n');
     writeFileSync(file, forged);
-    const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: forged.length, sha256: sha256(forged) } } };
+    const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: forged.length, crc32: crc32(forged) } } };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(relisted));
     await expect(loadIndex(dir)).rejects.toThrow(/damaged: calibration-.*\.json is not a confidence calibration; rebuild it$/);
   });

@@ -90,7 +90,7 @@ describe('watching an index folder for new generations', () => {
 
     // A generation whose graph does not match its checksum.
     const good = readManifest(out);
-    commitManifest(out, { ...good, generation: 3, files: { ...good.files, hnsw: { ...good.files.hnsw, sha256: '0'.repeat(64) } } });
+    commitManifest(out, { ...good, generation: 3, files: { ...good.files, hnsw: { ...good.files.hnsw, crc32: '00000000' } } });
     await until(() => refusals.length === 1);
     expect(refusals[0]).toMatch(
       /^not switching to generation 3 of .*: index in .* is damaged: hnsw-.* does not match its checksum .*; still serving generation 2$/,

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildIndex, IndexError, loadIndex, readManifest, type PaperIndex } from '../../src/index/index.js';
 import { Embedder } from '../../src/model/index.js';
 import { readCorpus, type Paper } from '../../src/papers/index.js';
-import { sha256 } from '../../src/storage/index.js';
+import { crc32 } from '../../src/storage/index.js';
 import { MODELS_DIR } from '../support/seed-engine.js';
 
 const tempDir = (label: string) => mkdtempSync(join(tmpdir(), `paper-search-${label}-`));
@@ -32,7 +32,7 @@ describe('the map in the index', () => {
     const manifest = readManifest(dir);
     expect(manifest.files.map.name).toMatch(/^map-[a-z0-9-]+\.bin$/);
     const bytes = readFileSync(join(dir, manifest.files.map.name));
-    expect({ bytes: bytes.length, sha256: sha256(bytes) }).toEqual({ bytes: manifest.files.map.bytes, sha256: manifest.files.map.sha256 });
+    expect({ bytes: bytes.length, crc32: crc32(bytes) }).toEqual({ bytes: manifest.files.map.bytes, crc32: manifest.files.map.crc32 });
     const index = await loadIndex(dir);
     expect(index.map.method).toBe('umap');
     for (const ordinal of index.liveOrdinals()) {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashFile, replaceFileAtomically, replaceFolder, sha256, writeFileDurably } from '../../src/storage/files.js';
+import { crc32, hashFile, replaceFileAtomically, replaceFolder, sha256, writeFileDurably } from '../../src/storage/files.js';
 
 let folder: string;
 beforeEach(() => {
@@ -22,22 +22,26 @@ function largePieces(): Uint8Array[] {
 }
 
 describe('writeFileDurably', () => {
-  it('writes text and byte pieces in order and returns the size and sha256 of what it wrote', () => {
+  it('writes text and byte pieces in order and returns the size and CRC-32 of what it wrote', () => {
     const path = join(folder, 'small');
     const digest = writeFileDurably(path, ['héllo ', new TextEncoder().encode('wörld'), '']);
     const written = readFileSync(path);
     expect(written.toString('utf8')).toBe('héllo wörld');
-    expect(digest).toEqual({ bytes: written.length, sha256: sha256(written) });
-    expect(hashFile(path)).toEqual(digest);
+    expect(digest).toEqual({ bytes: written.length, crc32: crc32(written) });
+    expect(hashFile(path, 'crc32')).toEqual({ bytes: digest.bytes, digest: digest.crc32 });
+    expect(hashFile(path, 'sha256')).toEqual({ bytes: digest.bytes, digest: sha256(written) });
   });
 
   it('agrees with hashFile on a file larger than its buffers, and reports each chunk with its position', () => {
     const path = join(folder, 'large');
     const digest = writeFileDurably(path, largePieces());
     expect(digest.bytes).toBe(LARGE_BYTES);
-    expect(digest.sha256).toBe(sha256(readFileSync(path)));
+    expect(digest.crc32).toBe(crc32(readFileSync(path)));
     const chunks: Array<[number, number]> = [];
-    expect(hashFile(path, (chunk, position) => chunks.push([position, chunk.length]))).toEqual(digest);
+    expect(hashFile(path, 'crc32', (chunk, position) => chunks.push([position, chunk.length]))).toEqual({
+      bytes: digest.bytes,
+      digest: digest.crc32,
+    });
     expect(chunks).toEqual([
       [0, 2 ** 20],
       [2 ** 20, 2 ** 20],
@@ -47,7 +51,7 @@ describe('writeFileDurably', () => {
 
   it('writes an empty file for no pieces', () => {
     const path = join(folder, 'empty');
-    expect(writeFileDurably(path, [])).toEqual({ bytes: 0, sha256: sha256('') });
+    expect(writeFileDurably(path, [])).toEqual({ bytes: 0, crc32: '00000000' });
     expect(readFileSync(path)).toHaveLength(0);
   });
 });
@@ -58,7 +62,7 @@ describe('replaceFileAtomically', () => {
     writeFileSync(path, 'old');
     const digest = replaceFileAtomically(path, ['new ', 'content']);
     expect(readFileSync(path, 'utf8')).toBe('new content');
-    expect(digest).toEqual(hashFile(path));
+    expect({ bytes: digest.bytes, digest: digest.crc32 }).toEqual(hashFile(path, 'crc32'));
     expect(readdirSync(folder)).toEqual(['manifest.json']);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HNSW, IndexError, loadIndex, writeIndex } from '../../src/index/index.js';
+import { sha256 } from '../../src/storage/index.js';
 
 const model = { name: 'm', precision: 'int8', checksum: '0'.repeat(64), dimensions: 4, maxTokens: 8 } as const;
 const papers = ['alpha', 'beta', 'gamma'].map((word, i) => ({
@@ -22,7 +23,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-type FileEntry = { name: string; bytes: number; sha256: string };
+type FileEntry = { name: string; bytes: number; crc32?: string; sha256?: string };
 const editManifest = (edit: (manifest: { files: Record<string, FileEntry>; segments: Array<Record<string, FileEntry>> }) => void) => {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   edit(manifest);
@@ -72,5 +73,50 @@ describe('data file names in a manifest', () => {
       manifest.segments[0]!.papers!.bytes += 1;
     });
     expect(await loadRefusal()).toMatch(/damaged: papers-.*does not match its checksum/);
+  });
+});
+
+describe('data file checksums', () => {
+  const entriesOf = (manifest: { files: Record<string, FileEntry>; segments: Array<Record<string, FileEntry>> }) => [
+    ...Object.values(manifest.files),
+    ...manifest.segments.flatMap((segment) => Object.values(segment).filter((value) => typeof value === 'object')),
+  ];
+
+  it('are CRC-32 in what a build writes, and a flipped byte in the postings is refused', async () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    for (const entry of entriesOf(manifest)) expect(Object.keys(entry).sort()).toEqual(['bytes', 'crc32', 'name']);
+    const lexical = join(dir, manifest.segments[0].lexical.name);
+    const bytes = readFileSync(lexical);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 1, bytes.length >> 1);
+    writeFileSync(lexical, bytes);
+    expect(await loadRefusal()).toMatch(/damaged: lexical-.* does not match its checksum/);
+  });
+
+  it('may be the sha256 an index written before CRC-32 records: it loads, and damage is still caught', async () => {
+    editManifest((manifest) => {
+      for (const entry of entriesOf(manifest)) {
+        entry.sha256 = sha256(readFileSync(join(dir, entry.name)));
+        delete entry.crc32;
+      }
+    });
+    const index = await loadIndex(dir);
+    expect(index.size).toBe(3);
+    index.close();
+    editManifest((manifest) => {
+      manifest.files.hnsw!.sha256 = '0'.repeat(64);
+    });
+    expect(await loadRefusal()).toMatch(/damaged: hnsw-.* does not match its checksum/);
+  });
+
+  it('are exactly one per file', async () => {
+    editManifest((manifest) => {
+      manifest.files.deletions!.sha256 = '0'.repeat(64);
+    });
+    expect(await loadRefusal()).toMatch(/not a format-\d+ manifest \(files\.deletions: a data file has one checksum, crc32 or sha256\)/);
+    editManifest((manifest) => {
+      delete manifest.files.deletions!.sha256;
+      delete manifest.files.deletions!.crc32;
+    });
+    expect(await loadRefusal()).toMatch(/files\.deletions: a data file has one checksum/);
   });
 });
