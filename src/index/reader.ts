@@ -7,7 +7,8 @@ import { DenseIndex, type Neighbour } from './dense.js';
 import { Deletions } from './deletions.js';
 import { LexicalIndex, Postings, PostingsFormatError } from './lexical/index.js';
 import { IndexError, MANIFEST, matchesEntry, readManifest, recordedDigest, type FileEntry, type Manifest } from './manifest.js';
-import { parseTable, type PaperAdded } from './segment.js';
+import { readTable, type PaperAdded } from './segment.js';
+import { IdLookup, SegmentTable } from './table.js';
 import { deserializeMap, type LibraryMap, MapFormatError } from './map/index.js';
 
 /**
@@ -27,16 +28,13 @@ interface OpenFile {
   name: string;
 }
 
-/** A segment as a loaded index holds it: its records and vectors files open, its table in typed arrays. */
+/** A segment as a loaded index holds it: its records and vectors files open, its table in memory. */
 interface LoadedSegment {
   base: number;
   count: number;
   papers: OpenFile;
   vectors: OpenFile;
-  ids: string[];
-  lineStarts: Float64Array;
-  addedAt: Float64Array;
-  addedIn: Uint32Array;
+  table: SegmentTable;
 }
 
 /**
@@ -47,7 +45,7 @@ interface LoadedSegment {
  * them does not break reads. Ordinals of deleted papers are skipped everywhere.
  */
 export class PaperIndex {
-  private readonly ordinals = new Map<string, number>();
+  private readonly ordinals: IdLookup;
   private readonly segmentBases: Float64Array;
 
   constructor(
@@ -62,11 +60,11 @@ export class PaperIndex {
     /** What a match looks like in this generation; absent in an index built before calibrations were written. */
     readonly calibration?: Calibration,
   ) {
-    for (const segment of segments)
-      segment.ids.forEach((id, i) => {
-        if (id !== '' && !deletions.has(segment.base + i)) this.ordinals.set(id, segment.base + i);
-      });
     this.segmentBases = Float64Array.from(segments, (segment) => segment.base);
+    this.ordinals = new IdLookup(this.liveOrdinals(), this.size, (ordinal) => {
+      const segment = this.segmentOf(ordinal);
+      return segment.table.idBytesOf(ordinal - segment.base);
+    });
   }
 
   /** Papers in the index. */
@@ -89,21 +87,21 @@ export class PaperIndex {
     let n = 0;
     for (const segment of this.segments)
       for (let i = 0; i < segment.count; i++)
-        if (!this.deletions.has(segment.base + i) && segment.ids[i] !== '') ordinals[n++] = segment.base + i;
+        if (!this.deletions.has(segment.base + i) && segment.table.hasPaper(i)) ordinals[n++] = segment.base + i;
     return ordinals;
   }
 
   /** The id of the paper at `ordinal`, from the table in memory (no record read). */
   idOf(ordinal: number): string {
     const segment = this.segmentOf(ordinal);
-    return segment.ids[ordinal - segment.base]!;
+    return segment.table.id(ordinal - segment.base);
   }
 
   paper(ordinal: number): Paper {
     const segment = this.segmentOf(ordinal);
     const i = ordinal - segment.base;
-    const start = segment.lineStarts[i]!;
-    const bytes = Buffer.alloc(segment.lineStarts[i + 1]! - start - 1);
+    const start = segment.table.lineStarts[i]!;
+    const bytes = Buffer.alloc(segment.table.lineStarts[i + 1]! - start - 1);
     readExactly(segment.papers, bytes, start);
     let paper: Paper;
     try {
@@ -113,14 +111,14 @@ export class PaperIndex {
     }
     // Records are checked by size at load, not hashed (gigabytes at a million papers): a record
     // that is not the one the table names means the file was changed under us.
-    if (paper.id !== segment.ids[i]) throw new IndexUnreadableError(segment.papers.dir, segment.papers.name);
+    if (paper.id !== segment.table.id(i)) throw new IndexUnreadableError(segment.papers.dir, segment.papers.name);
     return paper;
   }
 
   /** When the paper first entered the library. */
   added(ordinal: number): PaperAdded {
     const segment = this.segmentOf(ordinal);
-    return { at: segment.addedAt[ordinal - segment.base]!, generation: segment.addedIn[ordinal - segment.base]! };
+    return segment.table.added(ordinal - segment.base);
   }
 
   /** Every paper, in ordinal order (for whole-corpus work such as evaluation). */
@@ -205,9 +203,9 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
   const opened: number[] = [];
   try {
     for (const segment of manifest.segments) {
-      let table: ReturnType<typeof parseTable>;
+      let table: SegmentTable;
       try {
-        table = parseTable(verifiedBytes(dir, segment.table), segment.count);
+        table = SegmentTable.parse(verifiedBytes(dir, segment.table), segment.count, segment.table.name);
         postings.push(Postings.deserialize(verifiedBytes(dir, segment.lexical)));
       } catch (error) {
         if (error instanceof IndexError) throw error;
@@ -233,10 +231,7 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
         count: segment.count,
         papers: open(segment.papers.name),
         vectors: open(segment.vectors.name),
-        ids: table.ids,
-        lineStarts: Float64Array.from(table.lineStarts),
-        addedAt: Float64Array.from(table.addedAt),
-        addedIn: Uint32Array.from(table.addedIn),
+        table,
       });
     }
   } catch (error) {
@@ -347,12 +342,12 @@ export function readStoredPapers(dir: string, manifest: Manifest): Map<string, S
   try {
     const deletions = readDeletions(dir, manifest);
     for (const segment of manifest.segments) {
-      const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
-      table.ids.forEach((id, i) => {
+      const table = readTable(dir, segment);
+      for (let i = 0; i < table.count; i++) {
         const ordinal = segment.base + i;
-        if (id === '' || deletions.has(ordinal)) return;
-        stored.set(id, { ordinal, hash: table.hashes[i]!, added: { at: table.addedAt[i]!, generation: table.addedIn[i]! } });
-      });
+        if (!table.hasPaper(i) || deletions.has(ordinal)) continue;
+        stored.set(table.id(i), { ordinal, hash: table.hash(i), added: table.added(i) });
+      }
     }
   } catch {
     return new Map();

@@ -5,6 +5,7 @@ import { sha256, writeFileDurably, type FileDigest } from '../storage/index.js';
 import type { Deletions } from './deletions.js';
 import { Postings } from './lexical/index.js';
 import type { FileEntry, Segment } from './manifest.js';
+import { SegmentTable, type TableRow } from './table.js';
 
 /** When a paper first entered the library: kept across generations, so "what is new since …" has an answer. */
 export interface PaperAdded {
@@ -23,17 +24,9 @@ export interface SegmentRow {
   added: PaperAdded;
 }
 
-/**
- * A segment's table (`table-<name>.json`): per ordinal of the segment its id, the hash of its record
- * (what a later build compares to find changed papers without reading records), when it was added,
- * and where its record starts in the papers file. A row a merge dropped has id "" and no bytes.
- */
-export interface SegmentTable {
-  ids: string[];
-  hashes: string[];
-  addedAt: number[];
-  addedIn: number[];
-  lineStarts: number[];
+/** A committed segment's table, read from its file (by a build: a reader checks it against its checksum first). */
+export function readTable(dir: string, segment: Segment): SegmentTable {
+  return SegmentTable.parse(readFileSync(join(dir, segment.table.name)), segment.count, segment.table.name);
 }
 
 /** The hash a segment keeps of a paper record: equal hashes mean an unchanged paper. */
@@ -61,29 +54,27 @@ export function writeSegment(
   postings: Postings,
   dimensions: number,
 ): Segment {
-  const table: SegmentTable = { ids: [], hashes: [], addedAt: [], addedIn: [], lineStarts: [0] };
+  const tableRows: Array<TableRow | undefined> = [];
+  const lineStarts = [0];
   const vectors = new Float32Array(count * dimensions);
   function* lines(): Generator<string> {
     let offset = 0;
     for (let i = 0; i < count; i++) {
       const row = rowAt(i);
-      table.ids.push(row?.id ?? '');
-      table.hashes.push(row?.hash ?? '');
-      table.addedAt.push(row?.added.at ?? 0);
-      table.addedIn.push(row?.added.generation ?? 0);
+      tableRows.push(row && { id: row.id, hash: row.hash, added: row.added });
       if (row) {
         vectors.set(row.vector, i * dimensions);
         yield `${row.line}\n`;
         offset += Buffer.byteLength(row.line) + 1;
       }
-      table.lineStarts.push(offset);
+      lineStarts.push(offset);
     }
   }
   const entry = (file: string, digest: FileDigest): FileEntry => ({ name: file, ...digest });
   const files = {
     papers: `papers-${name}.jsonl`,
     vectors: `vectors-${name}.f32`,
-    table: `table-${name}.json`,
+    table: `table-${name}.bin`,
     lexical: `lexical-${name}.bin`,
   };
   // The records first: writing them fills the table and the vectors.
@@ -93,7 +84,7 @@ export function writeSegment(
     count,
     papers,
     vectors: entry(files.vectors, writeFileDurably(join(dir, files.vectors), [new Uint8Array(vectors.buffer)])),
-    table: entry(files.table, writeFileDurably(join(dir, files.table), [JSON.stringify(table)])),
+    table: entry(files.table, writeFileDurably(join(dir, files.table), SegmentTable.of(tableRows, lineStarts).serialize())),
     lexical: entry(files.lexical, writeFileDurably(join(dir, files.lexical), [postings.serialize()])),
   };
 }
@@ -119,15 +110,6 @@ export function writeNewSegment(
   );
 }
 
-/** Parses a table, checking that it describes `count` papers. */
-export function parseTable(bytes: Buffer, count: number): SegmentTable {
-  const table = JSON.parse(bytes.toString('utf8')) as SegmentTable;
-  const rows = [table.ids, table.hashes, table.addedAt, table.addedIn];
-  if (!rows.every((column) => Array.isArray(column) && column.length === count) || table.lineStarts?.length !== count + 1)
-    throw new RangeError(`does not describe ${count} papers`);
-  return table;
-}
-
 /**
  * Combines neighbouring segments into one, leaving out deleted papers' records and postings (their
  * ordinals stay, empty). Reads only these segments: the cost is theirs, not the library's.
@@ -136,22 +118,22 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
   const rows: Array<SegmentRow | undefined> = [];
   const postings: Postings[] = [];
   for (const segment of segments) {
-    const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
+    const table = readTable(dir, segment);
     const records = readFileSync(join(dir, segment.papers.name));
     const bytes = readFileSync(join(dir, segment.vectors.name));
     const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
     for (let i = 0; i < segment.count; i++) {
-      if (deletions.has(segment.base + i) || table.ids[i] === '') {
+      if (deletions.has(segment.base + i) || !table.hasPaper(i)) {
         rows.push(undefined);
         continue;
       }
       const line = records.toString('utf8', table.lineStarts[i]!, table.lineStarts[i + 1]! - 1);
       rows.push({
-        id: table.ids[i]!,
+        id: table.id(i),
         line,
-        hash: table.hashes[i]!,
+        hash: table.hash(i),
         vector: vectors.subarray(i * dimensions, (i + 1) * dimensions),
-        added: { at: table.addedAt[i]!, generation: table.addedIn[i]! },
+        added: table.added(i),
       });
     }
     postings.push(Postings.deserialize(readFileSync(join(dir, segment.lexical.name))));

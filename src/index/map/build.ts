@@ -5,7 +5,7 @@ import type { Paper } from '../../papers/index.js';
 import type { Deletions } from '../deletions.js';
 import { Postings } from '../lexical/postings.js';
 import type { Segment } from '../manifest.js';
-import { parseTable } from '../segment.js';
+import { readTable } from '../segment.js';
 import { clusterCount, clusterLayout, nearestCentroid } from './clusters.js';
 import type { LibraryMap, MapCluster } from './file.js';
 import { classTfIdf, clusterTermCounts, displayable, SurfaceForms, TERMS_IN_LABEL, TERMS_PER_CLUSTER } from './labels.js';
@@ -36,12 +36,12 @@ export function readMapInputs(dir: string, segments: readonly Segment[], deletio
   const postings: Postings[] = [];
   const surfaceForms = new SurfaceForms();
   for (const segment of segments) {
-    const table = parseTable(readFileSync(join(dir, segment.table.name)), segment.count);
+    const table = readTable(dir, segment);
     const records = readFileSync(join(dir, segment.papers.name));
     const bytes = readFileSync(join(dir, segment.vectors.name));
     const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
     for (let i = 0; i < segment.count; i++) {
-      if (deletions.has(segment.base + i) || table.ids[i] === '') continue;
+      if (deletions.has(segment.base + i) || !table.hasPaper(i)) continue;
       ordinals.push(segment.base + i);
       rows.push(vectors.subarray(i * dimensions, (i + 1) * dimensions));
       surfaceForms.add(JSON.parse(records.toString('utf8', table.lineStarts[i]!, table.lineStarts[i + 1]! - 1)) as Paper);
