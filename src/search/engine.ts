@@ -458,8 +458,16 @@ export class SearchEngine {
     const typed = analyze(text);
     const asked = this.options.stripQuestionWords && typed.length < this.options.fusion.passageTerms;
     const searched = asked ? withoutQuestionWords(text) : text;
-    if (typed.length > this.options.fusion.keywordTerms) return { text: searched, termCount: typed.length };
     const lexical = index.lexical;
+    if (typed.length > this.options.fusion.keywordTerms) {
+      const { queryTerms } = this.options.lexical;
+      const long = queryTerms > 0 && new Set(typed).size > queryTerms;
+      return {
+        text: searched,
+        termCount: typed.length,
+        ...(long ? { lexicalText: distinctiveTermsQuery(searched, (term) => lexical.idf(term), queryTerms) } : {}),
+      };
+    }
     const papersMentioning = (word: string) =>
       lexical.query(word, ACRONYM_SOURCES, this.options.lexical.titleBoost).map((hit) => index.paper(hit.ordinal));
     const isRare = (word: string) => {

@@ -10,6 +10,12 @@ export interface LexicalOptions {
   titleBoost: number;
   /** A lookup's BM25 score grows by this share in a paper that uses its words together ("world model"). */
   phraseBoost: number;
+  /**
+   * A longer query (a pasted abstract) is matched by BM25 on its this many most distinctive terms
+   * (occurrences × idf), as similar-to-paper is; 0 matches every term. The generic words dropped are the
+   * ones whose postings are longest, so this is also what keeps a pasted abstract fast in a large library.
+   */
+  queryTerms: number;
 }
 
 /** Every tunable of the engine in one object; `DEFAULT_SEARCH` documents the defaults. */
@@ -40,7 +46,7 @@ export interface SearchOptions {
 
 export const DEFAULT_SEARCH: SearchOptions = {
   fusion: DEFAULT_FUSION,
-  lexical: { titleBoost: 0.7, phraseBoost: 0.5 },
+  lexical: { titleBoost: 0.7, phraseBoost: 0.5, queryTerms: 50 },
   candidatePool: 100,
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,

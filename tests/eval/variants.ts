@@ -6,6 +6,15 @@ export const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) =>
   ['question lexical weight', 'expansion papers'].includes(axis.name),
 );
 
+/** Passage variants are compared on the one setting passages depend on. */
+export const PASSAGE_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) => axis.name === 'passage lexical weight');
+
+const passageTerms = (queryTerms: number): Variant => ({
+  name: queryTerms ? `passages matched by BM25 on their ${queryTerms} most distinctive terms` : 'passages matched by BM25 on every term',
+  options: { ...DEFAULT_SEARCH, lexical: { ...DEFAULT_SEARCH.lexical, queryTerms } },
+  axes: PASSAGE_AXES,
+});
+
 const base: SearchOptions = { ...DEFAULT_SEARCH, stripQuestionWords: false };
 const stripped: SearchOptions = { ...base, stripQuestionWords: true };
 
@@ -14,4 +23,10 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'product defaults', options: DEFAULT_SEARCH },
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
+  ...[0, 70, 50, 30].map(passageTerms),
+  ...[50, 30].map((candidatePool) => ({
+    name: `${candidatePool} papers from each retriever`,
+    options: { ...DEFAULT_SEARCH, candidatePool },
+    axes: QUESTION_AXES,
+  })),
 ];

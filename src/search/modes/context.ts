@@ -10,6 +10,8 @@ export interface Query {
   text: string;
   /** Analyzed terms in the query: its length as the fusion and confidence rules count it. */
   termCount: number;
+  /** What BM25 matches when it is not the whole text: a long query's most distinctive terms. */
+  lexicalText?: string;
   /** Present when the query is a paper of the index: it is left out of the results. */
   self?: number;
   /** A lookup of two or more words: its analyzed terms, which papers using them together are favoured for. */
@@ -43,7 +45,7 @@ export function poolSize(options: SearchOptions, k: number): number {
 export function lexicalHits(context: ModeContext, query: Query, limit: number): LexicalHit[] {
   const { index, options } = context;
   const hits = index.lexical
-    .query(query.text, limit + 1, options.lexical.titleBoost, context.allowed?.has)
+    .query(query.lexicalText ?? query.text, limit + 1, options.lexical.titleBoost, context.allowed?.has)
     .filter((hit) => hit.ordinal !== query.self);
   return query.phrase ? favourPhrase(hits, query.phrase, (ordinal) => index.paper(ordinal), options.lexical.phraseBoost) : hits;
 }
