@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import hnswlib from 'hnswlib-node';
 import {
   buildIndex,
   DEFAULT_HNSW,
@@ -47,6 +48,8 @@ interface LivingPoint {
   hnswMegabytes: number;
   lexicalMegabytes: number;
   recallAt10: number;
+  /** HNSW recall@10 and search p50 at other search widths (the graph alone, k = 10): what a wider search buys. */
+  efCurve?: Array<{ ef: number; recallAt10: number; p50Ms: number }>;
   hybridP50Ms: number;
   hybridP99Ms: number;
   lexicalAbstractP50Ms: number;
@@ -157,11 +160,13 @@ async function measurePoint(n: number, work: Workload): Promise<LivingPoint> {
     const index = await loadIndex(dir);
     progress('recall@10 against exact search (100 queries)');
     const queryVectors = syntheticVectors(work.real.slice().reverse(), 100);
+    const truths = queryVectors.map((query) => new Set(exactTopK(vectors, query, 10)));
     let recalled = 0;
-    for (const query of queryVectors) {
-      const truth = new Set(exactTopK(vectors, query, 10));
-      recalled += index.nearest(query, 10).filter((hit) => truth.has(hit.ordinal)).length / 10;
-    }
+    queryVectors.forEach((query, q) => {
+      recalled += index.nearest(query, 10).filter((hit) => truths[q]!.has(hit.ordinal)).length / 10;
+    });
+    progress('recall@10 and search time by search width (ef)');
+    const efCurve = await measureEfCurve(join(dir, readManifest(dir).files.hnsw.name), model.dimensions, queryVectors, truths);
     const engine = new SearchEngine(index, embedder);
     progress('search stage: hybrid questions, lexical pasted abstracts');
     for (const question of work.questions) await engine.search(question, { mode: 'hybrid', k: 10 });
@@ -208,6 +213,7 @@ async function measurePoint(n: number, work: Workload): Promise<LivingPoint> {
       hnswMegabytes,
       lexicalMegabytes,
       recallAt10: round(recalled / queryVectors.length, 4),
+      efCurve,
       hybridP50Ms: round(percentile(hybrid, 50), 2),
       hybridP99Ms: round(percentile(hybrid, 99), 2),
       lexicalAbstractP50Ms: round(percentile(lexical, 50), 2),
@@ -221,6 +227,32 @@ async function measurePoint(n: number, work: Workload): Promise<LivingPoint> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const EF_CURVE = [64, 128, 256, 384, 512];
+
+/** Recall@10 against exact search (`truths`, per query) and the median search time of the graph at each width of `EF_CURVE`. */
+async function measureEfCurve(
+  graphPath: string,
+  dimensions: number,
+  queries: readonly Float32Array[],
+  truths: ReadonlyArray<Set<number>>,
+): Promise<LivingPoint['efCurve']> {
+  const graph = new hnswlib.HierarchicalNSW('cosine', dimensions);
+  await graph.readIndex(graphPath, true);
+  const curve = EF_CURVE.map((ef) => {
+    graph.setEf(ef);
+    let recalled = 0;
+    const times: number[] = [];
+    queries.forEach((query, q) => {
+      const started = performance.now();
+      const { neighbors } = graph.searchKnn(Array.from(query), 10);
+      times.push(performance.now() - started);
+      recalled += neighbors.filter((ordinal) => truths[q]!.has(ordinal)).length / 10;
+    });
+    return { ef, recallAt10: round(recalled / queries.length, 4), p50Ms: round(percentile(times, 50), 3) };
+  });
+  return curve;
 }
 
 /**
@@ -333,6 +365,7 @@ function report(points: LivingPoint[], reload: ReloadResult | undefined): string
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...efCurveTable(points),
     ...(reload
       ? [
           `Live reload: a ${reload.n.toLocaleString('en')}-paper index served to ${reload.clients} concurrent clients (hybrid questions) while ${reload.reloads} builds committed and the server switched to each: ${reload.requests.toLocaleString('en')} requests, ${reload.failed} failed; p99 ${reload.steadyP99Ms} ms steady (p50 ${reload.steadyP50Ms}), ${reload.swapP99Ms} ms for the ${reload.requestsDuringSwaps} requests that overlapped a swap (${round(reload.swapP99Ms / reload.steadyP99Ms, 2)}×).`,
@@ -342,6 +375,23 @@ function report(points: LivingPoint[], reload: ReloadResult | undefined): string
     '![build time and search latency against library size](living.svg)',
     '',
   ].join('\n');
+}
+
+/** HNSW recall@10 (and the graph's search p50) by search width, per size that measured it. */
+function efCurveTable(points: readonly LivingPoint[]): string[] {
+  const measured = points.filter((p) => p.efCurve);
+  if (measured.length === 0) return [];
+  const widths = measured[0]!.efCurve!.map((point) => point.ef);
+  return [
+    'HNSW recall@10 against exact search by search width ef (the graph alone, k = 10; median search time in brackets):',
+    '',
+    `| papers | ${widths.map((ef) => `ef ${ef}`).join(' | ')} |`,
+    `| --- | ${widths.map(() => '---').join(' | ')} |`,
+    ...measured.map(
+      (p) => `| ${p.n.toLocaleString('en')} | ${p.efCurve!.map((point) => `${point.recallAt10} (${point.p50Ms} ms)`).join(' | ')} |`,
+    ),
+    '',
+  ];
 }
 
 interface Results {
