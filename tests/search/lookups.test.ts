@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODES } from '../../src/contract/values.js';
-import type { SearchEngine } from '../../src/search/index.js';
+import { DEFAULT_SEARCH, type SearchEngine } from '../../src/search/index.js';
+import { distinctiveTermsQuery } from '../../src/search/similar/query.js';
 import { hasPhrase } from '../../src/search/lookup.js';
 import { analyze } from '../../src/text/index.js';
-import { seedEngine } from '../support/seed-engine.js';
+import { seedEngine, seedIndex } from '../support/seed-engine.js';
 
 /** Lookups that broke before (issue 17), on the real seed index with the real model. */
 let engine: SearchEngine;
@@ -55,5 +56,21 @@ describe('a two-word lookup prefers papers that use the words together', () => {
     expect(together.slice(0, 3)).toEqual([true, true, true]);
     const realWorldOnly = found.findIndex((hit, i) => !together[i] && /real-world/i.test(`${hit.paper.title} ${hit.paper.abstract}`));
     expect(realWorldOnly === -1 || realWorldOnly >= 3, 'a "real-world" paper is not in the top 3').toBe(true);
+  });
+});
+
+describe('a pasted abstract', () => {
+  it("is matched by BM25 on its 50 most distinctive terms: the lexical answer is that query's, and generic words drop out", async () => {
+    const index = seedIndex();
+    const abstract = index.paper(index.liveOrdinals()[17]!).abstract;
+    const distinct = new Set(analyze(abstract));
+    expect(distinct.size).toBeGreaterThan(DEFAULT_SEARCH.lexical.queryTerms);
+    const reduced = distinctiveTermsQuery(abstract, (term) => index.lexical.idf(term), DEFAULT_SEARCH.lexical.queryTerms);
+    expect(new Set(analyze(reduced)).size).toBe(DEFAULT_SEARCH.lexical.queryTerms);
+    const expected = index.lexical.query(reduced, 10, DEFAULT_SEARCH.lexical.titleBoost).map((hit) => index.paper(hit.ordinal).title);
+    expect(await titles(abstract, 'lexical', 10)).toEqual(expected);
+    // The whole text would rank otherwise: the cut is what the answer follows.
+    const whole = index.lexical.query(abstract, 10, DEFAULT_SEARCH.lexical.titleBoost).map((hit) => index.paper(hit.ordinal).title);
+    expect(whole).not.toEqual(expected);
   });
 });
