@@ -13,6 +13,7 @@ const HnswParamsSchema = z.object({
   space: z.literal('cosine'),
   m: z.number().int().positive(),
   efConstruction: z.number().int().positive(),
+  /** The search width of a graph of up to 100,000 papers; larger graphs are searched wider (`searchWidth` in dense.ts). */
   efSearch: z.number().int().positive(),
 });
 export type HnswParams = z.infer<typeof HnswParamsSchema>;
