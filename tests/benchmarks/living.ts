@@ -35,7 +35,8 @@ import { exactTopK } from '../eval/exact-top-k.js';
 import { stderrProgress } from './progress.js';
 import { reportFolder } from './report-folder.js';
 import { syntheticVectors } from './scale.js';
-import { peakRssMegabytes, random, resetPeakRss, syntheticPapers } from './synthetic.js';
+import { seededRandom } from '../../src/index/map/layout.js';
+import { peakRssMegabytes, resetPeakRss, syntheticPapers } from './synthetic.js';
 import { percentile, round } from './stats.js';
 import { lineChart } from './svg.js';
 
@@ -198,7 +199,7 @@ async function measurePoint(n: number, work: Workload): Promise<LivingPoint> {
     manifest = updateIndex(dir, manifest, meta, { added, removed: [] });
     const addSeconds = (performance.now() - addStarted) / 1000;
     progress(`removing ${change.toLocaleString('en')} papers (an incremental build)`);
-    const next = random(n + 2);
+    const next = seededRandom(n + 2);
     const removed = new Set<number>();
     while (removed.size < change) removed.add(Math.floor(next() * n));
     const removeStarted = performance.now();
@@ -337,7 +338,7 @@ function runChild(args: string[]): Promise<void> {
 /** The child's side of `measureReload`: one incremental build adding `count` papers. */
 function addPapers(dir: string, count: number, seed: number): void {
   const manifest = readManifest(dir);
-  const next = random(seed + 1000);
+  const next = seededRandom(seed + 1000);
   const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   const added = Array.from({ length: count }, (_, i) => ({
     paper: { id: `reload-${seed}-${i}`, title: `Reload paper ${seed} ${i}`, abstract: `Added by reload ${seed}.` },

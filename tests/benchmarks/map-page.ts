@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { parseArgs } from 'node:util';
 import type { WireMap } from '../../src/contract/schemas.js';
+import { seededRandom } from '../../src/index/map/layout.js';
 import { mountWeb } from '../../src/web/index.js';
 import { launchChromium } from '../web/browser.js';
 import { median, percentile, round } from './stats.js';
@@ -29,20 +30,9 @@ const PAPERS = Number(values.papers);
 const CLUSTERS = Number(values.clusters);
 const SECONDS = Number(values.seconds);
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A map like the build's: clusters of uneven sizes (Zipf-like), Gaussian around their centres, in [0, 1]². */
 function syntheticMap(papers: number, clusters: number): WireMap {
-  const next = random(42);
+  const next = seededRandom(42);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const weights = Array.from({ length: clusters }, (_, k) => 1 / (k + 1));
   const total = weights.reduce((sum, w) => sum + w, 0);

@@ -39,7 +39,8 @@ import { stderrProgress } from './progress.js';
 import { reportFolder } from './report-folder.js';
 import { syntheticVectors } from './scale.js';
 import { round } from './stats.js';
-import { peakRssMegabytes, random, resetPeakRss, syntheticPapers } from './synthetic.js';
+import { seededRandom } from '../../src/index/map/layout.js';
+import { peakRssMegabytes, resetPeakRss, syntheticPapers } from './synthetic.js';
 
 /** Papers whose neighbourhoods are compared (every paper of a smaller library). */
 const SAMPLE = 300;
@@ -115,7 +116,7 @@ function preservation(inputs: MapInputs, umap: Float32Array, sampleSize: number)
 
 /** Cosine k-means on unit vectors (k-means++ start, seeded), the alternative to clustering the map. */
 function vectorKMeans(rows: Float32Array[], k: number): Uint16Array {
-  const next = random(5);
+  const next = seededRandom(5);
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, d) => sum + value * b[d]!, 0);
   const centroids = [rows[Math.floor(next() * rows.length)]!];
   while (centroids.length < k) {
@@ -205,9 +206,9 @@ function umapJsSeconds(inputs: MapInputs, graph: hnswlib.HierarchicalNSW): { own
     const epochs = umap.initializeFit(rows);
     for (let epoch = 0; epoch < epochs; epoch++) umap.step();
   };
-  const own = timed(() => fitWhole(new UMAP({ nNeighbors: 15, random: random(1) })));
+  const own = timed(() => fitWhole(new UMAP({ nNeighbors: 15, random: seededRandom(1) })));
   const given = timed(() => {
-    const umap = new UMAP({ nNeighbors: 15, random: random(1) });
+    const umap = new UMAP({ nNeighbors: 15, random: seededRandom(1) });
     const { k, indices, distances } = graphNeighbours(graph, inputs, 15);
     const rowsOf = <T extends Int32Array | Float32Array>(flat: T) => rows.map((_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
     umap.setPrecomputedKNN(rowsOf(indices), rowsOf(distances));

@@ -1,23 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { seededRandom } from '../../src/index/map/layout.js';
 import type { Paper } from '../../src/papers/index.js';
 
 /** What the benchmarks at scale share: synthetic papers of real sentences, and the process's peak memory. */
 
-/** A deterministic random number generator (mulberry32), so every run measures the same library. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Papers whose titles and abstracts are sentences sampled from real abstracts. */
 export function syntheticPapers(sentences: readonly string[], n: number, prefix: string, seed: number): Paper[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = () => sentences[Math.floor(next() * sentences.length)]!;
   return Array.from({ length: n }, (_, i) => {
     const words = pick().split(/\s+/);

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/index/map/layout.js';
 import { type Encoder, type SearchableIndex, SearchEngine, type SearchOptions } from '../../src/search/index.js';
 import type { EvalCollection, EvalQuery } from './collections.js';
 import { ndcgAt } from './metrics.js';
@@ -211,18 +212,6 @@ export function reportRows(queries: readonly CvQuery[]): Array<{ label: string; 
   }
   for (const kind of kinds) rows.push({ label: `${kind}s, all collections`, keep: (i) => queries[i]!.kind === kind });
   return rows.map((row) => ({ ...row, count: queries.filter((_, i) => row.keep(i)).length }));
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A way of running the engine: options applied before the grid's. */
