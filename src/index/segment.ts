@@ -61,6 +61,7 @@ export function writeSegment(
     let offset = 0;
     for (let i = 0; i < count; i++) {
       const row = rowAt(i);
+      // The table keeps a row's id, hash and date, not its record line and vector: those must not stay in memory.
       tableRows.push(row && { id: row.id, hash: row.hash, added: row.added });
       if (row) {
         vectors.set(row.vector, i * dimensions);
