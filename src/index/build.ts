@@ -6,7 +6,7 @@ import { readCorpus, type Paper, type SkippedLine } from '../papers/index.js';
 import { acquireLock, sha256 } from '../storage/index.js';
 import { type CalibrationQuery, calibrationTexts } from './calibration.js';
 import { builtWith, DEFAULT_HNSW, describeModel, readManifestIfAny, type HnswParams, type Manifest } from './manifest.js';
-import { readStoredPapers, type StoredPaper } from './reader.js';
+import { readCalibrationIfAny, readStoredPapers, type StoredPaper } from './reader.js';
 import { recordHash } from './segment.js';
 import { contentKey, VectorCache } from './vector-cache.js';
 import { countBySource, updateIndex, writeIndex, type GenerationMeta } from './writer.js';
@@ -220,8 +220,9 @@ async function buildLocked(options: BuildOptions, started: number): Promise<Buil
     builtWith(previous, model) &&
     sameHnsw(previous.hnsw, hnsw) &&
     sameInputs(previous, rememberedForm(outDir, inputs)) &&
-    // An index from before calibrations gets one from the next build, without re-embedding anything.
-    (previous.files.calibration !== undefined || previous.paperCount === 0)
+    // An index from before calibrations, or before they held the library's mean vector, gets a
+    // current one from the next build, without re-embedding anything.
+    (previous.paperCount === 0 || readCalibrationIfAny(outDir, previous)?.centroid !== undefined)
   ) {
     progress.onNote?.(`Index in ${outDir} is up to date (same ${corpus.papers.length} papers, same model): nothing to embed or write.`);
     return summaryOf(false, previous, 0, 0, 0, false);

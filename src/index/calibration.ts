@@ -46,6 +46,12 @@ export type CalibrationBand = z.infer<typeof BandSchema>;
 export const CalibrationSchema = z.object({
   version: z.literal(1),
   bands: z.array(BandSchema),
+  /**
+   * The mean of the live papers' unit vectors: the direction every paper of this library shares, which
+   * the engine takes out when it compares papers with papers (`src/search/modes/context.ts`,
+   * `paperSimilarity`). Absent in a calibration written before it was measured; the next build adds it.
+   */
+  centroid: z.array(z.number()).optional(),
 });
 export type Calibration = z.infer<typeof CalibrationSchema>;
 
@@ -90,10 +96,11 @@ export function calibrationTexts(papers: readonly Paper[]): Array<Omit<Calibrati
   ];
 }
 
-/** Scores each query's best paper (`nearest(vector, 1)`) and summarizes them per band and origin. */
+/** Scores each query's best paper (`nearest(vector, 1)`) and summarizes them per band and origin, beside the library's `centroid`. */
 export function measureCalibration(
   queries: readonly CalibrationQuery[],
   nearest: (vector: Float32Array, k: number) => Neighbour[],
+  centroid: Float32Array | undefined,
 ): Calibration {
   const best = queries.map((query) => ({
     ...query,
@@ -107,6 +114,7 @@ export function measureCalibration(
         summarize(best.filter((q) => q.from === from && q.terms >= band.fromTerms && q.terms <= band.toTerms).map((q) => q.similarity));
       return { ...band, probes: of('probe'), library: of('library') };
     }),
+    ...(centroid ? { centroid: Array.from(centroid) } : {}),
   };
 }
 

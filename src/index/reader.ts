@@ -256,6 +256,16 @@ export async function loadIndex(dir: string, manifest: Manifest = readManifest(d
   return new PaperIndex(manifest, graph, lexical, segments, deletions, map, calibration);
 }
 
+/** The committed generation's calibration, if it has a readable one (a build asks whether it is current). */
+export function readCalibrationIfAny(dir: string, manifest: Manifest): Calibration | undefined {
+  if (!manifest.files.calibration) return undefined;
+  try {
+    return readCalibration(dir, manifest.files.calibration);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A generation's confidence calibration, checked against its manifest entry and its schema. */
 function readCalibration(dir: string, entry: FileEntry): Calibration {
   const bytes = verifiedBytes(dir, entry);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../papers/index.js';
 import { sha256, writeFileDurably, type FileDigest } from '../storage/index.js';
@@ -27,6 +27,43 @@ export interface SegmentRow {
 /** A committed segment's table, read from its file (by a build: a reader checks it against its checksum first). */
 export function readTable(dir: string, segment: Segment): SegmentTable {
   return SegmentTable.parse(readFileSync(join(dir, segment.table.name)), segment.count, segment.table.name);
+}
+
+/** Rows of a vectors file read at once while averaging them. */
+const ROWS_PER_READ = 4096;
+
+/**
+ * The mean of the unit vectors of the segments' live papers (undefined without any), read from
+ * their vectors files a few thousand rows at a time: a million papers' vectors are never in memory at once.
+ */
+export function meanLiveVector(dir: string, segments: readonly Segment[], deletions: Deletions, dimensions: number): Float32Array | undefined {
+  const sum = new Float64Array(dimensions);
+  const rows = new Float32Array(ROWS_PER_READ * dimensions);
+  const bytes = new Uint8Array(rows.buffer);
+  let count = 0;
+  for (const segment of segments) {
+    const table = readTable(dir, segment);
+    const file = openSync(join(dir, segment.vectors.name), 'r');
+    try {
+      for (let first = 0; first < segment.count; first += ROWS_PER_READ) {
+        const rowCount = Math.min(ROWS_PER_READ, segment.count - first);
+        const length = rowCount * dimensions * 4;
+        for (let read = 0; read < length; ) {
+          const got = readSync(file, bytes, read, length - read, first * dimensions * 4 + read);
+          if (got === 0) throw new Error(`${segment.vectors.name} in ${dir} is shorter than its table says`);
+          read += got;
+        }
+        for (let r = 0; r < rowCount; r++) {
+          if (!table.hasPaper(first + r) || deletions.has(segment.base + first + r)) continue;
+          for (let d = 0; d < dimensions; d++) sum[d]! += rows[r * dimensions + d]!;
+          count++;
+        }
+      }
+    } finally {
+      closeSync(file);
+    }
+  }
+  return count === 0 ? undefined : Float32Array.from(sum, (total) => total / count);
 }
 
 /** The hash a segment keeps of a paper record: equal hashes mean an unchanged paper. */

@@ -19,7 +19,7 @@ import {
   type Manifest,
   type Segment,
 } from './manifest.js';
-import { mergeSegments, segmentsToMerge, writeNewSegment, type PaperAdded } from './segment.js';
+import { meanLiveVector, mergeSegments, segmentsToMerge, writeNewSegment, type PaperAdded } from './segment.js';
 import { readDeletions } from './reader.js';
 import { deserializeMap, extendMap, layOutMap, type LibraryMap, readMapInputs, RELAYOUT_SHARE, serializeMap } from './map/index.js';
 
@@ -94,7 +94,9 @@ export function writeIndex(dir: string, contents: IndexContents, onNote?: (line:
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
     map: writeMap(dir, name, map),
-    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, papers.length)),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, papers.length), () =>
+      meanLiveVector(dir, segments, deletions, meta.model.dimensions),
+    ),
     segments,
   });
 }
@@ -171,7 +173,9 @@ export function updateIndex(
     hnsw: hnswName,
     deletions: writeDeletions(dir, name, deletions),
     map: writeMap(dir, name, map),
-    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, paperCount)),
+    calibration: writeCalibration(dir, name, meta.calibrationQueries, new DenseIndex(graph, meta.hnsw.efSearch, paperCount), () =>
+      meanLiveVector(dir, segments, deletions, meta.model.dimensions),
+    ),
     segments,
   });
 }
@@ -235,18 +239,19 @@ function writeMap(dir: string, name: string, map: LibraryMap): { name: string } 
   return { name: file };
 }
 
-/** The confidence calibration of a generation from its graph, or none without queries or papers. */
+/** The confidence calibration of a generation from its graph and its papers' mean vector, or none without queries or papers. */
 function writeCalibration(
   dir: string,
   name: string,
   queries: readonly CalibrationQuery[] | undefined,
   graph: DenseIndex,
+  centroid: () => Float32Array | undefined,
 ): { name: string } | undefined {
   if (!queries?.length || graph.size === 0) return undefined;
   const file = `calibration-${name}.json`;
   writeFileDurably(join(dir, file), [
     `${JSON.stringify(
-      measureCalibration(queries, (vector, k) => graph.nearest(vector, k)),
+      measureCalibration(queries, (vector, k) => graph.nearest(vector, k), centroid()),
       null,
       2,
     )}\n`,

@@ -42,6 +42,12 @@ export interface SearchOptions {
   recommend: RecommendOptions;
   /** Papers similar to one of the index. */
   similar: SimilarOptions;
+  /**
+   * How a pasted passage and a paper of the library are compared with papers: `centered` takes the
+   * library's mean vector out of both first (`paperSimilarity`), `cosine` compares the stored vectors
+   * as they are. Lookups and questions are always compared by the plain cosine.
+   */
+  paperSimilarity: 'centered' | 'cosine';
 }
 
 export const DEFAULT_SEARCH: SearchOptions = {
@@ -56,4 +62,5 @@ export const DEFAULT_SEARCH: SearchOptions = {
   digest: DEFAULT_DIGEST,
   recommend: DEFAULT_RECOMMEND,
   similar: DEFAULT_SIMILAR,
+  paperSimilarity: 'centered',
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { embeddingText, type PaperIndex } from '../../src/index/index.js';
 import type { Paper } from '../../src/papers/index.js';
-import { DEFAULT_SEARCH, type Encoder, SearchEngine, type SimilarOptions } from '../../src/search/index.js';
+import { DEFAULT_SEARCH, type Encoder, SearchEngine, type SearchOptions, type SimilarOptions } from '../../src/search/index.js';
 import { DEPTH } from './evaluate.js';
 import { evaluateRanking, summarize, type MetricScores } from './metrics.js';
 import { embeddingOnce } from './cross-validate.js';
@@ -54,8 +54,11 @@ export function loadSimilarSet(path: string, papers: readonly Paper[]): SimilarS
 
 const DEFAULT_SIMILAR = DEFAULT_SEARCH.similar;
 
-/** What the product did before this set existed: the paper's stored vector and its whole text, fused as a pasted passage (lexical 0.2). */
-export const BEFORE: Partial<SimilarOptions> = { vector: 'stored', distinctiveTerms: 0, lexicalWeight: 0.2 };
+/** A way of ranking similar papers through the engine: `similar` options, and how papers are compared (centred unless said). */
+type EngineMethod = Partial<SimilarOptions> & { paperSimilarity?: SearchOptions['paperSimilarity'] };
+
+/** What the product did before this set existed: the paper's stored vector (plain cosine) and its whole text, fused as a pasted passage (lexical 0.2). */
+export const BEFORE: EngineMethod = { vector: 'stored', distinctiveTerms: 0, lexicalWeight: 0.2, paperSimilarity: 'cosine' };
 
 /** The product's behaviour: `DEFAULT_SIMILAR`. */
 export const DEFAULT_METHOD = 'stored + title vectors + terms (default)';
@@ -73,8 +76,9 @@ export const SIMILAR_METHODS = {
   terms: { lexicalWeight: 1 },
   'stored vector + terms': { vector: 'stored' },
   'passages + terms': { vector: 'passages' },
+  'stored + title vectors + terms, plain cosine': { paperSimilarity: 'cosine' },
   [DEFAULT_METHOD]: {},
-} as const satisfies Record<string, 'index' | Partial<SimilarOptions>>;
+} as const satisfies Record<string, 'index' | EngineMethod>;
 export type SimilarMethod = keyof typeof SIMILAR_METHODS;
 
 export interface SimilarReport {
@@ -87,8 +91,9 @@ export interface SimilarReport {
 }
 
 /** Ids of the engine's similar papers for each source, best first, and the mean time per source. */
-async function engineRankings(index: PaperIndex, encoder: Encoder, options: Partial<SimilarOptions>, sources: readonly SimilarSource[]) {
-  const engine = new SearchEngine(index, encoder, { similar: { ...DEFAULT_SIMILAR, ...options } });
+async function engineRankings(index: PaperIndex, encoder: Encoder, method: EngineMethod, sources: readonly SimilarSource[]) {
+  const { paperSimilarity = DEFAULT_SEARCH.paperSimilarity, ...options } = method;
+  const engine = new SearchEngine(index, encoder, { similar: { ...DEFAULT_SIMILAR, ...options }, paperSimilarity });
   const rankings: string[][] = [];
   let elapsed = 0;
   for (const source of sources) {
@@ -122,7 +127,7 @@ export async function evaluateSimilar(index: PaperIndex, encoder: Encoder, sourc
   const methods = {} as SimilarReport['methods'];
   const elapsedMs: SimilarReport['elapsedMs'] = {};
   const ndcgs = new Map<SimilarMethod, number[]>();
-  for (const [method, how] of Object.entries(SIMILAR_METHODS) as Array<[SimilarMethod, 'index' | Partial<SimilarOptions>]>) {
+  for (const [method, how] of Object.entries(SIMILAR_METHODS) as Array<[SimilarMethod, 'index' | EngineMethod]>) {
     let rankings: string[][];
     if (how === 'index') rankings = indexRankings(index, method as 'dense' | 'lexical', sources);
     else {

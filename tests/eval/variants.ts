@@ -24,6 +24,11 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
   ...[0, 70, 50, 30].map(passageTerms),
+  {
+    name: 'passages compared with papers by the plain cosine (the library mean left in)',
+    options: { ...DEFAULT_SEARCH, paperSimilarity: 'cosine' },
+    axes: PASSAGE_AXES,
+  },
   ...[50, 30].map((candidatePool) => ({
     name: `${candidatePool} papers from each retriever`,
     options: { ...DEFAULT_SEARCH, candidatePool },

@@ -66,6 +66,36 @@ describe('the confidence calibration a build writes', () => {
     expect((await loadIndex(join(dir, 'index'))).calibration).toBeDefined();
   });
 
+  it('holds the mean of the live papers\u2019 vectors, which an incremental build that adds and removes papers keeps equal to a full build\u2019s', async () => {
+    const dir = tempDir('centroid');
+    const input = nlpPapers(dir, 6);
+    const indexDir = join(dir, 'index');
+    await buildIndex({ inputs: [input], outDir: indexDir, embedder });
+    const meanOf = (index: Awaited<ReturnType<typeof loadIndex>>) => {
+      const ordinals = index.liveOrdinals();
+      const mean = new Float64Array(384);
+      for (const ordinal of ordinals) index.vectorOf(ordinal).forEach((value, d) => (mean[d]! += value / ordinals.length));
+      return [...mean];
+    };
+    const first = await loadIndex(indexDir);
+    expect(first.calibration?.centroid).toHaveLength(384);
+    first.calibration!.centroid!.forEach((value, d) => expect(value).toBeCloseTo(meanOf(first)[d]!, 6));
+
+    // Two papers out, three in: the update's centroid is that of its live papers, as a full build's is.
+    const lines = readFileSync(resolve('tests/eval/fixtures/nlp-library.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(input, `${[...lines.slice(2, 6), ...lines.slice(10, 13)].join('\n')}\n`);
+    expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder, confirmShrink: async () => true })).toMatchObject({ incremental: true });
+    const updated = await loadIndex(indexDir);
+    const full = join(dir, 'full');
+    await buildIndex({ inputs: [input], outDir: full, embedder });
+    const clean = await loadIndex(full);
+    expect(updated.size).toBe(7);
+    updated.calibration!.centroid!.forEach((value, d) => {
+      expect(value).toBeCloseTo(meanOf(updated)[d]!, 6);
+      expect(value).toBeCloseTo(clean.calibration!.centroid![d]!, 6);
+    });
+  });
+
   it('is refused when damaged, with a one-line reason', async () => {
     const dir = tempDir('damaged');
     cpSync(inject('seedIndexDir'), dir, { recursive: true });
@@ -101,5 +131,26 @@ describe('the confidence calibration a build writes', () => {
     const summary = await buildIndex({ inputs: [input], outDir: indexDir, embedder });
     expect(summary).toMatchObject({ written: true, embedded: 0 });
     expect((await loadIndex(indexDir)).calibration).toBeDefined();
+  });
+
+  it('is rewritten by the next build when it was written before it held the library\u2019s mean vector, without embedding a paper', async () => {
+    const dir = tempDir('no-centroid');
+    const input = nlpPapers(dir, 3);
+    const indexDir = join(dir, 'index');
+    await buildIndex({ inputs: [input], outDir: indexDir, embedder });
+    const manifest = readManifest(indexDir);
+    const entry = manifest.files.calibration!;
+    const { centroid, ...older } = JSON.parse(readFileSync(join(indexDir, entry.name), 'utf8'));
+    expect(centroid).toHaveLength(384);
+    const bytes = Buffer.from(`${JSON.stringify(older)}\n`);
+    writeFileSync(join(indexDir, entry.name), bytes);
+    const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: bytes.length, crc32: crc32(bytes) } } };
+    writeFileSync(join(indexDir, 'manifest.json'), JSON.stringify(relisted));
+    expect((await loadIndex(indexDir)).calibration?.centroid).toBeUndefined();
+
+    expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder })).toMatchObject({ written: true, embedded: 0 });
+    expect((await loadIndex(indexDir)).calibration?.centroid).toHaveLength(384);
+    // Once current, the next build has nothing to do.
+    expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder })).toMatchObject({ written: false });
   });
 });

@@ -45,9 +45,14 @@ describe('similar-to-paper quality on the judged set (tests/eval/seed-similar.js
   });
   const ndcg = (method: keyof SimilarReport['methods'], split: 'dev' | 'holdout') => report.methods[method][split]['ndcg@10'];
 
-  it('keeps its measured nDCG@10 on both halves (dev 0.616, holdout 0.727)', () => {
-    expect(ndcg(DEFAULT_METHOD, 'dev')).toBeGreaterThanOrEqual(0.616 - MARGIN);
-    expect(ndcg(DEFAULT_METHOD, 'holdout')).toBeGreaterThanOrEqual(0.727 - MARGIN);
+  it('keeps its measured nDCG@10 on both halves (dev 0.653, holdout 0.759)', () => {
+    expect(ndcg(DEFAULT_METHOD, 'dev')).toBeGreaterThanOrEqual(0.653 - MARGIN);
+    expect(ndcg(DEFAULT_METHOD, 'holdout')).toBeGreaterThanOrEqual(0.759 - MARGIN);
+  });
+
+  it('compares papers better with the library mean taken out than by the plain cosine, on both halves', () => {
+    for (const split of ['dev', 'holdout'] as const)
+      expect(ndcg(DEFAULT_METHOD, split), split).toBeGreaterThan(ndcg('stored + title vectors + terms, plain cosine', split));
   });
 
   it('beats the best of dense, lexical and the previous hybrid by 0.05 on the holdout half, which it was not tuned on', () => {

@@ -66,6 +66,29 @@ export function denseNeighbours(context: ModeContext, vector: Float32Array, k: n
   return best.sorted().map(({ ordinal, score }) => ({ ordinal, similarity: score }));
 }
 
+/**
+ * How close each paper is to a paper-like text (a pasted passage, a paper of the library), given the
+ * text's unit vector: with the library's mean vector (`Calibration.centroid`), the cosine once that
+ * mean is taken out of both; without one, the plain cosine. Every paper of a library leans the same
+ * way (all robot learning, all medicine), so between papers the plain cosine mostly says "both are
+ * papers from here"; centred, it ranks by what sets papers apart (seed abstracts 0.776 → 0.807, similar
+ * papers 0.616 → 0.653 on dev). Short queries do not share that lean, and lose by it (seed questions
+ * 0.745 → 0.720), so they keep the plain cosine.
+ */
+export function paperSimilarity(text: Float32Array, centroid: readonly number[] | undefined): (paper: Float32Array) => number {
+  if (!centroid) return (paper) => dot(text, paper);
+  const mean = Float32Array.from(centroid);
+  const meanNorm = dot(mean, mean);
+  const textToMean = dot(text, mean);
+  // |x − μ|² = 1 − 2 x·μ + |μ|² for a unit x, so only x·μ is computed per paper.
+  const textLength = Math.sqrt(Math.max(0, 1 - 2 * textToMean + meanNorm));
+  return (paper) => {
+    const paperToMean = dot(paper, mean);
+    const length = textLength * Math.sqrt(Math.max(0, 1 - 2 * paperToMean + meanNorm));
+    return length > 0 ? (dot(text, paper) - textToMean - paperToMean + meanNorm) / length : 0;
+  };
+}
+
 export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;

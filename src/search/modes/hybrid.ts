@@ -1,6 +1,6 @@
 import type { Neighbour } from '../../index/index.js';
 import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
-import { bestCoverage, denseNeighbours, dot, lexicalHits, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
+import { bestCoverage, denseNeighbours, lexicalHits, paperSimilarity, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
 import { expandedQueryVector, shouldExpand } from './expansion.js';
 
 /**
@@ -37,8 +37,12 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     }
     return stored;
   };
+  // A pasted passage is compared with papers as a paper is (`paperSimilarity`); shorter queries by the plain cosine.
+  const passage = query.termCount >= options.fusion.passageTerms && options.paperSimilarity === 'centered';
+  const centroid = passage ? index.calibration?.centroid : undefined;
   const scoreWith = (queryVector: Float32Array) => {
-    for (const candidate of candidates.values()) candidate.dense = dot(queryVector, vectorOf(candidate.ordinal));
+    const similarity = paperSimilarity(queryVector, centroid);
+    for (const candidate of candidates.values()) candidate.dense = similarity(vectorOf(candidate.ordinal));
     return fuse([...candidates.values()], weight);
   };
 

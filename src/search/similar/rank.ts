@@ -1,5 +1,5 @@
 import { fuse, type Candidate } from '../fusion.js';
-import { bestCoverage, denseNeighbours, dot, lexicalHits, poolSize, type ModeContext, type Ranking } from '../modes/context.js';
+import { bestCoverage, denseNeighbours, lexicalHits, paperSimilarity, poolSize, type ModeContext, type Ranking } from '../modes/context.js';
 
 /** A paper of the index as a query for its neighbours. */
 export interface PaperQuery {
@@ -14,24 +14,22 @@ export interface PaperQuery {
 /**
  * Papers similar to one of the index, never itself: the union of the dense neighbours of its vector
  * and the BM25 hits of its words, scored by a weighted sum of z-scores (`fuse`) with the lexical
- * weight of `options.similar`.
+ * weight of `options.similar`; the dense side compares papers as `options.paperSimilarity` says.
  */
 export function rankSimilarPaper(context: ModeContext, paper: PaperQuery, k: number): Ranking {
   const { index, options } = context;
   const pool = poolSize(options, k);
   const candidates = new Map<number, Candidate>();
   const dense = denseNeighbours(context, paper.vector, pool, paper.ordinal);
-  for (const n of dense) candidates.set(n.ordinal, { ordinal: n.ordinal, dense: n.similarity, lexical: 0 });
+  for (const n of dense) candidates.set(n.ordinal, { ordinal: n.ordinal, dense: 0, lexical: 0 });
   const lexical = lexicalHits(context, { text: paper.text, termCount: paper.termCount, self: paper.ordinal }, pool);
   for (const hit of lexical) {
-    const candidate = candidates.get(hit.ordinal) ?? {
-      ordinal: hit.ordinal,
-      dense: dot(paper.vector, index.vectorOf(hit.ordinal)),
-      lexical: 0,
-    };
+    const candidate = candidates.get(hit.ordinal) ?? { ordinal: hit.ordinal, dense: 0, lexical: 0 };
     candidate.lexical = hit.score;
     candidates.set(hit.ordinal, candidate);
   }
+  const similarity = paperSimilarity(paper.vector, options.paperSimilarity === 'centered' ? index.calibration?.centroid : undefined);
+  for (const candidate of candidates.values()) candidate.dense = similarity(index.vectorOf(candidate.ordinal));
   const fused = fuse([...candidates.values()], options.similar.lexicalWeight);
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
