@@ -36,7 +36,12 @@ const ROWS_PER_READ = 4096;
  * The mean of the unit vectors of the segments' live papers (undefined without any), read from
  * their vectors files a few thousand rows at a time: a million papers' vectors are never in memory at once.
  */
-export function meanLiveVector(dir: string, segments: readonly Segment[], deletions: Deletions, dimensions: number): Float32Array | undefined {
+export function meanLiveVector(
+  dir: string,
+  segments: readonly Segment[],
+  deletions: Deletions,
+  dimensions: number,
+): Float32Array | undefined {
   const sum = new Float64Array(dimensions);
   const rows = new Float32Array(ROWS_PER_READ * dimensions);
   const bytes = new Uint8Array(rows.buffer);

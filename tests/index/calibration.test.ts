@@ -74,26 +74,33 @@ describe('the confidence calibration a build writes', () => {
     const meanOf = (index: Awaited<ReturnType<typeof loadIndex>>) => {
       const ordinals = index.liveOrdinals();
       const mean = new Float64Array(384);
-      for (const ordinal of ordinals) index.vectorOf(ordinal).forEach((value, d) => (mean[d]! += value / ordinals.length));
+      for (const ordinal of ordinals) {
+        const vector = index.vectorOf(ordinal);
+        for (let d = 0; d < vector.length; d++) mean[d]! += vector[d]! / ordinals.length;
+      }
       return [...mean];
     };
     const first = await loadIndex(indexDir);
     expect(first.calibration?.centroid).toHaveLength(384);
-    first.calibration!.centroid!.forEach((value, d) => expect(value).toBeCloseTo(meanOf(first)[d]!, 6));
+    const firstMean = meanOf(first);
+    for (const [d, value] of first.calibration!.centroid!.entries()) expect(value).toBeCloseTo(firstMean[d]!, 6);
 
     // Two papers out, three in: the update's centroid is that of its live papers, as a full build's is.
     const lines = readFileSync(resolve('tests/eval/fixtures/nlp-library.jsonl'), 'utf8').trim().split('\n');
     writeFileSync(input, `${[...lines.slice(2, 6), ...lines.slice(10, 13)].join('\n')}\n`);
-    expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder, confirmShrink: async () => true })).toMatchObject({ incremental: true });
+    expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder, confirmShrink: async () => true })).toMatchObject({
+      incremental: true,
+    });
     const updated = await loadIndex(indexDir);
     const full = join(dir, 'full');
     await buildIndex({ inputs: [input], outDir: full, embedder });
     const clean = await loadIndex(full);
     expect(updated.size).toBe(7);
-    updated.calibration!.centroid!.forEach((value, d) => {
-      expect(value).toBeCloseTo(meanOf(updated)[d]!, 6);
+    const updatedMean = meanOf(updated);
+    for (const [d, value] of updated.calibration!.centroid!.entries()) {
+      expect(value).toBeCloseTo(updatedMean[d]!, 6);
       expect(value).toBeCloseTo(clean.calibration!.centroid![d]!, 6);
-    });
+    }
   });
 
   it('is refused when damaged, with a one-line reason', async () => {
