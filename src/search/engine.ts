@@ -277,11 +277,14 @@ export class SearchEngine {
   /**
    * The new papers of a query's watch that clear the bar. A paper clearing it is always in the answer's
    * top `candidatePool`: at most 1/(1 + 2.5²) of the fused candidates score 2.5 or more (Cantelli's inequality).
+   * The bar is on the fused z-scores, how far a paper stands out among the candidates, so the ranking is
+   * not smoothed (`SearchOptions.smoothing` refines one answer's order, and would move every score the bar compares).
    */
   private async queryNews(served: Served, watch: WatchedQuery): Promise<DigestHit[]> {
     const { index } = served;
     const request = { k: this.options.candidatePool, mode: 'hybrid' as const, filter: watch.filter };
-    const { query, terms, ranking } = await this.rank(served, watch.query, request);
+    const unsmoothed = { ...this.options, smoothing: { ...this.options.smoothing, weight: 0 } };
+    const { query, terms, ranking } = await this.rank(served, watch.query, request, unsmoothed);
     const vector = await this.queryVector(query);
     const ranks = listRanks(ranking.lists);
     // The bar is for the watch as typed: the forms a lookup gained explain, they do not lengthen it.
@@ -437,8 +440,9 @@ export class SearchEngine {
    * The request's mode's ranking of a text within its filter, the query as the modes saw it, and the
    * analyzed terms it was searched with (a lookup's with the forms `lookupQuery` added).
    */
-  private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }) {
-    const { filters, context } = served;
+  private async rank(served: Served, text: string, request: SearchRequest & { mode: Mode }, options = this.options) {
+    const { filters } = served;
+    const context = options === this.options ? served.context : { ...served.context, options };
     const query = this.searchedQuery(served, text);
     const terms = analyze(query.text);
     const allowed = filters.allowed(request.filter);

@@ -60,6 +60,51 @@ export function fuse(candidates: readonly Candidate[], weight: number): FusedCan
     .sort((a, b) => b.score - a.score);
 }
 
+/** Score regularization over the best fused candidates (see `smooth`). */
+export interface SmoothingOptions {
+  /** How many of the best candidates lend and take score. */
+  papers: number;
+  /** Share of the neighbours' weighted mean score a candidate gains. */
+  weight: number;
+  /** Neighbours are weighted by their cosine to the candidate raised to this power: near ones count, far ones hardly. */
+  power: number;
+}
+
+export const DEFAULT_SMOOTHING: SmoothingOptions = { papers: 30, weight: 0.5, power: 8 };
+
+/**
+ * Score regularization (Diaz 2005): each of the `papers` best candidates gains `weight` times the mean
+ * fused score of the others among them, each weighted by (cosine to it)^`power`; all are then sorted
+ * again. A paper whose near neighbours also scored well rises; one that scored high alone (a stray word
+ * match, a vector that happens to point the query's way) sinks. `vectorOf` gives stored unit vectors.
+ */
+export function smooth(
+  fused: readonly FusedCandidate[],
+  vectorOf: (ordinal: number) => Float32Array,
+  options: SmoothingOptions,
+): FusedCandidate[] {
+  const top = fused.slice(0, options.papers);
+  if (options.weight === 0 || top.length < 2) return [...fused];
+  const vectors = top.map((candidate) => vectorOf(candidate.ordinal));
+  const weights = new Float64Array(top.length * top.length);
+  for (let i = 0; i < top.length; i++)
+    for (let j = i + 1; j < top.length; j++) {
+      let cosine = 0;
+      for (let d = 0; d < vectors[i]!.length; d++) cosine += vectors[i]![d]! * vectors[j]![d]!;
+      weights[i * top.length + j] = weights[j * top.length + i] = Math.max(0, cosine) ** options.power;
+    }
+  const smoothed = top.map((candidate, i) => {
+    let total = 0;
+    let weightSum = 0;
+    for (let j = 0; j < top.length; j++) {
+      total += weights[i * top.length + j]! * top[j]!.score;
+      weightSum += weights[i * top.length + j]!;
+    }
+    return { ...candidate, score: candidate.score + (weightSum > 0 ? (options.weight * total) / weightSum : 0) };
+  });
+  return [...smoothed, ...fused.slice(options.papers)].sort((a, b) => b.score - a.score);
+}
+
 function standardizer(values: number[]): (value: number) => number {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   const deviation = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);

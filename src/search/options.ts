@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIDENCE, type ConfidenceOptions } from './confidence.js';
 import { DEFAULT_DIGEST, type DigestOptions } from './digest.js';
-import { DEFAULT_FUSION, type FusionOptions } from './fusion.js';
+import { DEFAULT_FUSION, DEFAULT_SMOOTHING, type FusionOptions, type SmoothingOptions } from './fusion.js';
 import type { ExpansionOptions } from './modes/expansion.js';
 import { DEFAULT_RECOMMEND, type RecommendOptions } from './recommend/options.js';
 import { DEFAULT_SIMILAR, type SimilarOptions } from './similar/options.js';
@@ -29,6 +29,8 @@ export interface SearchOptions {
   queryCacheSize: number;
   /** Query expansion for lookups and questions (not passages). */
   feedback: ExpansionOptions;
+  /** Hybrid's last step: the best candidates' scores smoothed over their near neighbours among them (`smooth`). */
+  smoothing: SmoothingOptions;
   /** Question openings ("how can", "is there any work on") left out of the query before it is embedded and matched. */
   stripQuestionWords: boolean;
   /**
@@ -57,6 +59,7 @@ export const DEFAULT_SEARCH: SearchOptions = {
   confidence: DEFAULT_CONFIDENCE,
   queryCacheSize: 1000,
   feedback: { documents: 3, weight: 1 },
+  smoothing: DEFAULT_SMOOTHING,
   stripQuestionWords: true,
   exactFilterLimit: 1300,
   digest: DEFAULT_DIGEST,

@@ -1,12 +1,22 @@
 import type { Neighbour } from '../../index/index.js';
-import { fuse, lexicalWeight, type Candidate } from '../fusion.js';
-import { bestCoverage, denseNeighbours, lexicalHits, paperSimilarity, poolSize, type ModeContext, type Query, type Ranking } from './context.js';
+import { fuse, lexicalWeight, smooth, type Candidate } from '../fusion.js';
+import {
+  bestCoverage,
+  denseNeighbours,
+  lexicalHits,
+  paperSimilarity,
+  poolSize,
+  type ModeContext,
+  type Query,
+  type Ranking,
+} from './context.js';
 import { expandedQueryVector, shouldExpand } from './expansion.js';
 
 /**
  * Meaning and exact words together: the union of the dense and BM25 candidate pools, scored by a
  * weighted sum of z-scores with a lexical weight set by the query's length, then (for lookups and
- * questions) re-scored with an expanded query vector whose new neighbours join the pool.
+ * questions) re-scored with an expanded query vector whose new neighbours join the pool; last, the best
+ * candidates' scores are smoothed over their near neighbours among them (`smooth`).
  */
 export async function rankHybrid(context: ModeContext, query: Query, k: number): Promise<Ranking> {
   const { index, options } = context;
@@ -52,6 +62,7 @@ export async function rankHybrid(context: ModeContext, query: Query, k: number):
     addDense(denseNeighbours(context, expanded, pool, query.self));
     fused = scoreWith(expanded);
   }
+  fused = smooth(fused, vectorOf, options.smoothing);
   return {
     hits: fused.slice(0, k).map((c) => ({ ordinal: c.ordinal, score: c.score })),
     evidence: { similarity: dense[0]?.similarity, nearest: dense[0]?.ordinal, coverage: bestCoverage(lexical) },
