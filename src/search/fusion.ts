@@ -74,9 +74,10 @@ export const DEFAULT_SMOOTHING: SmoothingOptions = { papers: 30, weight: 0.5, po
 
 /**
  * Score regularization (Diaz 2005): each of the `papers` best candidates gains `weight` times the mean
- * fused score of the others among them, each weighted by (cosine to it)^`power`; all are then sorted
- * again. A paper whose near neighbours also scored well rises; one that scored high alone (a stray word
- * match, a vector that happens to point the query's way) sinks. `vectorOf` gives stored unit vectors.
+ * fused score of the others among them, each weighted by (cosine to it)^`power`, so mostly the scores of
+ * its nearest neighbours there; all are then sorted again. A paper whose nearest neighbours also scored
+ * well rises; one that scored high while its nearest neighbours did not (a stray word match, a vector
+ * that happens to point the query's way) falls behind them. `vectorOf` gives stored unit vectors.
  */
 export function smooth(
   fused: readonly FusedCandidate[],

@@ -23,6 +23,11 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
   { name: 'product defaults', options: DEFAULT_SEARCH },
   { name: 'before round two', options: base, axes: QUESTION_AXES },
   { name: 'question openings stripped', options: stripped, axes: QUESTION_AXES },
+  {
+    name: 'scores not smoothed over neighbours',
+    options: { ...DEFAULT_SEARCH, smoothing: { ...DEFAULT_SEARCH.smoothing, weight: 0 } },
+    axes: QUESTION_AXES,
+  },
   ...[0, 70, 50, 30].map(passageTerms),
   {
     name: 'passages compared with papers by the plain cosine (the library mean left in)',
