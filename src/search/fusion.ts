@@ -1,3 +1,5 @@
+import { dot } from './modes/context.js';
+
 export interface Candidate {
   ordinal: number;
   /** Cosine similarity between query and paper. */
@@ -88,12 +90,12 @@ export function smooth(
   if (options.weight === 0 || top.length < 2) return [...fused];
   const vectors = top.map((candidate) => vectorOf(candidate.ordinal));
   const weights = new Float64Array(top.length * top.length);
-  for (let i = 0; i < top.length; i++)
+  for (let i = 0; i < top.length; i++) {
+    const a = vectors[i]!;
     for (let j = i + 1; j < top.length; j++) {
-      let cosine = 0;
-      for (let d = 0; d < vectors[i]!.length; d++) cosine += vectors[i]![d]! * vectors[j]![d]!;
-      weights[i * top.length + j] = weights[j * top.length + i] = Math.max(0, cosine) ** options.power;
+      weights[i * top.length + j] = weights[j * top.length + i] = Math.max(0, dot(a, vectors[j]!)) ** options.power;
     }
+  }
   const smoothed = top.map((candidate, i) => {
     let total = 0;
     let weightSum = 0;
