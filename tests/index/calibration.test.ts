@@ -26,6 +26,15 @@ function nlpPapers(dir: string, count: number): string {
   return file;
 }
 
+/** Writes `bytes` as the index's calibration file and lists them in its manifest with a matching checksum. */
+function replaceCalibration(indexDir: string, bytes: Buffer): void {
+  const manifest = readManifest(indexDir);
+  const entry = manifest.files.calibration!;
+  writeFileSync(join(indexDir, entry.name), bytes);
+  const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: bytes.length, crc32: crc32(bytes) } } };
+  writeFileSync(join(indexDir, 'manifest.json'), JSON.stringify(relisted));
+}
+
 let embedder: Embedder;
 beforeAll(async () => {
   embedder = await Embedder.load({ modelsDir: MODELS_DIR });
@@ -117,10 +126,7 @@ describe('the confidence calibration a build writes', () => {
     );
 
     // Bytes that match their checksum but are not a calibration (a manifest rewritten by hand, say).
-    const forged = Buffer.from('{"version": 1, "bands": "none"}\n');
-    writeFileSync(file, forged);
-    const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: forged.length, crc32: crc32(forged) } } };
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(relisted));
+    replaceCalibration(dir, Buffer.from('{"version": 1, "bands": "none"}\n'));
     await expect(loadIndex(dir)).rejects.toThrow(/damaged: calibration-.*\.json is not a confidence calibration; rebuild it$/);
   });
 
@@ -145,14 +151,9 @@ describe('the confidence calibration a build writes', () => {
     const input = nlpPapers(dir, 3);
     const indexDir = join(dir, 'index');
     await buildIndex({ inputs: [input], outDir: indexDir, embedder });
-    const manifest = readManifest(indexDir);
-    const entry = manifest.files.calibration!;
-    const { centroid, ...older } = JSON.parse(readFileSync(join(indexDir, entry.name), 'utf8'));
+    const { centroid, ...older } = JSON.parse(readFileSync(join(indexDir, readManifest(indexDir).files.calibration!.name), 'utf8'));
     expect(centroid).toHaveLength(384);
-    const bytes = Buffer.from(`${JSON.stringify(older)}\n`);
-    writeFileSync(join(indexDir, entry.name), bytes);
-    const relisted = { ...manifest, files: { ...manifest.files, calibration: { ...entry, bytes: bytes.length, crc32: crc32(bytes) } } };
-    writeFileSync(join(indexDir, 'manifest.json'), JSON.stringify(relisted));
+    replaceCalibration(indexDir, Buffer.from(`${JSON.stringify(older)}\n`));
     expect((await loadIndex(indexDir)).calibration?.centroid).toBeUndefined();
 
     expect(await buildIndex({ inputs: [input], outDir: indexDir, embedder })).toMatchObject({ written: true, embedded: 0 });
