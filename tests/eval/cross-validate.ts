@@ -15,8 +15,12 @@ export interface CvQuery extends EvalQuery {
   corpus: string;
   /** ... and the labelled set the query comes from: rows of the report. */
   collection: string;
-  engineOf: (options: SearchOptions) => SearchEngine;
+  /** An engine over the collection's index, or over a variant's view of it (`Variant.index`). */
+  engineOf: (options: SearchOptions, view?: IndexView) => SearchEngine;
 }
+
+/** What a variant changes below the engine: the index as it sees it (another lexical retriever). */
+export type IndexView = (index: SearchableIndex) => SearchableIndex;
 
 /** One configuration of the engine, named by its settings. */
 export interface Configuration {
@@ -95,12 +99,14 @@ export function embeddingOnce(encoder: Encoder): Encoder {
 
 /** The labelled queries of a collection, each able to get an engine over the collection's index with any options. */
 export function cvQueries(corpus: string, collection: EvalCollection, index: SearchableIndex, encoder: Encoder): CvQuery[] {
-  const engines = new Map<SearchOptions, SearchEngine>();
-  const engineOf = (options: SearchOptions) => {
-    let engine = engines.get(options);
+  const engines = new Map<IndexView | undefined, Map<SearchOptions, SearchEngine>>();
+  const engineOf = (options: SearchOptions, view?: IndexView) => {
+    const ofView = engines.get(view) ?? new Map<SearchOptions, SearchEngine>();
+    engines.set(view, ofView);
+    let engine = ofView.get(options);
     if (!engine) {
-      engine = new SearchEngine(index, encoder, options);
-      engines.set(options, engine);
+      engine = new SearchEngine(view ? view(index) : index, encoder, options);
+      ofView.set(options, engine);
     }
     return engine;
   };
@@ -108,12 +114,16 @@ export function cvQueries(corpus: string, collection: EvalCollection, index: Sea
 }
 
 /** nDCG@10 of hybrid search per configuration (rows) and query (columns). */
-export async function scoreGrid(configurations: readonly Configuration[], queries: readonly CvQuery[]): Promise<Float64Array[]> {
+export async function scoreGrid(
+  configurations: readonly Configuration[],
+  queries: readonly CvQuery[],
+  view?: IndexView,
+): Promise<Float64Array[]> {
   const rows: Float64Array[] = [];
   for (const { options } of configurations) {
     const row = new Float64Array(queries.length);
     for (const [i, query] of queries.entries()) {
-      const answer = await query.engineOf(options).search(query.text, { k: 10, mode: 'hybrid' });
+      const answer = await query.engineOf(options, view).search(query.text, { k: 10, mode: 'hybrid' });
       row[i] = ndcgAt(
         answer.hits.map((hit) => hit.paper.id),
         query.judgments,
@@ -220,6 +230,8 @@ export interface Variant {
   options: SearchOptions;
   /** The grid tuned around it; the full `HYBRID_AXES` unless a smaller one is enough to compare variants. */
   axes?: readonly Axis[];
+  /** Below the engine: the index as this variant searches it (absent: the index as built). */
+  index?: IndexView;
 }
 
 export interface VariantResult {
@@ -241,7 +253,7 @@ export async function crossValidateVariants(queries: readonly CvQuery[], variant
   const results: VariantResult[] = [];
   for (const variant of variants) {
     const configurations = [{ name: 'fixed', options: variant.options }, ...grid(variant.options, variant.axes ?? HYBRID_AXES)];
-    const scores = await scoreGrid(configurations, queries);
+    const scores = await scoreGrid(configurations, queries, variant.index);
     const { heldOut, chosen } = crossValidate(scores.slice(1), folds);
     const best = bestInSample(scores.slice(1));
     results.push({

@@ -8,6 +8,7 @@ import { Embedder } from '../../src/model/index.js';
 import { SearchEngine } from '../../src/search/index.js';
 import { loadLabelledSet, loadMedCollection, type EvalCollection } from './collections.js';
 import { crossValidateVariants, crossValidationTable, cvQueries, embeddingOnce, type CvQuery } from './cross-validate.js';
+import { ceilingTable, questionWeightCeiling } from './ceiling.js';
 import { confidenceCorpora, confidenceRows, confidenceTable, fitWeights } from './confidence.js';
 import { evaluateCollection, METHODS, type CollectionReport, type EvalSubject } from './evaluate.js';
 import { historyFolder } from './history-folder.js';
@@ -217,7 +218,9 @@ runMain(async () => {
   const similarReport = await measureSimilar(seedSubject);
   const crossValidation = await crossValidateVariants(labelled, variants ? QUESTION_VARIANTS : QUESTION_VARIANTS.slice(0, 1));
   console.log(crossValidationTable(crossValidation));
-  writeRecord('', { methods: METHODS, reports, similar: similarReport, crossValidation });
+  const ceiling = variants ? await questionWeightCeiling(labelled) : undefined;
+  if (ceiling) console.log(ceilingTable(ceiling));
+  writeRecord('', { methods: METHODS, reports, similar: similarReport, crossValidation, ceiling });
 });
 
 /** The MED collection as an index of its own, built (or reused) through the product's JSON Lines import. */

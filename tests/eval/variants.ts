@@ -1,5 +1,6 @@
 import { DEFAULT_SEARCH, type SearchOptions } from '../../src/search/index.js';
 import { HYBRID_AXES, type Axis, type Variant } from './cross-validate.js';
+import { type Bm25Variant, lexicalVariant, PRODUCT_BM25 } from './lexical-variants.js';
 
 /** Variants are compared on the settings questions depend on; the product's defaults get the full grid. */
 export const QUESTION_AXES: readonly Axis[] = HYBRID_AXES.filter((axis) =>
@@ -13,6 +14,14 @@ const passageTerms = (queryTerms: number): Variant => ({
   name: queryTerms ? `passages matched by BM25 on their ${queryTerms} most distinctive terms` : 'passages matched by BM25 on every term',
   options: { ...DEFAULT_SEARCH, lexical: { ...DEFAULT_SEARCH.lexical, queryTerms } },
   axes: PASSAGE_AXES,
+});
+
+/** BM25 scored another way than the product's (`lexical-variants.ts`), the rest of the engine as shipped. */
+const bm25 = (name: string, change: Partial<Bm25Variant>): Variant => ({
+  name,
+  options: DEFAULT_SEARCH,
+  axes: QUESTION_AXES,
+  index: lexicalVariant({ ...PRODUCT_BM25, ...change }),
 });
 
 const base: SearchOptions = { ...DEFAULT_SEARCH, stripQuestionWords: false };
@@ -34,6 +43,13 @@ export const QUESTION_VARIANTS: readonly Variant[] = [
     options: { ...DEFAULT_SEARCH, paperSimilarity: 'cosine' },
     axes: PASSAGE_AXES,
   },
+  bm25('BM25 saturation k1 0.9 (product 1.2)', { k1: 0.9 }),
+  bm25('BM25 saturation k1 2', { k1: 2 }),
+  bm25('BM25 length normalisation b 0.5 (product 0.7)', { b: 0.5 }),
+  bm25('BM25 length normalisation b 0.85', { b: 0.85 }),
+  bm25("BM25F: fields' frequencies mixed before saturation", { fields: 'mixed' }),
+  bm25('BM25F, no factor for the number of query terms matched', { fields: 'mixed', matchedFactor: 'none' }),
+  bm25("matched query terms counted by their idf (a rare term's match counts for more)", { matchedFactor: 'idf' }),
   ...[50, 30].map((candidatePool) => ({
     name: `${candidatePool} papers from each retriever`,
     options: { ...DEFAULT_SEARCH, candidatePool },
