@@ -47,7 +47,8 @@ export interface SearchOptions {
   /**
    * How a pasted passage and a paper of the library are compared with papers: `centered` takes the
    * library's mean vector out of both first (`paperSimilarity`), `cosine` compares the stored vectors
-   * as they are. Lookups and questions are always compared by the plain cosine.
+   * as they are. The recommendations' classifier learns from the same vectors (centred, or as stored).
+   * Lookups and questions are always compared by the plain cosine.
    */
   paperSimilarity: 'centered' | 'cosine';
 }

@@ -1,3 +1,4 @@
+import { normalize } from '../../model/index.js';
 import { type Example, decision, trainLogistic } from './logistic.js';
 import type { ModeContext } from '../modes/context.js';
 import { marked, neighbourhood, neighboursOutside, rankingOf, tasteVector, vectorReader, type Recommender, type Taste } from './taste.js';
@@ -30,15 +31,37 @@ export function tasteClassifier(
   vectorOf: (ordinal: number) => Float32Array,
 ): (ordinal: number) => number {
   const { classifier } = context.options.recommend;
+  const featuresOf = classifierFeatures(context, vectorOf);
   const examples: Example[] = [
-    ...taste.liked.map((ordinal) => ({ features: vectorOf(ordinal), positive: true, weight: 1 / taste.liked.length })),
+    ...taste.liked.map((ordinal) => ({ features: featuresOf(ordinal), positive: true, weight: 1 / taste.liked.length })),
     // A disliked paper counts as much as a liked one; the random sample shares as much as all the liked papers.
-    ...taste.disliked.map((ordinal) => ({ features: vectorOf(ordinal), positive: false, weight: 1 / taste.liked.length })),
+    ...taste.disliked.map((ordinal) => ({ features: featuresOf(ordinal), positive: false, weight: 1 / taste.liked.length })),
   ];
   const sample = randomSample(context.index.size, classifier.randomNegatives, marked(taste), seedOf(taste));
-  for (const ordinal of sample) examples.push({ features: vectorOf(ordinal), positive: false, weight: 1 / sample.length });
+  for (const ordinal of sample) examples.push({ features: featuresOf(ordinal), positive: false, weight: 1 / sample.length });
   const model = trainLogistic(examples, classifier.regularization, classifier.iterations);
-  return (ordinal) => decision(model, vectorOf(ordinal));
+  return (ordinal) => decision(model, featuresOf(ordinal));
+}
+
+/**
+ * What the classifier learns from: papers compared as papers are (`paperSimilarity`), each stored
+ * vector with the library's mean vector taken out, as a unit vector, so the lean every paper of the
+ * library shares does not dominate its length; the stored vector itself with `paperSimilarity: 'cosine'`
+ * or an index without a mean vector.
+ */
+function classifierFeatures(context: ModeContext, vectorOf: (ordinal: number) => Float32Array): (ordinal: number) => Float32Array {
+  const centroid = context.options.paperSimilarity === 'centered' ? context.index.calibration?.centroid : undefined;
+  if (!centroid) return vectorOf;
+  const features = new Map<number, Float32Array>();
+  return (ordinal) => {
+    let centred = features.get(ordinal);
+    if (!centred) {
+      const vector = vectorOf(ordinal);
+      centred = normalize(vector.map((value, d) => value - centroid[d]!));
+      features.set(ordinal, centred);
+    }
+    return centred;
+  };
 }
 
 /** Up to `count` distinct ordinals below `size`, none of `excluded`, drawn by a generator seeded with `seed`. */
