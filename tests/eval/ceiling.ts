@@ -8,7 +8,7 @@ import { type CvQuery, grid, HYBRID_AXES, meanWhere, scoreGrid } from './cross-v
  * candidate lists) predicts a question's best weight: the correlation a per-query rule would need.
  */
 
-/** From lexical alone to dense alone, around the product's 0.25. */
+/** From dense alone (0) to lexical alone (1), around the product's 0.25 (which must be one of them). */
 export const QUESTION_WEIGHTS: readonly number[] = [0, 0.1, 0.2, 0.25, 0.35, 0.5, 0.7, 1];
 
 export interface CeilingRow {
@@ -33,8 +33,9 @@ export async function questionWeightCeiling(labelled: readonly CvQuery[]): Promi
   const questions = labelled.filter((query) => query.kind === 'question');
   const axis = HYBRID_AXES.find((a) => a.name === 'question lexical weight')!;
   const configurations = grid(DEFAULT_SEARCH, [{ ...axis, values: QUESTION_WEIGHTS }]);
-  const [product] = await scoreGrid([{ name: 'product', options: DEFAULT_SEARCH }], questions);
   const scores = await scoreGrid(configurations, questions);
+  // The grid's row at the product's weight is the product's defaults: they are not scored twice.
+  const product = scores[QUESTION_WEIGHTS.indexOf(DEFAULT_SEARCH.fusion.questionLexicalWeight)]!;
   const best = questions.map((_, i) => Math.max(...scores.map((row) => row[i]!)));
   const bestWeights = questions.map((_, i) => mean(QUESTION_WEIGHTS.filter((_, c) => scores[c]![i]! >= best[i]! - 1e-12)));
 
@@ -51,7 +52,7 @@ export async function questionWeightCeiling(labelled: readonly CvQuery[]): Promi
     return {
       label,
       queries: questions.filter((_, i) => keep(i)).length,
-      product: meanWhere(product!, keep),
+      product: meanWhere(product, keep),
       bestWeight: QUESTION_WEIGHTS[single]!,
       bestSingle: means[single]!,
       perQuestion: meanWhere(Float64Array.from(best), keep),
@@ -96,7 +97,7 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
-export function pearson(xs: readonly number[], ys: readonly number[]): number {
+function pearson(xs: readonly number[], ys: readonly number[]): number {
   const mx = mean(xs);
   const my = mean(ys);
   let sxy = 0;
